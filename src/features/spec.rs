@@ -1,0 +1,153 @@
+//! One model input: how it is computed from a data set's columns.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ingest::{Column, ColumnData, Dataset, MISSING};
+
+use super::FeatureError;
+
+/// How one feature is computed. Column references are by name, so the same pipeline applies to
+/// any file with those columns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum FeatureSpec {
+    /// A numeric column as it is (missing → NaN).
+    Number { column: String },
+    /// `ln(1 + x)` of a non-negative numeric column (missing or negative → NaN).
+    Log1p { column: String },
+    /// 1 when a text column equals `category` (`None`: when it is missing), else 0.
+    OneHot { column: String, category: Option<String> },
+    /// 1 when a text column is set and not one of `known` (categories unseen or rare in training).
+    Other { column: String, known: Vec<String> },
+    /// How often `letter` occurs in a Zeek `history` string (case matters: upper = responder).
+    LetterCount { column: String, letter: char },
+    /// Length of a text value (Zeek `history`).
+    TextLength { column: String },
+    /// 1 when a CIDDS-style flag string (`.AP.SF`) holds `letter`.
+    FlagSet { column: String, letter: char },
+    /// `num / den`, NaN when `den` is 0 or missing.
+    Divide { num: Vec<String>, den: Vec<String> },
+    /// `a / (a + b)`, NaN when both are 0 or missing.
+    Share { a: String, b: String },
+    /// `ln(1 + num / den)` with the same rules as `Divide` (rates per second).
+    LogDivide { num: Vec<String>, den: Vec<String> },
+    /// Hour of day (UTC, 0–23) of a timestamp column in seconds since 1970.
+    HourOfDay { column: String },
+}
+
+fn col<'a>(data: &'a Dataset, name: &str) -> Result<&'a Column, FeatureError> {
+    data.column(name).ok_or_else(|| FeatureError::MissingColumn(name.to_string()))
+}
+
+fn numeric<'a>(data: &'a Dataset, name: &str) -> Result<&'a [f64], FeatureError> {
+    col(data, name)?.as_numeric().ok_or_else(|| FeatureError::WrongKind { column: name.to_string(), expected: "numbers" })
+}
+
+fn text<'a>(data: &'a Dataset, name: &str) -> Result<&'a crate::ingest::TextColumn, FeatureError> {
+    match &col(data, name)?.data {
+        ColumnData::Text(t) => Ok(t),
+        ColumnData::Numeric(_) => Err(FeatureError::WrongKind { column: name.to_string(), expected: "text" }),
+    }
+}
+
+/// Sum of several numeric columns (NaN only when all are missing).
+fn sum_of(data: &Dataset, names: &[String]) -> Result<Vec<f64>, FeatureError> {
+    let cols = names.iter().map(|n| numeric(data, n)).collect::<Result<Vec<_>, _>>()?;
+    Ok((0..data.n_rows())
+        .map(|r| {
+            let vals: Vec<f64> = cols.iter().map(|c| c[r]).filter(|v| !v.is_nan()).collect();
+            if vals.is_empty() {
+                f64::NAN
+            } else {
+                vals.iter().sum()
+            }
+        })
+        .collect())
+}
+
+fn per_code<F: Fn(Option<&str>) -> f32>(t: &crate::ingest::TextColumn, f: F) -> Vec<f32> {
+    let table: Vec<f32> = t.values.iter().map(|v| f(Some(v))).collect();
+    let missing = f(None);
+    t.codes.iter().map(|&c| if c == MISSING { missing } else { table[c as usize] }).collect()
+}
+
+impl FeatureSpec {
+    /// The column(s) this feature reads.
+    pub fn columns(&self) -> Vec<&str> {
+        match self {
+            FeatureSpec::Number { column }
+            | FeatureSpec::Log1p { column }
+            | FeatureSpec::OneHot { column, .. }
+            | FeatureSpec::Other { column, .. }
+            | FeatureSpec::LetterCount { column, .. }
+            | FeatureSpec::TextLength { column }
+            | FeatureSpec::FlagSet { column, .. }
+            | FeatureSpec::HourOfDay { column } => vec![column],
+            FeatureSpec::Divide { num, den } | FeatureSpec::LogDivide { num, den } => {
+                num.iter().chain(den).map(String::as_str).collect()
+            }
+            FeatureSpec::Share { a, b } => vec![a, b],
+        }
+    }
+
+    /// The feature's values for every row of `data`.
+    pub fn compute(&self, data: &Dataset) -> Result<Vec<f32>, FeatureError> {
+        Ok(match self {
+            FeatureSpec::Number { column } => numeric(data, column)?.iter().map(|&v| v as f32).collect(),
+            FeatureSpec::Log1p { column } => {
+                numeric(data, column)?.iter().map(|&v| if v >= 0.0 { v.ln_1p() as f32 } else { f32::NAN }).collect()
+            }
+            FeatureSpec::OneHot { column, category } => {
+                per_code(text(data, column)?, |v| (v == category.as_deref()) as u8 as f32)
+            }
+            FeatureSpec::Other { column, known } => {
+                per_code(text(data, column)?, |v| v.is_some_and(|v| !known.iter().any(|k| k == v)) as u8 as f32)
+            }
+            FeatureSpec::LetterCount { column, letter } => {
+                per_code(text(data, column)?, |v| v.map_or(0.0, |v| v.chars().filter(|c| c == letter).count() as f32))
+            }
+            FeatureSpec::TextLength { column } => {
+                per_code(text(data, column)?, |v| v.map_or(0.0, |v| v.chars().count() as f32))
+            }
+            FeatureSpec::FlagSet { column, letter } => {
+                per_code(text(data, column)?, |v| v.is_some_and(|v| v.contains(*letter)) as u8 as f32)
+            }
+            FeatureSpec::Divide { num, den } | FeatureSpec::LogDivide { num, den } => {
+                let n = sum_of(data, num)?;
+                let d = sum_of(data, den)?;
+                let log = matches!(self, FeatureSpec::LogDivide { .. });
+                n.iter()
+                    .zip(&d)
+                    .map(|(&n, &d)| {
+                        if d.is_nan() || d <= 0.0 || n.is_nan() {
+                            f32::NAN
+                        } else if log {
+                            (n / d).max(0.0).ln_1p() as f32
+                        } else {
+                            (n / d) as f32
+                        }
+                    })
+                    .collect()
+            }
+            FeatureSpec::Share { a, b } => {
+                let a = numeric(data, a)?;
+                let b = numeric(data, b)?;
+                a.iter()
+                    .zip(b)
+                    .map(|(&a, &b)| {
+                        let (a, b) = (if a.is_nan() { 0.0 } else { a }, if b.is_nan() { 0.0 } else { b });
+                        if a + b > 0.0 {
+                            (a / (a + b)) as f32
+                        } else {
+                            f32::NAN
+                        }
+                    })
+                    .collect()
+            }
+            FeatureSpec::HourOfDay { column } => numeric(data, column)?
+                .iter()
+                .map(|&t| if t.is_nan() { f32::NAN } else { (t.rem_euclid(86_400.0) / 3600.0).floor() as f32 })
+                .collect(),
+        })
+    }
+}

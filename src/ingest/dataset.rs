@@ -1,0 +1,177 @@
+//! The loaded data: typed columns, one raw label per row, and where every row came from.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::columns::{Column, ColumnData, MISSING};
+use super::error::Warning;
+use super::labels::Taxonomy;
+use super::summary::{ColumnSummary, FileFailure, FileReport, Summary};
+use super::table::Table;
+
+/// Rows read from one or more files.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dataset {
+    pub columns: Vec<Column>,
+    /// Raw label code per row (index into `label_names`), or [`MISSING`] for unlabelled rows.
+    pub labels: Vec<u32>,
+    pub label_names: Vec<String>,
+    /// Index into `files` of each row's source file (= capture, for splitting by capture).
+    pub sources: Vec<u32>,
+    /// Line of each row in its file.
+    pub lines: Vec<u64>,
+    pub files: Vec<FileReport>,
+    pub failed: Vec<FileFailure>,
+    pub warnings: Vec<Warning>,
+    /// The taxonomy the data was loaded with.
+    pub taxonomy: Taxonomy,
+}
+
+impl Dataset {
+    pub(crate) fn new(
+        table: Table,
+        mut files: Vec<FileReport>,
+        failed: Vec<FileFailure>,
+        mut warnings: Vec<Warning>,
+        taxonomy: Taxonomy,
+    ) -> Self {
+        for &s in &table.sources {
+            files[s as usize].kept += 1;
+        }
+        warnings.extend(table.warnings);
+        let mut data = Dataset {
+            columns: table.columns,
+            labels: table.labels,
+            label_names: table.label_names,
+            sources: table.sources,
+            lines: table.lines,
+            files,
+            failed,
+            warnings,
+            taxonomy,
+        };
+        data.warn_about_shape();
+        data
+    }
+
+    fn warn_about_shape(&mut self) {
+        if self.files.len() > 1 {
+            let mut per_file: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); self.files.len()];
+            for col in 0..self.columns.len() {
+                let missing_by_file = self.missing_by_file(col);
+                for (f, set) in per_file.iter_mut().enumerate() {
+                    if missing_by_file[f] < self.files[f].kept || self.files[f].kept == 0 {
+                        set.insert(col);
+                    }
+                }
+            }
+            for (f, set) in per_file.iter().enumerate() {
+                let absent: Vec<&str> = (0..self.columns.len())
+                    .filter(|c| !set.contains(c))
+                    .map(|c| self.columns[c].name.as_str())
+                    .collect();
+                if !absent.is_empty() && absent.len() < self.columns.len() && self.files[f].kept > 0 {
+                    let all_missing = absent.len();
+                    self.warnings.push(Warning {
+                        file: Some(self.files[f].path.clone()),
+                        column: None,
+                        count: all_missing as u64,
+                        examples: absent.iter().take(5).map(|s| s.to_string()).collect(),
+                        message: format!("{all_missing} columns of the other files have no value in this file; they count as missing for its rows"),
+                    });
+                }
+            }
+        }
+        let unlabelled_files: Vec<&str> =
+            self.files.iter().filter(|f| f.label_column.is_none()).map(|f| f.path.as_str()).collect();
+        if !unlabelled_files.is_empty() && unlabelled_files.len() < self.files.len() {
+            self.warnings.push(Warning {
+                file: None,
+                column: None,
+                count: unlabelled_files.len() as u64,
+                examples: unlabelled_files.iter().map(|s| s.to_string()).collect(),
+                message: "some files have no label column: their rows can be predicted but not used to train or score".into(),
+            });
+        }
+    }
+
+    fn missing_by_file(&self, col: usize) -> Vec<u64> {
+        let mut m = vec![0u64; self.files.len()];
+        let column = &self.columns[col];
+        for (row, &s) in self.sources.iter().enumerate() {
+            let missing = match &column.data {
+                ColumnData::Numeric(v) => v[row].is_nan(),
+                ColumnData::Text(t) => t.codes[row] == MISSING,
+            };
+            if missing {
+                m[s as usize] += 1;
+            }
+        }
+        m
+    }
+
+    pub fn n_rows(&self) -> usize {
+        self.sources.len()
+    }
+
+    /// The column called `name`.
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// Whether any row has a label.
+    pub fn has_labels(&self) -> bool {
+        self.labels.iter().any(|&l| l != MISSING)
+    }
+
+    /// Per-row class codes under `taxonomy` (index into the returned, sorted class names), or
+    /// [`MISSING`] for unlabelled rows.
+    pub fn labels_as(&self, taxonomy: Taxonomy) -> (Vec<u32>, Vec<String>) {
+        let mapped: Vec<String> = self.label_names.iter().map(|n| taxonomy.map(n)).collect();
+        let classes: Vec<String> = mapped.iter().cloned().collect::<BTreeSet<_>>().into_iter().collect();
+        let code_of: Vec<u32> = mapped.iter().map(|m| classes.binary_search(m).map_or(MISSING, |i| i as u32)).collect();
+        let codes = self.labels.iter().map(|&l| if l == MISSING { MISSING } else { code_of[l as usize] }).collect();
+        (codes, classes)
+    }
+
+    /// Summary under the taxonomy the data was loaded with.
+    pub fn summary(&self) -> Summary {
+        self.summary_as(self.taxonomy)
+    }
+
+    /// Summary with labels folded by `taxonomy`.
+    pub fn summary_as(&self, taxonomy: Taxonomy) -> Summary {
+        let (codes, classes) = self.labels_as(taxonomy);
+        let mut counts = vec![0u64; classes.len()];
+        for &c in &codes {
+            if c != MISSING {
+                counts[c as usize] += 1;
+            }
+        }
+        let label_counts: BTreeMap<String, u64> =
+            classes.into_iter().zip(counts).filter(|(_, n)| *n > 0).collect();
+        let columns = self
+            .columns
+            .iter()
+            .map(|c| {
+                let (kind, distinct) = match &c.data {
+                    ColumnData::Numeric(_) => ("numeric", None),
+                    ColumnData::Text(t) => {
+                        let mut used = vec![false; t.values.len()];
+                        t.codes.iter().filter(|&&x| x != MISSING).for_each(|&x| used[x as usize] = true);
+                        ("text", Some(used.iter().filter(|&&u| u).count() as u64))
+                    }
+                };
+                ColumnSummary { name: c.name.clone(), kind: kind.into(), role: c.role.name().into(), missing: c.missing(), distinct }
+            })
+            .collect();
+        Summary {
+            rows: self.n_rows() as u64,
+            taxonomy,
+            files: self.files.clone(),
+            failed: self.failed.clone(),
+            label_counts,
+            columns,
+            warnings: self.warnings.clone(),
+        }
+    }
+}

@@ -1,0 +1,392 @@
+//! One text file, chunk by chunk: sniff its format from the first bytes, split it into records,
+//! check each row's shape, read its label, and hand rows on.
+
+use super::columns::is_missing;
+use super::error::{IngestError, Tally, Warning};
+use super::labels::is_benign_or_background;
+use super::layouts::{self, Format, LabelRule, Parse, Role};
+use super::records::{sniff_delimiter, DelimitedSplitter, Directive, Record, RecordSink, ZeekSplitter};
+use super::table::FileColumns;
+
+/// How many bytes are looked at before the format is decided.
+const SNIFF_BYTES: usize = 64 * 1024;
+
+/// Where the rows of a file go.
+pub(crate) trait RowOut {
+    /// The file's columns are known; called once, before any row.
+    fn columns(&mut self, cols: &FileColumns);
+    /// One well-formed row.
+    fn row(&mut self, line: u64, fields: &[&str], label: Option<&str>);
+}
+
+enum Splitter {
+    Sniffing(Vec<u8>),
+    Zeek(ZeekSplitter),
+    Delimited(DelimitedSplitter),
+}
+
+/// What was learnt about a file while reading it.
+pub(crate) struct FileState {
+    pub name: String,
+    label_column: Option<String>,
+    format: Format,
+    /// Headerless formats get their names from the layout.
+    header: Header,
+    names: Vec<String>,
+    zeek_types: Vec<String>,
+    rule: LabelRule,
+    started: bool,
+    pub rows: u64,
+    pub skipped: u64,
+    pub bytes: u64,
+    ragged: Tally,
+    unlabelled: Tally,
+    no_label_column: bool,
+    error: Option<IngestError>,
+}
+
+#[derive(PartialEq)]
+enum Header {
+    /// The first record names the columns.
+    FirstRecord,
+    /// Names known (headerless layout, or Zeek `#fields`).
+    Known,
+}
+
+pub(crate) struct FileParser {
+    splitter: Splitter,
+    pub state: FileState,
+}
+
+impl FileParser {
+    pub fn new(name: &str, label_column: Option<String>) -> Self {
+        FileParser {
+            splitter: Splitter::Sniffing(Vec::new()),
+            state: FileState {
+                name: name.to_string(),
+                label_column,
+                format: Format::Csv,
+                header: Header::FirstRecord,
+                names: Vec::new(),
+                zeek_types: Vec::new(),
+                rule: LabelRule::None,
+                started: false,
+                rows: 0,
+                skipped: 0,
+                bytes: 0,
+                ragged: Tally::default(),
+                unlabelled: Tally::default(),
+                no_label_column: false,
+                error: None,
+            },
+        }
+    }
+
+    pub fn format(&self) -> Format {
+        self.state.format
+    }
+
+    pub fn label_column(&self) -> Option<String> {
+        self.state.rule.column().and_then(|c| self.state.names.get(c).cloned())
+    }
+
+    /// Feeds decompressed bytes. An error means the file cannot be read; no row of it was emitted.
+    pub fn feed(&mut self, data: &[u8], out: &mut dyn RowOut) -> Result<(), IngestError> {
+        self.state.bytes += data.len() as u64;
+        if let Splitter::Sniffing(head) = &mut self.splitter {
+            head.extend_from_slice(data);
+            if head.len() < SNIFF_BYTES {
+                return Ok(());
+            }
+            let head = std::mem::take(head);
+            return self.start(&head, out);
+        }
+        self.split(data, out)
+    }
+
+    /// The file ended.
+    pub fn finish(&mut self, out: &mut dyn RowOut) -> Result<(), IngestError> {
+        if let Splitter::Sniffing(head) = &mut self.splitter {
+            let head = std::mem::take(head);
+            self.start(&head, out)?;
+        }
+        let mut sink = Sink { st: &mut self.state, out };
+        match &mut self.splitter {
+            Splitter::Zeek(z) => z.finish(&mut sink),
+            Splitter::Delimited(d) => d.finish(&mut sink),
+            Splitter::Sniffing(_) => {}
+        }
+        if let Some(e) = self.state.error.take() {
+            return Err(e);
+        }
+        if self.state.rows == 0 && self.state.skipped == 0 {
+            let line = if self.state.names.is_empty() { 1 } else { 2 };
+            return Err(IngestError::Format {
+                file: self.state.name.clone(),
+                line,
+                message: "no data rows (expected rows after the header)".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Warnings about this file's rows.
+    pub fn warnings(&self) -> Vec<Warning> {
+        let st = &self.state;
+        let mut w = Vec::new();
+        let file = Some(st.name.clone());
+        if st.ragged.count > 0 {
+            w.push(Warning {
+                file: file.clone(),
+                column: None,
+                count: st.ragged.count,
+                examples: st.ragged.examples.clone(),
+                message: format!("{} rows skipped: wrong number of fields (expected {})", st.ragged.count, st.names.len()),
+            });
+        }
+        if st.unlabelled.count > 0 {
+            w.push(Warning {
+                file: file.clone(),
+                column: self.label_column(),
+                count: st.unlabelled.count,
+                examples: st.unlabelled.examples.clone(),
+                message: format!("{} rows have no label; they are kept but not used to train or score", st.unlabelled.count),
+            });
+        }
+        if st.no_label_column {
+            w.push(Warning {
+                file,
+                column: None,
+                count: st.rows,
+                examples: vec![],
+                message: format!(
+                    "no label column found (expected one named label, class, attack_cat, attack…); columns: {}. Choose the label column, or use the file only to predict",
+                    st.names.join(", ")
+                ),
+            });
+        }
+        w
+    }
+
+    fn start(&mut self, head: &[u8], out: &mut dyn RowOut) -> Result<(), IngestError> {
+        let file = self.state.name.clone();
+        if head.iter().all(|b| b.is_ascii_whitespace()) {
+            return Err(IngestError::Empty { file });
+        }
+        if let Some(offset) = binary_offset(head) {
+            return Err(IngestError::Binary { file, offset });
+        }
+        let text = String::from_utf8_lossy(&head[..head.len().min(SNIFF_BYTES)]);
+        let text = text.trim_start_matches('\u{feff}');
+        if text.starts_with("#separator") || text.starts_with("#fields") {
+            self.state.format = Format::Zeek;
+            self.state.header = Header::Known;
+            self.splitter = Splitter::Zeek(ZeekSplitter::default());
+        } else {
+            let delimiter = sniff_delimiter(text).ok_or_else(|| IngestError::Format {
+                file: file.clone(),
+                line: 1,
+                message: "no delimiter found: expected comma-, tab-, semicolon- or pipe-separated columns, or a Zeek log starting with #separator".into(),
+            })?;
+            self.sniff_headerless(text, delimiter)?;
+            self.splitter = Splitter::Delimited(DelimitedSplitter::new(delimiter));
+        }
+        self.split(head, out)
+    }
+
+    /// Recognises NSL-KDD and headerless UNSW-NB15 by their shape, and rejects other files whose
+    /// first row is data rather than names.
+    fn sniff_headerless(&mut self, text: &str, delimiter: u8) -> Result<(), IngestError> {
+        let first = text.lines().next().unwrap_or("");
+        let fields: Vec<&str> = first.split(delimiter as char).map(str::trim).collect();
+        let numeric = fields.iter().filter(|f| super::columns::parse_number(f).is_some()).count();
+        if numeric == 0 {
+            return Ok(());
+        }
+        let proto = |i: usize| fields.get(i).is_some_and(|p| matches!(p.to_ascii_lowercase().as_str(), "tcp" | "udp" | "icmp"));
+        let names: Option<(Format, &[&str])> = match fields.len() {
+            42 | 43 if proto(1) => Some((Format::NslKdd, &layouts::NSL_KDD[..fields.len()])),
+            49 if fields.get(4).is_some_and(|p| !p.is_empty()) => Some((Format::UnswNb15, &layouts::UNSW_NB15[..])),
+            _ => None,
+        };
+        let Some((format, names)) = names else {
+            return Err(IngestError::Format {
+                file: self.state.name.clone(),
+                line: 1,
+                message: format!(
+                    "the first row holds values ({numeric} of {} fields are numbers), not column names: expected a header row naming the columns (headerless files are read only for NSL-KDD, 42–43 columns, and UNSW-NB15, 49 columns)",
+                    fields.len()
+                ),
+            });
+        };
+        self.state.format = format;
+        self.state.header = Header::Known;
+        self.state.names = names.iter().map(|s| s.to_string()).collect();
+        Ok(())
+    }
+
+    fn split(&mut self, data: &[u8], out: &mut dyn RowOut) -> Result<(), IngestError> {
+        let mut sink = Sink { st: &mut self.state, out };
+        match &mut self.splitter {
+            Splitter::Zeek(z) => z.feed(data, &mut sink),
+            Splitter::Delimited(d) => d.feed(data, &mut sink),
+            Splitter::Sniffing(_) => {}
+        }
+        match self.state.error.take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Offset of the first byte that says "not text": a NUL, or (when they are over 2 % of the head)
+/// control characters other than tab, CR, LF, FF.
+fn binary_offset(head: &[u8]) -> Option<u64> {
+    let head = &head[..head.len().min(8192)];
+    if let Some(p) = head.iter().position(|&b| b == 0) {
+        return Some(p as u64);
+    }
+    let is_ctrl = |b: &u8| *b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n' | 0x0c | 0x1b);
+    let ctrl = head.iter().filter(|b| is_ctrl(b)).count();
+    if ctrl * 50 > head.len() {
+        return head.iter().position(is_ctrl).map(|p| p as u64);
+    }
+    let text = String::from_utf8_lossy(head);
+    let bad = text.chars().filter(|&c| c == char::REPLACEMENT_CHARACTER).count();
+    if bad * 20 > head.len() {
+        return text.find(char::REPLACEMENT_CHARACTER).map(|p| p as u64);
+    }
+    None
+}
+
+struct Sink<'a> {
+    st: &'a mut FileState,
+    out: &'a mut dyn RowOut,
+}
+
+impl Sink<'_> {
+    fn fail(&mut self, line: u64, message: String) {
+        if self.st.error.is_none() && !self.st.started {
+            self.st.error = Some(IngestError::Format { file: self.st.name.clone(), line, message });
+        }
+    }
+
+    /// The header is known: decide the format's label rule and announce the columns.
+    fn begin(&mut self, line: u64) -> bool {
+        let st = &mut *self.st;
+        if st.format == Format::Csv {
+            st.format = layouts::format_of_header(&st.names);
+        }
+        let mut seen = std::collections::HashSet::new();
+        if let Some(dup) = st.names.iter().find(|n| !seen.insert(n.trim())) {
+            let msg = format!("column {:?} appears twice in the header; expected unique column names", dup.trim());
+            self.fail(line, msg);
+            return false;
+        }
+        match layouts::label_rule(st.format, &st.names, st.label_column.as_deref()) {
+            Ok(rule) => st.rule = rule,
+            Err(name) => {
+                st.error = Some(IngestError::LabelColumnMissing {
+                    file: st.name.clone(),
+                    name,
+                    columns: st.names.join(", "),
+                });
+                return false;
+            }
+        }
+        st.no_label_column = st.rule == LabelRule::None;
+        let roles: Vec<Role> = st.names.iter().enumerate().map(|(i, n)| layouts::role_of(n, i, &st.rule)).collect();
+        let parses = st
+            .names
+            .iter()
+            .zip(&roles)
+            .enumerate()
+            .map(|(i, (n, &r))| match st.format {
+                Format::Zeek => layouts::parse_of_zeek_type(st.zeek_types.get(i).map_or("", |s| s.as_str()), r),
+                f => layouts::parse_of(f, n, r),
+            })
+            .collect::<Vec<Parse>>();
+        let cols = FileColumns { names: st.names.iter().map(|n| n.trim().to_string()).collect(), roles, parses };
+        self.out.columns(&cols);
+        st.started = true;
+        true
+    }
+
+    fn label(&mut self, line: u64, f: &[&str]) -> Option<String> {
+        let get = |i: usize| f.get(i).map(|s| s.trim()).filter(|s| !is_missing(s));
+        let label = match self.st.rule {
+            LabelRule::None => return None,
+            LabelRule::Column(c) => get(c).map(str::to_string),
+            LabelRule::Detailed { label, detailed } => match (get(label), get(detailed)) {
+                (Some(l), Some(d)) if !is_benign_or_background(l) => Some(d.to_string()),
+                (Some(l), _) => Some(l.to_string()),
+                (None, d) => d.map(str::to_string),
+            },
+            LabelRule::Cidds { class, attack_type } => get(attack_type).or(get(class)).map(str::to_string),
+            LabelRule::Unsw { attack_cat, label } => match (get(attack_cat), get(label)) {
+                (Some(c), _) => Some(c.to_string()),
+                (None, Some("0")) => Some("Normal".to_string()),
+                (None, _) => None,
+            },
+        };
+        if label.is_none() {
+            self.st.unlabelled.add(|| format!("line {line}"));
+        }
+        label
+    }
+}
+
+impl RecordSink for Sink<'_> {
+    fn directive(&mut self, line: u64, d: Directive) {
+        match d {
+            Directive::Fields(names) => {
+                if self.st.started && names != self.st.names {
+                    self.st.ragged.add(|| format!("line {line}: a second #fields header with other columns"));
+                    return;
+                }
+                self.st.names = names;
+            }
+            Directive::Types(types) => self.st.zeek_types = types,
+        }
+    }
+
+    fn record(&mut self, rec: Record<'_>) {
+        if self.st.error.is_some() {
+            return;
+        }
+        if !self.st.started {
+            if self.st.header == Header::FirstRecord {
+                self.st.names = rec.fields.iter().map(|s| s.trim().to_string()).collect();
+                if self.st.names.iter().any(|n| n.is_empty()) && self.st.names.len() > 1 {
+                    let pos = self.st.names.iter().position(|n| n.is_empty()).unwrap_or(0) + 1;
+                    self.fail(rec.line, format!("header field {pos} is empty; expected a name for every column"));
+                    return;
+                }
+                self.st.header = Header::Known;
+                self.begin(rec.line);
+                return;
+            }
+            if self.st.names.is_empty() {
+                self.fail(rec.line, "data before the #fields header line; expected #fields naming the columns".into());
+                return;
+            }
+            if !self.begin(rec.line) {
+                return;
+            }
+        }
+        let expected = self.st.names.len();
+        let mut fields = rec.fields;
+        if fields.len() == expected + 1 && fields[expected].trim().is_empty() {
+            fields = &fields[..expected];
+        }
+        if fields.len() != expected {
+            self.st.skipped += 1;
+            let got = fields.len();
+            self.st.ragged.add(|| format!("line {}: {got} fields", rec.line));
+            return;
+        }
+        self.st.rows += 1;
+        let label = self.label(rec.line, fields);
+        self.out.row(rec.line, fields, label.as_deref());
+    }
+}

@@ -1,0 +1,409 @@
+//! The push API: start a file, feed it chunk by chunk, end it; then finish the data set.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use flate2::write::MultiGzDecoder;
+
+use super::dataset::Dataset;
+use super::decode::{detect, Compression, ZipMembers, MAGIC_LEN};
+use super::error::{IngestError, Warning};
+use super::file::{FileParser, RowOut};
+use super::labels::Taxonomy;
+use super::sample::{HeldRow, Reservoir};
+use super::summary::{FileFailure, FileReport};
+use super::table::{FileColumns, TableBuilder};
+use crate::rng::FlowRng;
+
+/// How files are read.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IngestOptions {
+    /// Taxonomy used for per-class sampling and as the data set's default view.
+    pub taxonomy: Taxonomy,
+    /// Take labels from this column instead of detecting the label column.
+    pub label_column: Option<String>,
+    /// Keep a uniform sample of at most this many rows of each file.
+    pub max_rows_per_file: Option<u64>,
+    /// Keep a uniform sample of at most this many rows of each class (after the per-file cap).
+    pub per_class: Option<u64>,
+    /// Seed of the sampling.
+    pub seed: u64,
+}
+
+enum Stage {
+    Magic(Vec<u8>),
+    Plain(FileParser),
+    Gzip(Box<MultiGzDecoder<Vec<u8>>>, FileParser),
+    Zip(Vec<u8>),
+    Failed(IngestError),
+}
+
+struct Current {
+    name: String,
+    stage: Stage,
+}
+
+/// Reads flow files into a [`Dataset`]. See the [module docs](super) for an example.
+pub struct Loader {
+    opts: IngestOptions,
+    out: Output,
+    current: Option<Current>,
+    files: Vec<FileReport>,
+    failed: Vec<FileFailure>,
+    warnings: Vec<Warning>,
+}
+
+impl Loader {
+    pub fn new(opts: IngestOptions) -> Self {
+        Loader {
+            out: Output {
+                table: TableBuilder::default(),
+                rng: FlowRng::new(opts.seed, 0x5a3b1e),
+                file_id: 0,
+                file_cols: Vec::new(),
+                maps: Vec::new(),
+                file_res: None,
+                class_res: BTreeMap::new(),
+                per_file: opts.max_rows_per_file.map(|n| n as usize),
+                per_class: opts.per_class.map(|n| n as usize),
+                taxonomy: opts.taxonomy,
+                file_names: Vec::new(),
+            },
+            opts,
+            current: None,
+            files: Vec::new(),
+            failed: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Begins a file named `name` (ends the previous one if it was not ended).
+    pub fn start_file(&mut self, name: &str) {
+        if self.current.is_some() {
+            let _ = self.end_file();
+        }
+        self.current = Some(Current { name: name.to_string(), stage: Stage::Magic(Vec::new()) });
+    }
+
+    /// Whether the current file has already failed (the rest of it need not be fed).
+    pub fn file_failed(&self) -> bool {
+        matches!(self.current, Some(Current { stage: Stage::Failed(_), .. }))
+    }
+
+    /// Pushes the next bytes of the current file. An error means this file cannot be read (it is
+    /// recorded and the load goes on with the next file); nothing of it was added.
+    pub fn feed(&mut self, data: &[u8]) -> Result<(), IngestError> {
+        let Some(cur) = self.current.as_mut() else {
+            return Err(IngestError::Io { file: "(none)".into(), message: "feed before start_file".into() });
+        };
+        let result = match &mut cur.stage {
+            Stage::Failed(e) => return Err(e.clone()),
+            Stage::Magic(head) => {
+                head.extend_from_slice(data);
+                if head.len() < MAGIC_LEN {
+                    return Ok(());
+                }
+                let head = std::mem::take(head);
+                self.begin(head)
+            }
+            Stage::Plain(p) => {
+                self.out.file_id = self.files.len() as u32;
+                p.feed(data, &mut self.out)
+            }
+            Stage::Gzip(dec, p) => gz_feed(&cur.name, dec, p, data, &mut self.out),
+            Stage::Zip(bytes) => {
+                bytes.extend_from_slice(data);
+                Ok(())
+            }
+        };
+        self.check(result)
+    }
+
+    fn begin(&mut self, head: Vec<u8>) -> Result<(), IngestError> {
+        let Some(cur) = self.current.as_mut() else { return Ok(()) };
+        let parser = || FileParser::new(&cur.name, self.opts.label_column.clone());
+        self.out.begin_file(self.files.len() as u32, &cur.name);
+        match detect(&head) {
+            Compression::Zip => {
+                cur.stage = Stage::Zip(head);
+                Ok(())
+            }
+            Compression::Gzip => {
+                let p = parser();
+                cur.stage = Stage::Gzip(Box::new(MultiGzDecoder::new(Vec::new())), p);
+                match &mut cur.stage {
+                    Stage::Gzip(dec, p) => gz_feed(&cur.name, dec, p, &head, &mut self.out),
+                    _ => Ok(()),
+                }
+            }
+            Compression::Plain => {
+                let mut p = parser();
+                let r = p.feed(&head, &mut self.out);
+                cur.stage = Stage::Plain(p);
+                r
+            }
+        }
+    }
+
+    fn check(&mut self, result: Result<(), IngestError>) -> Result<(), IngestError> {
+        if let (Err(e), Some(cur)) = (&result, self.current.as_mut()) {
+            cur.stage = Stage::Failed(e.clone());
+        }
+        result
+    }
+
+    /// Ends the current file. An error says why this file could not be read; it is also kept in
+    /// the data set's `failed` list, and the other files are not affected.
+    pub fn end_file(&mut self) -> Result<(), IngestError> {
+        let Some(mut cur) = self.current.take() else { return Ok(()) };
+        if let Stage::Magic(head) = &mut cur.stage {
+            let head = std::mem::take(head);
+            self.current = Some(cur);
+            let r = self.begin(head);
+            let r = self.check(r);
+            cur = self.current.take().expect("current file");
+            if let Err(e) = r {
+                return self.fail(&cur.name, e);
+            }
+        }
+        let name = cur.name.clone();
+        let result = match cur.stage {
+            Stage::Failed(e) => Err(e),
+            Stage::Magic(_) => Err(IngestError::Empty { file: name.clone() }),
+            Stage::Zip(bytes) => return self.read_zip(&name, bytes),
+            Stage::Plain(mut p) => p.finish(&mut self.out).map(|_| p),
+            Stage::Gzip(mut dec, mut p) => {
+                let tail = dec.try_finish().map(|_| std::mem::take(dec.get_mut()));
+                match tail {
+                    Ok(rest) => p.feed(&rest, &mut self.out).and_then(|_| p.finish(&mut self.out)).map(|_| p),
+                    Err(e) if p.state.rows > 0 => {
+                        self.warnings.push(Warning {
+                            file: Some(name.clone()),
+                            column: None,
+                            count: 1,
+                            examples: vec![],
+                            message: format!("the compressed data ends early ({e}); the {} rows before that are kept", p.state.rows),
+                        });
+                        p.finish(&mut self.out).map(|_| p)
+                    }
+                    Err(e) => Err(IngestError::Decompress { file: name.clone(), message: e.to_string() }),
+                }
+            }
+        };
+        match result {
+            Ok(p) => {
+                self.out.end_file();
+                self.warnings.extend(p.warnings());
+                self.files.push(FileReport {
+                    path: name,
+                    format: p.format(),
+                    rows: p.state.rows,
+                    skipped: p.state.skipped,
+                    kept: 0,
+                    bytes: p.state.bytes,
+                    label_column: p.label_column(),
+                });
+                Ok(())
+            }
+            Err(e) => self.fail(&name, e),
+        }
+    }
+
+    fn fail(&mut self, name: &str, e: IngestError) -> Result<(), IngestError> {
+        self.out.drop_file();
+        self.failed.push(FileFailure { path: name.to_string(), message: e.to_string() });
+        Err(e)
+    }
+
+    fn read_zip(&mut self, name: &str, bytes: Vec<u8>) -> Result<(), IngestError> {
+        let mut zip = match ZipMembers::open(bytes) {
+            Ok(z) => z,
+            Err(m) => return self.fail(name, IngestError::Decompress { file: name.into(), message: m }),
+        };
+        let members = zip.names();
+        if members.is_empty() {
+            let e = IngestError::Format { file: name.into(), line: 0, message: "the zip archive holds no files".into() };
+            return self.fail(name, e);
+        }
+        let mut first_error = None;
+        let mut any = false;
+        for (index, member) in members {
+            let full = format!("{name}/{member}");
+            self.start_file(&full);
+            let read = zip.read(index, &mut |chunk| self.feed(chunk).is_ok());
+            let r = match read {
+                Err(m) if !self.file_failed() => {
+                    let e = IngestError::Decompress { file: full.clone(), message: m };
+                    self.current = None;
+                    self.fail(&full, e)
+                }
+                _ => self.end_file(),
+            };
+            match r {
+                Ok(()) => any = true,
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        match (any, first_error) {
+            (false, Some(e)) => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// The data set. Fails only when no row of any file could be read.
+    pub fn finish(mut self) -> Result<Dataset, IngestError> {
+        if self.current.is_some() {
+            let _ = self.end_file();
+        }
+        let table = self.out.finish();
+        if table.labels.is_empty() {
+            let why = if self.failed.is_empty() {
+                "no files were given".to_string()
+            } else {
+                self.failed.iter().map(|f| f.message.clone()).collect::<Vec<_>>().join("; ")
+            };
+            return Err(IngestError::NothingLoaded(why));
+        }
+        Ok(Dataset::new(table, self.files, self.failed, self.warnings, self.opts.taxonomy))
+    }
+}
+
+fn gz_feed(
+    name: &str,
+    dec: &mut MultiGzDecoder<Vec<u8>>,
+    p: &mut FileParser,
+    data: &[u8],
+    out: &mut Output,
+) -> Result<(), IngestError> {
+    if let Err(e) = dec.write_all(data) {
+        if p.state.rows == 0 {
+            return Err(IngestError::Decompress { file: name.to_string(), message: e.to_string() });
+        }
+    }
+    let text = std::mem::take(dec.get_mut());
+    p.feed(&text, out)
+}
+
+/// Receives rows: straight into the table, or through the samplers.
+struct Output {
+    table: TableBuilder,
+    rng: FlowRng,
+    file_id: u32,
+    file_names: Vec<String>,
+    file_cols: Vec<Option<FileColumns>>,
+    maps: Vec<Option<Vec<usize>>>,
+    file_res: Option<Reservoir>,
+    class_res: BTreeMap<String, Reservoir>,
+    per_file: Option<usize>,
+    per_class: Option<usize>,
+    taxonomy: Taxonomy,
+}
+
+impl Output {
+    fn begin_file(&mut self, id: u32, name: &str) {
+        self.file_id = id;
+        let id = id as usize;
+        self.file_names.truncate(id);
+        self.file_cols.truncate(id);
+        self.maps.truncate(id);
+        self.file_names.push(name.to_string());
+        self.file_cols.push(None);
+        self.maps.push(None);
+        self.file_res = self.per_file.map(Reservoir::new);
+    }
+
+    /// A file failed before any of its rows were kept: forget it.
+    fn drop_file(&mut self) {
+        self.file_res = None;
+        let id = self.file_id as usize;
+        self.file_names.truncate(id);
+        self.file_cols.truncate(id);
+        self.maps.truncate(id);
+    }
+
+    fn end_file(&mut self) {
+        if let Some(res) = self.file_res.take() {
+            let mut rows = res.rows;
+            rows.sort_by_key(|r| r.line);
+            for r in rows {
+                self.after_file_cap(r);
+            }
+        }
+    }
+
+    fn after_file_cap(&mut self, r: HeldRow) {
+        match self.per_class {
+            Some(cap) => {
+                let key = r.label.as_deref().map_or(String::new(), |l| self.taxonomy.map(l));
+                let res = self.class_res.entry(key).or_insert_with(|| Reservoir::new(cap));
+                res.offer(&mut self.rng, || r);
+            }
+            None => self.push_held(r),
+        }
+    }
+
+    fn map(&mut self, file: u32) -> &[usize] {
+        let f = file as usize;
+        if self.maps[f].is_none() {
+            let cols = self.file_cols[f].as_ref().expect("columns announced before rows");
+            self.maps[f] = Some(self.table.map_columns(cols));
+        }
+        self.maps[f].as_deref().unwrap_or(&[])
+    }
+
+    fn push_held(&mut self, r: HeldRow) {
+        let fields: Vec<&str> = r.fields.iter().map(|s| &**s).collect();
+        self.push(r.file, r.line, &fields, r.label.as_deref());
+    }
+
+    fn push(&mut self, file: u32, line: u64, fields: &[&str], label: Option<&str>) {
+        let map = self.map(file).to_vec();
+        let name = &self.file_names[file as usize];
+        self.table.push((file, name), line, &map, fields, label);
+    }
+
+    fn finish(mut self) -> super::table::Table {
+        if self.per_class.is_some() {
+            let mut rows: Vec<HeldRow> = std::mem::take(&mut self.class_res).into_values().flat_map(|r| r.rows).collect();
+            rows.sort_by_key(|r| (r.file, r.line));
+            for r in rows {
+                self.push_held(r);
+            }
+        }
+        self.table.finish()
+    }
+}
+
+impl RowOut for Output {
+    fn columns(&mut self, cols: &FileColumns) {
+        let f = self.file_id as usize;
+        self.file_cols[f] = Some(cols.clone());
+    }
+
+    fn row(&mut self, line: u64, fields: &[&str], label: Option<&str>) {
+        if self.per_file.is_none() && self.per_class.is_none() {
+            // Fast path: the map is computed once per file, then reused.
+            let file = self.file_id;
+            if self.maps[file as usize].is_none() {
+                self.map(file);
+            }
+            let map = self.maps[file as usize].as_deref().unwrap_or(&[]);
+            let name = &self.file_names[file as usize];
+            self.table.push((file, name), line, map, fields, label);
+            return;
+        }
+        let file = self.file_id;
+        let held = || HeldRow {
+            file,
+            line,
+            label: label.map(Into::into),
+            fields: fields.iter().map(|s| Box::<str>::from(*s)).collect(),
+        };
+        match self.file_res.as_mut() {
+            Some(res) => res.offer(&mut self.rng, held),
+            None => self.after_file_cap(held()),
+        }
+    }
+}

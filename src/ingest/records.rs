@@ -1,0 +1,317 @@
+//! Splitting a byte stream into records, chunk by chunk: Zeek TSV logs (with their `#` directives
+//! and the IoT-23 three-space label quirk) and delimited text (via `csv-core`, so quotes and
+//! embedded newlines work).
+
+use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
+
+/// One record: its fields and the line it started on (1-based).
+pub struct Record<'a> {
+    pub line: u64,
+    pub fields: &'a [&'a str],
+}
+
+/// What a Zeek directive line said, passed on to the file parser.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Directive {
+    Fields(Vec<String>),
+    Types(Vec<String>),
+}
+
+/// Receives records as they are found.
+pub trait RecordSink {
+    fn directive(&mut self, line: u64, d: Directive);
+    fn record(&mut self, rec: Record<'_>);
+}
+
+/// Zeek TSV: `#separator`, `#fields`, `#types`, `#close`…; the IoT-23 quirk (last three fields
+/// joined by three spaces) is split back into three fields.
+pub struct ZeekSplitter {
+    pending: Vec<u8>,
+    line: u64,
+    separator: u8,
+    quirk: bool,
+}
+
+impl Default for ZeekSplitter {
+    fn default() -> Self {
+        ZeekSplitter { pending: Vec::new(), line: 0, separator: b'\t', quirk: false }
+    }
+}
+
+const QUIRK: &str = "   ";
+
+impl ZeekSplitter {
+    pub fn feed(&mut self, mut data: &[u8], sink: &mut dyn RecordSink) {
+        while let Some(nl) = data.iter().position(|&b| b == b'\n') {
+            if self.pending.is_empty() {
+                self.line_done(&data[..nl], sink);
+            } else {
+                self.pending.extend_from_slice(&data[..nl]);
+                let line = std::mem::take(&mut self.pending);
+                self.line_done(&line, sink);
+            }
+            data = &data[nl + 1..];
+        }
+        self.pending.extend_from_slice(data);
+    }
+
+    pub fn finish(&mut self, sink: &mut dyn RecordSink) {
+        if !self.pending.is_empty() {
+            let line = std::mem::take(&mut self.pending);
+            self.line_done(&line, sink);
+        }
+    }
+
+    fn line_done(&mut self, raw: &[u8], sink: &mut dyn RecordSink) {
+        self.line += 1;
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        if raw.is_empty() {
+            return;
+        }
+        let text = String::from_utf8_lossy(raw);
+        let sep = self.separator as char;
+        if let Some(rest) = text.strip_prefix('#') {
+            let (key, value) = rest.split_once([' ', sep]).unwrap_or((rest, ""));
+            match key {
+                "separator" => {
+                    if let Some(hex) = value.trim().strip_prefix("\\x") {
+                        if let Ok(b) = u8::from_str_radix(hex, 16) {
+                            self.separator = b;
+                        }
+                    } else if let Some(&b) = value.as_bytes().first() {
+                        self.separator = b;
+                    }
+                }
+                "fields" | "types" => {
+                    let mut parts: Vec<String> = value.split(sep).map(str::to_string).collect();
+                    if parts.last().is_some_and(|l| l.contains(QUIRK)) {
+                        self.quirk = true;
+                        let last = parts.pop().unwrap_or_default();
+                        parts.extend(last.split(QUIRK).map(|s| s.trim().to_string()));
+                    }
+                    let d = if key == "fields" { Directive::Fields(parts) } else { Directive::Types(parts) };
+                    sink.directive(self.line, d);
+                }
+                _ => {}
+            }
+            return;
+        }
+        let mut fields: Vec<&str> = text.split(sep).collect();
+        if self.quirk {
+            if let Some(last) = fields.pop() {
+                fields.extend(last.split(QUIRK));
+            }
+        }
+        sink.record(Record { line: self.line, fields: &fields });
+    }
+}
+
+/// Delimited text with a known delimiter, parsed incrementally.
+pub struct DelimitedSplitter {
+    reader: Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    out_len: usize,
+    n_ends: usize,
+    /// Newlines consumed so far, and the last byte consumed: together they give line numbers.
+    newlines: u64,
+    last_byte: u8,
+}
+
+impl DelimitedSplitter {
+    pub fn new(delimiter: u8) -> Self {
+        DelimitedSplitter {
+            reader: ReaderBuilder::new().delimiter(delimiter).build(),
+            out: vec![0; 4096],
+            ends: vec![0; 64],
+            out_len: 0,
+            n_ends: 0,
+            newlines: 0,
+            last_byte: 0,
+        }
+    }
+
+    pub fn feed(&mut self, data: &[u8], sink: &mut dyn RecordSink) {
+        self.run(data, sink);
+    }
+
+    pub fn finish(&mut self, sink: &mut dyn RecordSink) {
+        self.run(&[], sink);
+    }
+
+    fn run(&mut self, mut data: &[u8], sink: &mut dyn RecordSink) {
+        loop {
+            let (res, nin, nout, nend) =
+                self.reader.read_record(data, &mut self.out[self.out_len..], &mut self.ends[self.n_ends..]);
+            let used = &data[..nin];
+            self.newlines += used.iter().filter(|&&b| b == b'\n').count() as u64;
+            if let Some(&b) = used.last() {
+                self.last_byte = b;
+            }
+            data = &data[nin..];
+            self.out_len += nout;
+            self.n_ends += nend;
+            match res {
+                ReadRecordResult::InputEmpty => {
+                    if data.is_empty() {
+                        return;
+                    }
+                }
+                ReadRecordResult::OutputFull => {
+                    let n = self.out.len() * 2;
+                    self.out.resize(n, 0);
+                }
+                ReadRecordResult::OutputEndsFull => {
+                    let n = self.ends.len() * 2;
+                    self.ends.resize(n, 0);
+                }
+                ReadRecordResult::Record => {
+                    self.emit(sink);
+                }
+                ReadRecordResult::End => return,
+            }
+        }
+    }
+
+    fn emit(&mut self, sink: &mut dyn RecordSink) {
+        let bytes = &self.out[..self.out_len];
+        // The record ends on the line of the last newline consumed if that newline ended it,
+        // else on the line after; quoted newlines inside it move its start back.
+        let last_line = if self.last_byte == b'\n' { self.newlines } else { self.newlines + 1 };
+        let inside = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+        let line = last_line.saturating_sub(inside).max(1);
+        let ends = &self.ends[..self.n_ends];
+        let blank = ends.len() == 1 && ends[0] == 0;
+        if !blank {
+            let text = String::from_utf8_lossy(bytes);
+            let mut fields: Vec<&str> = Vec::with_capacity(ends.len());
+            let mut start = 0;
+            // When the bytes were valid UTF-8 the offsets are the same; lossy replacement only
+            // happens for invalid bytes, and then fields are cut on char boundaries.
+            for &end in ends {
+                let s = clamp_to_char(&text, start);
+                let e = clamp_to_char(&text, end.min(text.len()));
+                fields.push(&text[s..e.max(s)]);
+                start = end;
+            }
+            sink.record(Record { line, fields: &fields });
+        }
+        self.out_len = 0;
+        self.n_ends = 0;
+    }
+}
+
+fn clamp_to_char(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Guesses the delimiter of the first lines: the candidate that appears the same non-zero number
+/// of times on most lines, preferring the most frequent.
+pub fn sniff_delimiter(head: &str) -> Option<u8> {
+    let lines: Vec<&str> = head.lines().filter(|l| !l.trim().is_empty()).take(30).collect();
+    // The last line may be cut in the middle.
+    let lines = if lines.len() > 2 { &lines[..lines.len() - 1] } else { &lines[..] };
+    let mut best: Option<(u8, usize, usize)> = None;
+    for d in [b',', b'\t', b';', b'|'] {
+        let counts: Vec<usize> = lines.iter().map(|l| count_outside_quotes(l, d)).collect();
+        let first = match counts.first() {
+            Some(&c) if c > 0 => c,
+            _ => continue,
+        };
+        let agree = counts.iter().filter(|&&c| c == first).count();
+        let better = match best {
+            None => true,
+            Some((_, a, f)) => agree > a || (agree == a && first > f),
+        };
+        if better {
+            best = Some((d, agree, first));
+        }
+    }
+    best.map(|(d, ..)| d)
+}
+
+fn count_outside_quotes(line: &str, d: u8) -> usize {
+    let mut quoted = false;
+    line.bytes()
+        .filter(|&b| {
+            if b == b'"' {
+                quoted = !quoted;
+            }
+            !quoted && b == d
+        })
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Default)]
+    struct Collect {
+        rows: Vec<(u64, Vec<String>)>,
+        directives: Vec<Directive>,
+    }
+
+    impl RecordSink for Collect {
+        fn directive(&mut self, _line: u64, d: Directive) {
+            self.directives.push(d);
+        }
+        fn record(&mut self, rec: Record<'_>) {
+            self.rows.push((rec.line, rec.fields.iter().map(|s| s.to_string()).collect()));
+        }
+    }
+
+    #[test]
+    fn zeek_quirk_splits_into_three_label_fields_across_chunks() {
+        let text = "#separator \\x09\n#fields\tts\tproto\ttunnel_parents   label   detailed-label\n\
+                    #types\ttime\tenum\tset[string]   string   string\n\
+                    1.5\ttcp\t-   Malicious   C&C\n2.5\tudp\t(empty)   Benign   -\n#close\t2019\n";
+        for chunk in [1, 3, 7, 1000] {
+            let mut s = ZeekSplitter::default();
+            let mut c = Collect::default();
+            for part in text.as_bytes().chunks(chunk) {
+                s.feed(part, &mut c);
+            }
+            s.finish(&mut c);
+            assert_eq!(c.rows.len(), 2);
+            assert_eq!(c.rows[0], (4, vec!["1.5".into(), "tcp".into(), "-".into(), "Malicious".into(), "C&C".into()]));
+            assert_eq!(c.rows[1].1[3], "Benign");
+            assert_eq!(
+                c.directives[0],
+                Directive::Fields(vec!["ts".into(), "proto".into(), "tunnel_parents".into(), "label".into(), "detailed-label".into()])
+            );
+        }
+    }
+
+    #[test]
+    fn delimited_handles_quotes_newlines_and_chunking() {
+        let text = "a,b,c\n1,\"x,y\",3\n\n4,\"multi\nline\",6\r\n7,8,9";
+        for chunk in [1, 2, 5, 100] {
+            let mut s = DelimitedSplitter::new(b',');
+            let mut c = Collect::default();
+            for part in text.as_bytes().chunks(chunk) {
+                s.feed(part, &mut c);
+            }
+            s.finish(&mut c);
+            let lines: Vec<u64> = c.rows.iter().map(|r| r.0).collect();
+            assert_eq!(lines, vec![1, 2, 4, 6]);
+            assert_eq!(c.rows[1].1, vec!["1", "x,y", "3"]);
+            assert_eq!(c.rows[2].1, vec!["4", "multi\nline", "6"]);
+            assert_eq!(c.rows[3].1, vec!["7", "8", "9"]);
+        }
+    }
+
+    #[test]
+    fn sniffs_each_delimiter() {
+        assert_eq!(sniff_delimiter("a,b,c\n1,2,3\n4,5,6\n"), Some(b','));
+        assert_eq!(sniff_delimiter("a\tb\tc\n1\t2\t3\n"), Some(b'\t'));
+        assert_eq!(sniff_delimiter("a;b;c\n1;2,5;3\n4;5;6\n"), Some(b';'));
+        assert_eq!(sniff_delimiter("a|b\n1|2\n3|4\n"), Some(b'|'));
+        assert_eq!(sniff_delimiter("\"x,y\";b\n\"1,2\";3\n\"1,2\";3\n"), Some(b';'));
+        assert_eq!(sniff_delimiter("just one column\nno delimiters\n"), None);
+    }
+}

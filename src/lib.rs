@@ -1,0 +1,28 @@
+//! flowlab: classify network flows with machine learning, entirely on the user's machine.
+//!
+//! The library reads as the data flows:
+//! [`ingest`] (files → typed columns, streaming) → [`features`] (columns → numeric matrix + schema).
+//! Apart from the core: [`worker`] (messages in and out of the page's Web Worker), and, on wasm,
+//! `ui` (the Leptos page).
+//!
+//! ```
+//! use flowlab::ingest::{IngestOptions, Loader};
+//! let text = "src_port,dst_port,proto,duration,src_bytes,dst_bytes,src_pkts,dst_pkts,state,label\n\
+//!             41161,23,tcp,-,-,-,1,0,S0,Benign\n\
+//!             2323,23,tcp,0.1,40,0,2,0,S0,Okiru\n";
+//! let mut loader = Loader::new(IngestOptions::default());
+//! loader.start_file("flows.csv");
+//! loader.feed(text.as_bytes()).unwrap();
+//! loader.end_file().unwrap();
+//! let data = loader.finish().unwrap();
+//! assert_eq!(data.n_rows(), 2);
+//! assert_eq!(data.summary().label_counts["Okiru"], 1);
+//! ```
+
+pub mod features;
+pub mod ingest;
+pub mod rng;
+pub mod worker;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

@@ -1,0 +1,119 @@
+//! The page's handle on the Web Worker: starts it, queues messages until it reports `Ready`
+//! (a message posted before the worker's wasm is listening would be lost), and hands every reply to
+//! a callback.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, Event, MessageEvent, Worker};
+
+use crate::worker::protocol::{FromWorker, ToWorker};
+use crate::worker::web::envelope;
+
+/// Where trunk puts the worker's loader shim (next to `index.html`).
+pub const WORKER_URL: &str = "./worker_loader.js";
+
+/// A running worker.
+pub struct WorkerClient {
+    worker: Worker,
+    ready: Rc<Cell<bool>>,
+    queue: Rc<RefCell<Vec<JsValue>>>,
+    on_reply: Rc<dyn Fn(FromWorker)>,
+    _onmessage: Closure<dyn FnMut(MessageEvent)>,
+    _onerror: Closure<dyn FnMut(Event)>,
+}
+
+impl WorkerClient {
+    /// Starts the worker; `on_reply` gets each message it sends back. A worker that fails to start
+    /// or crashes is reported as a `Failed` reply for request 0.
+    pub fn spawn(on_reply: impl Fn(FromWorker) + 'static) -> Result<Self, String> {
+        let worker = Worker::new(WORKER_URL)
+            .map_err(|e| format!("cannot start the parsing worker ({WORKER_URL}): {e:?}"))?;
+        let ready = Rc::new(Cell::new(false));
+        let queue: Rc<RefCell<Vec<JsValue>>> = Rc::default();
+        let on_reply: Rc<dyn Fn(FromWorker)> = Rc::new(on_reply);
+
+        let onmessage = {
+            let (worker, ready, queue, on_reply) = (
+                worker.clone(),
+                ready.clone(),
+                queue.clone(),
+                on_reply.clone(),
+            );
+            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+                let text = event.data().as_string().unwrap_or_default();
+                let reply = serde_json::from_str::<FromWorker>(&text).unwrap_or_else(|e| {
+                    FromWorker::Failed {
+                        request: 0,
+                        message: format!("unreadable reply from the worker: {e}"),
+                    }
+                });
+                if reply == FromWorker::Ready {
+                    ready.set(true);
+                    for message in queue.take() {
+                        post(&worker, &message, &*on_reply);
+                    }
+                }
+                on_reply(reply);
+            })
+        };
+        let onerror = {
+            let on_reply = on_reply.clone();
+            Closure::<dyn FnMut(Event)>::new(move |event: Event| {
+                event.prevent_default();
+                // An `ErrorEvent` has a message; a worker script that fails to load sends a bare `Event`.
+                let detail = js_sys::Reflect::get(&event, &"message".into())
+                    .ok()
+                    .and_then(|m| m.as_string());
+                let message = match detail {
+                    Some(detail) if !detail.is_empty() => {
+                        format!("the parsing worker failed: {detail}")
+                    }
+                    _ => "the parsing worker failed to start or crashed".to_string(),
+                };
+                on_reply(FromWorker::Failed {
+                    request: 0,
+                    message,
+                });
+            })
+        };
+        worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
+        Ok(WorkerClient {
+            worker,
+            ready,
+            queue,
+            on_reply,
+            _onmessage: onmessage,
+            _onerror: onerror,
+        })
+    }
+
+    /// Sends `message` with `files` attached (queued until the worker is ready).
+    pub fn send(&self, message: &ToWorker, files: &[Blob]) {
+        let packed = envelope(message, files);
+        if self.ready.get() {
+            post(&self.worker, &packed, &*self.on_reply);
+        } else {
+            self.queue.borrow_mut().push(packed);
+        }
+    }
+}
+
+impl Drop for WorkerClient {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}
+
+fn post(worker: &Worker, message: &JsValue, on_reply: &dyn Fn(FromWorker)) {
+    if let Err(e) = worker.post_message(message) {
+        let message = format!("cannot send to the parsing worker: {e:?}");
+        on_reply(FromWorker::Failed {
+            request: 0,
+            message,
+        });
+    }
+}

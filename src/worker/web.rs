@@ -1,0 +1,285 @@
+//! The Web Worker's wasm side: receives [`ToWorker`] messages, reads the attached files in chunks
+//! and pushes them through the streaming [`Loader`], and answers with [`FromWorker`] messages.
+//!
+//! Reading is asynchronous (one `Blob.slice().arrayBuffer()` per ~1 MiB chunk), so a `Cancel` or a
+//! newer `Load` that arrives meanwhile is handled between two chunks. The data set loaded last stays
+//! loaded until a new load succeeds.
+//!
+//! A message from the page is an [`envelope`]: a JS object holding the JSON text of the `ToWorker`
+//! and, beside it, the `File`/`Blob` objects to read (they cannot travel inside JSON).
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use js_sys::{Array, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{spawn_local, JsFuture};
+use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
+
+use super::protocol::{FromWorker, ToWorker};
+use crate::ingest::{Dataset, IngestOptions, Loader, Taxonomy};
+
+/// Bytes read from a file per step.
+const CHUNK_BYTES: f64 = 1024.0 * 1024.0;
+/// At most one `Progress` message per this many milliseconds (plus one at each file start).
+const PROGRESS_EVERY_MS: f64 = 100.0;
+/// Envelope keys.
+const JSON_KEY: &str = "json";
+const FILES_KEY: &str = "files";
+
+/// Packs a message for the worker: its JSON text, and the blobs to read beside it.
+pub fn envelope(message: &ToWorker, files: &[Blob]) -> JsValue {
+    let object = js_sys::Object::new();
+    let json = serde_json::to_string(message).expect("ToWorker serialises to JSON");
+    let blobs: Array = files.iter().collect();
+    // Setting a property on a fresh plain object cannot fail.
+    let _ = Reflect::set(&object, &JSON_KEY.into(), &json.into());
+    let _ = Reflect::set(&object, &FILES_KEY.into(), &blobs);
+    object.into()
+}
+
+/// Unpacks what [`envelope`] packed.
+fn open_envelope(data: &JsValue) -> Result<(ToWorker, Vec<Blob>), String> {
+    let json = Reflect::get(data, &JSON_KEY.into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .ok_or("a message to the worker carries no JSON text")?;
+    let message: ToWorker = serde_json::from_str(&json)
+        .map_err(|e| format!("unreadable message to the worker: {e}"))?;
+    let files = match Reflect::get(data, &FILES_KEY.into()) {
+        Ok(v) if Array::is_array(&v) => Array::from(&v)
+            .iter()
+            .map(|b| {
+                b.dyn_into::<Blob>()
+                    .map_err(|_| "an attached file is not a Blob".to_string())
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+        _ => Vec::new(),
+    };
+    Ok((message, files))
+}
+
+/// Starts answering messages in this worker; posts `Ready` once listening.
+pub fn start() {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let worker = Rc::new(WorkerState {
+        scope: scope.clone(),
+        data: RefCell::new(None),
+        taxonomy: Cell::new(Taxonomy::default()),
+        parse_ms: Cell::new(0.0),
+        active: RefCell::new(None),
+    });
+    let handler = worker.clone();
+    let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        handler.clone().receive(&event.data());
+    });
+    scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker.
+    onmessage.forget();
+    worker.post(&FromWorker::Ready);
+}
+
+/// Everything the worker keeps between messages.
+struct WorkerState {
+    scope: DedicatedWorkerGlobalScope,
+    /// The data set loaded last (kept when a later load fails or is cancelled).
+    data: RefCell<Option<Dataset>>,
+    /// The taxonomy the page shows now.
+    taxonomy: Cell<Taxonomy>,
+    /// How long the loaded data set took to parse.
+    parse_ms: Cell<f64>,
+    /// The load in progress, if any: its request and its cancel flag.
+    active: RefCell<Option<(u32, Rc<Cell<bool>>)>>,
+}
+
+/// How a load ended, short of posting it.
+enum Outcome {
+    Loaded(Dataset),
+    Cancelled,
+    Failed(String),
+}
+
+impl WorkerState {
+    fn post(&self, message: &FromWorker) {
+        let text = serde_json::to_string(message).unwrap_or_else(|e| {
+            format!(r#"{{"type":"failed","request":0,"message":"cannot encode a reply: {e}"}}"#)
+        });
+        if let Err(e) = self.scope.post_message(&JsValue::from_str(&text)) {
+            web_sys::console::error_2(&"flowlab worker: postMessage failed".into(), &e);
+        }
+    }
+
+    fn now(&self) -> f64 {
+        self.scope.performance().map_or(0.0, |p| p.now())
+    }
+
+    fn receive(self: Rc<Self>, data: &JsValue) {
+        let (message, files) = match open_envelope(data) {
+            Ok(m) => m,
+            Err(message) => {
+                return self.post(&FromWorker::Failed {
+                    request: 0,
+                    message,
+                })
+            }
+        };
+        match message {
+            ToWorker::Load {
+                request,
+                names,
+                taxonomy,
+                max_rows_per_file,
+                per_class,
+                label_column,
+            } => {
+                let cancel = Rc::new(Cell::new(false));
+                // A newer load supersedes the one in progress.
+                if let Some((_, previous)) = self.active.replace(Some((request, cancel.clone()))) {
+                    previous.set(true);
+                }
+                self.taxonomy.set(taxonomy);
+                let options = IngestOptions {
+                    taxonomy,
+                    max_rows_per_file,
+                    per_class,
+                    label_column,
+                    ..IngestOptions::default()
+                };
+                spawn_local(async move {
+                    let started = self.now();
+                    let outcome = self.read(request, &names, &files, options, &cancel).await;
+                    let parse_ms = self.now() - started;
+                    let still_active =
+                        matches!(&*self.active.borrow(), Some((r, _)) if *r == request);
+                    if still_active {
+                        self.active.replace(None);
+                    }
+                    let reply = match outcome {
+                        Outcome::Loaded(data) => {
+                            let summary = data.summary_as(self.taxonomy.get());
+                            self.data.replace(Some(data));
+                            self.parse_ms.set(parse_ms);
+                            FromWorker::Loaded {
+                                request,
+                                summary,
+                                parse_ms,
+                            }
+                        }
+                        Outcome::Cancelled => FromWorker::Cancelled { request },
+                        Outcome::Failed(message) => FromWorker::Failed { request, message },
+                    };
+                    self.post(&reply);
+                });
+            }
+            ToWorker::SetTaxonomy { request, taxonomy } => {
+                self.taxonomy.set(taxonomy);
+                let summary = self.data.borrow().as_ref().map(|d| d.summary_as(taxonomy));
+                // With nothing loaded yet there is nothing to show; the next load uses `taxonomy`.
+                if let Some(summary) = summary {
+                    let parse_ms = self.parse_ms.get();
+                    self.post(&FromWorker::Loaded {
+                        request,
+                        summary,
+                        parse_ms,
+                    });
+                }
+            }
+            ToWorker::Cancel { request } => {
+                if let Some((active, cancel)) = &*self.active.borrow() {
+                    if *active == request {
+                        cancel.set(true);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads every blob through one [`Loader`].
+    async fn read(
+        &self,
+        request: u32,
+        names: &[String],
+        files: &[Blob],
+        options: IngestOptions,
+        cancel: &Cell<bool>,
+    ) -> Outcome {
+        let total = files.iter().map(Blob::size).sum::<f64>() as u64;
+        let mut done = 0u64;
+        let mut last_progress = f64::NEG_INFINITY;
+        let mut buffer = Vec::new();
+        let mut loader = Loader::new(options);
+        for (i, blob) in files.iter().enumerate() {
+            let name = names
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| format!("file {}", i + 1));
+            loader.start_file(&name);
+            let size = blob.size();
+            let mut at = 0.0;
+            let mut first = true;
+            while at < size {
+                let now = self.now();
+                if first || now - last_progress >= PROGRESS_EVERY_MS {
+                    last_progress = now;
+                    first = false;
+                    let file = name.clone();
+                    self.post(&FromWorker::Progress {
+                        request,
+                        done,
+                        total,
+                        file,
+                    });
+                }
+                let end = (at + CHUNK_BYTES).min(size);
+                let read = read_slice(blob, at, end, &mut buffer).await;
+                if cancel.get() {
+                    return Outcome::Cancelled;
+                }
+                if let Err(e) = read {
+                    return Outcome::Failed(format!(
+                        "{name}: the browser could not read the file: {e}"
+                    ));
+                }
+                done += (end - at) as u64;
+                at = end;
+                // A file that cannot be parsed is recorded by the loader (summary.failed);
+                // the rest of it is not worth reading.
+                if loader.feed(&buffer).is_err() {
+                    done += (size - at) as u64;
+                    break;
+                }
+            }
+            // Errors here are recorded in the summary's failed files; the other files go on.
+            let _ = loader.end_file();
+        }
+        self.post(&FromWorker::Progress {
+            request,
+            done: total,
+            total,
+            file: String::new(),
+        });
+        match loader.finish() {
+            Ok(data) => Outcome::Loaded(data),
+            Err(e) => Outcome::Failed(e.to_string()),
+        }
+    }
+}
+
+/// Reads `blob[start..end]` into `buffer` (replacing its content).
+async fn read_slice(blob: &Blob, start: f64, end: f64, buffer: &mut Vec<u8>) -> Result<(), String> {
+    let describe = |e: JsValue| {
+        e.dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .or_else(|| e.as_string())
+            .unwrap_or_else(|| format!("{e:?}"))
+    };
+    let part = blob.slice_with_f64_and_f64(start, end).map_err(describe)?;
+    let bytes = JsFuture::from(part.array_buffer())
+        .await
+        .map_err(describe)?;
+    let view = Uint8Array::new(&bytes);
+    buffer.resize(view.length() as usize, 0);
+    view.copy_to(buffer);
+    Ok(())
+}

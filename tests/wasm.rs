@@ -1,0 +1,77 @@
+//! The ingest core in a real browser: `cargo test --target wasm32-unknown-unknown` runs this in
+//! headless Chromium (wasm-bindgen-test); natively the same test runs under `cargo test`, so both
+//! targets must agree on the numbers.
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test_configure!(run_in_browser);
+
+use flowlab::ingest::{Format, IngestOptions, Loader, Taxonomy};
+
+/// An IoT-23 style `conn.log.labeled`: tab-separated, the last three columns joined by three spaces.
+const ZEEK: &str = "#separator \\x09\n\
+#set_separator\t,\n\
+#empty_field\t(empty)\n\
+#unset_field\t-\n\
+#path\tconn\n\
+#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\tduration\torig_bytes\tresp_bytes\tconn_state\tmissed_bytes\thistory\torig_pkts\torig_ip_bytes\tresp_pkts\tresp_ip_bytes\ttunnel_parents   label   detailed-label\n\
+#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\tcount\tcount\tstring\tcount\tstring\tcount\tcount\tcount\tcount\tset[string]   string   string\n\
+1545403816.962094\tC1\t192.168.1.195\t41040\t185.244.25.235\t80\ttcp\t-\t3.139211\t0\t0\tS0\t0\tS\t3\t180\t0\t0\t-   Benign   -\n\
+1545403824.181240\tC2\t192.168.1.195\t41040\t185.244.25.235\t80\ttcp\t-\t-\t-\t-\tS0\t0\tS\t1\t60\t0\t0\t-   Benign   -\n\
+1545403848.981338\tC3\t192.168.1.195\t41042\t185.244.25.235\t6667\ttcp\tirc\t1.477656\t149\t1282\tSF\t0\tShADadfF\t9\t525\t9\t1390\t-   Malicious   C&C\n\
+1545403850.100000\tC4\t192.168.1.195\t51000\t10.0.0.7\t23\ttcp\t-\t-\t-\t-\tS0\t0\tS\t1\t40\t0\t0\t-   Malicious   PartOfAHorizontalPortScan\n\
+1545403851.100000\tC5\t192.168.1.195\t51001\t10.0.0.8\t23\ttcp\t-\t-\t-\t-\tS0\t0\tS\t1\t40\t0\t0\t-   Malicious   PartOfAHorizontalPortScan\n\
+#close\t2019-03-15-14-50-54\n";
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn zeek_snippet_loads_in_small_chunks() {
+    let mut loader = Loader::new(IngestOptions::default());
+    loader.start_file("snippet.conn.log.labeled");
+    // Odd-sized chunks split lines, fields and the header, as 1 MiB chunks of a big file would.
+    for chunk in ZEEK.as_bytes().chunks(7) {
+        loader.feed(chunk).expect("the snippet parses");
+    }
+    loader.end_file().expect("the snippet ends cleanly");
+    let data = loader.finish().expect("one file loaded");
+    assert_eq!(data.n_rows(), 5);
+
+    let raw = data.summary();
+    assert_eq!(raw.rows, 5);
+    assert_eq!(raw.files.len(), 1);
+    assert_eq!(raw.files[0].format, Format::Zeek);
+    assert_eq!(raw.files[0].rows, 5);
+    assert_eq!(raw.files[0].skipped, 0);
+    assert!(raw.failed.is_empty());
+    let counts: Vec<(&str, u64)> = raw
+        .label_counts
+        .iter()
+        .map(|(k, v)| (k.as_str(), *v))
+        .collect();
+    assert_eq!(
+        counts,
+        [("Benign", 2), ("C&C", 1), ("PartOfAHorizontalPortScan", 2)]
+    );
+
+    let binary = data.summary_as(Taxonomy::Binary);
+    assert_eq!(binary.rows, 5);
+    assert_eq!(binary.label_counts["Benign"], 2);
+    assert_eq!(binary.label_counts["Malicious"], 3);
+    assert_eq!(binary.label_counts.len(), 2);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_binary_file_fails_and_names_itself() {
+    let mut loader = Loader::new(IngestOptions::default());
+    loader.start_file("junk.bin");
+    let junk: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let _ = loader.feed(&junk);
+    assert!(loader.end_file().is_err());
+    let message = loader.finish().err().expect("nothing loaded").to_string();
+    assert!(message.contains("junk.bin"), "{message}");
+}

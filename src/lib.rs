@@ -19,6 +19,8 @@
 //! assert_eq!(data.summary().label_counts["Okiru"], 1);
 //! ```
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
 pub mod features;
 pub mod ingest;
 pub mod rng;

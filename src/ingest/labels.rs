@@ -3,8 +3,8 @@
 //!
 //! | raw label (case-insensitive) | `attack` | `binary` |
 //! |---|---|---|
-//! | `benign`, `normal` | `Benign` (NSL-KDD, CIDDS, UNSW: `normal`) | `Benign` |
-//! | `background`, `unknown` | `Background` | `Background` (not known benign or malicious) |
+//! | `benign`, `normal` | `Benign` (`normal` stays `normal`) | `Benign` |
+//! | `background`, `unknown`, `suspicious` (CIDDS) | `Background` | `Background` (not known benign or malicious) |
 //! | `C&C`, `C&C-*`, `CC` | `C&C` | `Malicious` |
 //! | `PartOfAHorizontalPortScan*`, `portscan`, `portScan` | `PortScan` | `Malicious` |
 //! | `DDoS` | `DDoS` | `Malicious` |
@@ -18,8 +18,8 @@
 //! | CIDDS `dos`, `pingScan`, `bruteForce` | `DoS`, `PingScan`, `BruteForce` | `Malicious` |
 //! | anything else | kept as it is | `Malicious` |
 //!
-//! NSL-KDD's `normal` stays `normal` in `attack` (the customary five NSL-KDD classes); elsewhere a
-//! benign label becomes `Benign`. A trailing `.` (KDD'99 style `smurf.`) is ignored.
+//! `normal` (NSL-KDD, CIDDS, UNSW-NB15) stays `normal` in `attack` (the customary five NSL-KDD
+//! classes); `benign` in any case becomes `Benign`. A trailing `.` (KDD'99 style `smurf.`) is ignored.
 
 use serde::{Deserialize, Serialize};
 
@@ -81,7 +81,7 @@ fn family_kind(raw: &str) -> Kind {
     let l = clean(raw).to_ascii_lowercase();
     match l.as_str() {
         "benign" | "normal" => Kind::Benign,
-        "background" | "unknown" | "" => Kind::Background,
+        "background" | "unknown" | "suspicious" | "" => Kind::Background,
         _ => Kind::Malicious,
     }
 }
@@ -103,7 +103,7 @@ fn attack_family(raw: &str) -> String {
     let family = match l.as_str() {
         "normal" => return "normal".into(),
         "benign" => "Benign",
-        "background" | "unknown" | "" => "Background",
+        "background" | "unknown" | "suspicious" | "" => "Background",
         "ddos" => "DDoS",
         "attack" => "Attack",
         "filedownload" => "FileDownload",

@@ -119,6 +119,16 @@ impl Loader {
         self.check(result)
     }
 
+    /// Marks the current file as unreadable (e.g. an I/O error of the caller's); it is reported
+    /// in the data set's `failed` list when it ends.
+    pub fn fail_file(&mut self, e: IngestError) {
+        if let Some(cur) = self.current.as_mut() {
+            if !matches!(cur.stage, Stage::Failed(_)) {
+                cur.stage = Stage::Failed(e);
+            }
+        }
+    }
+
     fn begin(&mut self, head: Vec<u8>) -> Result<(), IngestError> {
         let Some(cur) = self.current.as_mut() else { return Ok(()) };
         let parser = || FileParser::new(&cur.name, self.opts.label_column.clone());
@@ -176,17 +186,22 @@ impl Loader {
                 let tail = dec.try_finish().map(|_| std::mem::take(dec.get_mut()));
                 match tail {
                     Ok(rest) => p.feed(&rest, &mut self.out).and_then(|_| p.finish(&mut self.out)).map(|_| p),
-                    Err(e) if p.state.rows > 0 => {
-                        self.warnings.push(Warning {
-                            file: Some(name.clone()),
-                            column: None,
-                            count: 1,
-                            examples: vec![],
-                            message: format!("the compressed data ends early ({e}); the {} rows before that are kept", p.state.rows),
-                        });
-                        p.finish(&mut self.out).map(|_| p)
-                    }
-                    Err(e) => Err(IngestError::Decompress { file: name.clone(), message: e.to_string() }),
+                    Err(e) => match p.finish(&mut self.out) {
+                        Ok(()) => {
+                            self.warnings.push(Warning {
+                                file: Some(name.clone()),
+                                column: None,
+                                count: 1,
+                                examples: vec![],
+                                message: format!(
+                                    "the compressed data ends early ({e}): the file looks truncated; the {} complete rows before that are kept",
+                                    p.state.rows
+                                ),
+                            });
+                            Ok(p)
+                        }
+                        Err(_) => Err(IngestError::Decompress { file: name.clone(), message: format!("{e} (truncated?)") }),
+                    },
                 }
             }
         };
@@ -210,7 +225,7 @@ impl Loader {
     }
 
     fn fail(&mut self, name: &str, e: IngestError) -> Result<(), IngestError> {
-        self.out.drop_file();
+        self.out.drop_file(self.files.len());
         self.failed.push(FileFailure { path: name.to_string(), message: e.to_string() });
         Err(e)
     }
@@ -277,7 +292,8 @@ fn gz_feed(
     data: &[u8],
     out: &mut Output,
 ) -> Result<(), IngestError> {
-    if let Err(e) = dec.write_all(data) {
+    // `flush` hands over everything inflated so far (the decoder otherwise keeps up to 32 KiB).
+    if let Err(e) = dec.write_all(data).and_then(|_| dec.flush()) {
         if p.state.rows == 0 {
             return Err(IngestError::Decompress { file: name.to_string(), message: e.to_string() });
         }
@@ -315,9 +331,8 @@ impl Output {
     }
 
     /// A file failed before any of its rows were kept: forget it.
-    fn drop_file(&mut self) {
+    fn drop_file(&mut self, id: usize) {
         self.file_res = None;
-        let id = self.file_id as usize;
         self.file_names.truncate(id);
         self.file_cols.truncate(id);
         self.maps.truncate(id);

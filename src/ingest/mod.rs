@@ -33,6 +33,7 @@
 mod columns;
 mod dataset;
 mod decode;
+pub mod export;
 mod error;
 mod file;
 mod labels;

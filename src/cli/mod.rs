@@ -1,0 +1,142 @@
+//! The native command line: `flowlab inspect`, `flowlab sample`.
+//!
+//! The binary only calls [`main`]; each command lives in its own module and returns an exit code.
+
+mod inspect;
+mod sample;
+
+use std::ffi::OsString;
+use std::fs::File;
+use std::io::Read;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::ingest::{Dataset, IngestError, IngestOptions, Loader, Taxonomy};
+
+#[derive(Parser, Debug)]
+#[command(name = "flowlab", version, about = "Classify network flows with machine learning; nothing leaves the machine.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum)]
+enum TaxonomyArg {
+    Raw,
+    Attack,
+    Binary,
+}
+
+impl From<TaxonomyArg> for Taxonomy {
+    fn from(t: TaxonomyArg) -> Taxonomy {
+        match t {
+            TaxonomyArg::Raw => Taxonomy::Raw,
+            TaxonomyArg::Attack => Taxonomy::Attack,
+            TaxonomyArg::Binary => Taxonomy::Binary,
+        }
+    }
+}
+
+/// Options shared by every command that reads flow files.
+#[derive(clap::Args, Debug)]
+struct ReadArgs {
+    /// Label taxonomy: raw labels, attack families, or benign vs malicious.
+    #[arg(long, value_enum, default_value = "raw")]
+    taxonomy: TaxonomyArg,
+    /// Take labels from this column instead of detecting it.
+    #[arg(long)]
+    label_column: Option<String>,
+    /// Keep a uniform sample of at most N rows of each file.
+    #[arg(long, value_name = "N")]
+    max_rows_per_file: Option<u64>,
+    /// Random seed of the sampling.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Flow files: Zeek conn.log(.labeled), CSV/TSV, CIDDS, NSL-KDD, UNSW-NB15; .gz and .zip too.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Show format, rows, columns, label counts and warnings of flow files.
+    Inspect {
+        #[command(flatten)]
+        read: ReadArgs,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a class-balanced sample of real rows.
+    Sample {
+        #[command(flatten)]
+        read: ReadArgs,
+        /// Keep at most N rows of each class (in the chosen taxonomy).
+        #[arg(long, value_name = "N")]
+        per_class: u64,
+        /// Output file; `.csv` writes CSV, anything else a Zeek conn.log.labeled when the input is Zeek.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    match cli.command {
+        Command::Inspect { read, json } => inspect::run(&read, json),
+        Command::Sample { read, per_class, out } => sample::run(&read, per_class, &out),
+    }
+}
+
+/// Writes to stdout; a closed pipe (`flowlab inspect … | head`) is not an error.
+fn print(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
+/// Reads `files` in 1 MiB chunks into a data set; files that fail are reported in the result.
+fn load(read: &ReadArgs, per_class: Option<u64>) -> Result<Dataset, IngestError> {
+    let mut loader = Loader::new(IngestOptions {
+        taxonomy: read.taxonomy.into(),
+        label_column: read.label_column.clone(),
+        max_rows_per_file: read.max_rows_per_file,
+        per_class,
+        seed: read.seed,
+    });
+    let mut buf = vec![0u8; 1 << 20];
+    for path in &read.files {
+        let name = path.display().to_string();
+        loader.start_file(&name);
+        let mut file = match File::open(path) {
+            Ok(f) => f,
+            Err(e) => {
+                loader.fail_file(IngestError::Io { file: name, message: e.to_string() });
+                continue;
+            }
+        };
+        loop {
+            match file.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    if loader.feed(&buf[..n]).is_err() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    loader.fail_file(IngestError::Io { file: name.clone(), message: e.to_string() });
+                    break;
+                }
+            }
+        }
+        let _ = loader.end_file();
+    }
+    loader.finish()
+}

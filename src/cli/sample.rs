@@ -1,0 +1,53 @@
+//! `flowlab sample`: a class-balanced sample of real rows, written as CSV or as a Zeek log.
+
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::Path;
+
+use super::{load, ReadArgs};
+use crate::ingest::export::{write_csv, write_zeek};
+use crate::ingest::Format;
+
+pub(super) fn run(read: &ReadArgs, per_class: u64, out: &Path) -> i32 {
+    if per_class == 0 {
+        eprintln!("flowlab sample: --per-class must be at least 1");
+        return 2;
+    }
+    let data = match load(read, Some(per_class)) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("flowlab sample: {e}");
+            return 2;
+        }
+    };
+    for f in &data.failed {
+        eprintln!("flowlab sample: skipped {}", f.message);
+    }
+    if !data.has_labels() {
+        eprintln!("flowlab sample: the files have no label column, so there are no classes to balance; choose one with --label-column");
+        return 2;
+    }
+    let rows: Vec<usize> = (0..data.n_rows()).collect();
+    let zeek = data.files.iter().all(|f| f.format == Format::Zeek)
+        && !out.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let file = match File::create(out) {
+        Ok(f) => BufWriter::new(f),
+        Err(e) => {
+            eprintln!("flowlab sample: cannot write {}: {e}", out.display());
+            return 2;
+        }
+    };
+    let written = if zeek { write_zeek(&data, &rows, file) } else { write_csv(&data, &rows, false, file) };
+    if let Err(e) = written {
+        eprintln!("flowlab sample: cannot write {}: {e}", out.display());
+        return 2;
+    }
+    let summary = data.summary();
+    eprintln!(
+        "flowlab sample: wrote {} rows ({}) to {}",
+        data.n_rows(),
+        summary.label_counts.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(", "),
+        out.display()
+    );
+    i32::from(!data.failed.is_empty())
+}

@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ingest::{Column, ColumnData, Dataset, MISSING};
+use std::borrow::Cow;
+
+use crate::ingest::{Column, ColumnData, Dataset, TextColumn, MISSING};
 
 use super::FeatureError;
 
@@ -39,13 +41,23 @@ fn col<'a>(data: &'a Dataset, name: &str) -> Result<&'a Column, FeatureError> {
     data.column(name).ok_or_else(|| FeatureError::MissingColumn(name.to_string()))
 }
 
-fn numeric<'a>(data: &'a Dataset, name: &str) -> Result<&'a [f64], FeatureError> {
-    col(data, name)?.as_numeric().ok_or_else(|| FeatureError::WrongKind { column: name.to_string(), expected: "numbers" })
+/// A numeric column; an all-missing text column reads as all missing (a column that is empty in
+/// one file has no type of its own).
+fn numeric<'a>(data: &'a Dataset, name: &str) -> Result<Cow<'a, [f64]>, FeatureError> {
+    match &col(data, name)?.data {
+        ColumnData::Numeric(v) => Ok(Cow::Borrowed(v)),
+        ColumnData::Text(t) if t.codes.iter().all(|&c| c == MISSING) => Ok(Cow::Owned(vec![f64::NAN; t.codes.len()])),
+        ColumnData::Text(_) => Err(FeatureError::WrongKind { column: name.to_string(), expected: "numbers" }),
+    }
 }
 
-fn text<'a>(data: &'a Dataset, name: &str) -> Result<&'a crate::ingest::TextColumn, FeatureError> {
+/// A text column; an all-missing numeric column reads as all missing.
+fn text<'a>(data: &'a Dataset, name: &str) -> Result<Cow<'a, TextColumn>, FeatureError> {
     match &col(data, name)?.data {
-        ColumnData::Text(t) => Ok(t),
+        ColumnData::Text(t) => Ok(Cow::Borrowed(t)),
+        ColumnData::Numeric(v) if v.iter().all(|x| x.is_nan()) => {
+            Ok(Cow::Owned(TextColumn { codes: vec![MISSING; v.len()], values: vec![] }))
+        }
         ColumnData::Numeric(_) => Err(FeatureError::WrongKind { column: name.to_string(), expected: "text" }),
     }
 }
@@ -65,7 +77,7 @@ fn sum_of(data: &Dataset, names: &[String]) -> Result<Vec<f64>, FeatureError> {
         .collect())
 }
 
-fn per_code<F: Fn(Option<&str>) -> f32>(t: &crate::ingest::TextColumn, f: F) -> Vec<f32> {
+fn per_code<F: Fn(Option<&str>) -> f32>(t: &TextColumn, f: F) -> Vec<f32> {
     let table: Vec<f32> = t.values.iter().map(|v| f(Some(v))).collect();
     let missing = f(None);
     t.codes.iter().map(|&c| if c == MISSING { missing } else { table[c as usize] }).collect()
@@ -98,19 +110,19 @@ impl FeatureSpec {
                 numeric(data, column)?.iter().map(|&v| if v >= 0.0 { v.ln_1p() as f32 } else { f32::NAN }).collect()
             }
             FeatureSpec::OneHot { column, category } => {
-                per_code(text(data, column)?, |v| (v == category.as_deref()) as u8 as f32)
+                per_code(&*text(data, column)?, |v| (v == category.as_deref()) as u8 as f32)
             }
             FeatureSpec::Other { column, known } => {
-                per_code(text(data, column)?, |v| v.is_some_and(|v| !known.iter().any(|k| k == v)) as u8 as f32)
+                per_code(&*text(data, column)?, |v| v.is_some_and(|v| !known.iter().any(|k| k == v)) as u8 as f32)
             }
             FeatureSpec::LetterCount { column, letter } => {
-                per_code(text(data, column)?, |v| v.map_or(0.0, |v| v.chars().filter(|c| c == letter).count() as f32))
+                per_code(&*text(data, column)?, |v| v.map_or(0.0, |v| v.chars().filter(|c| c == letter).count() as f32))
             }
             FeatureSpec::TextLength { column } => {
-                per_code(text(data, column)?, |v| v.map_or(0.0, |v| v.chars().count() as f32))
+                per_code(&*text(data, column)?, |v| v.map_or(0.0, |v| v.chars().count() as f32))
             }
             FeatureSpec::FlagSet { column, letter } => {
-                per_code(text(data, column)?, |v| v.is_some_and(|v| v.contains(*letter)) as u8 as f32)
+                per_code(&*text(data, column)?, |v| v.is_some_and(|v| v.contains(*letter)) as u8 as f32)
             }
             FeatureSpec::Divide { num, den } | FeatureSpec::LogDivide { num, den } => {
                 let n = sum_of(data, num)?;
@@ -130,8 +142,8 @@ impl FeatureSpec {
                     .collect()
             }
             FeatureSpec::Share { a, b } => {
-                let a = numeric(data, a)?;
-                let b = numeric(data, b)?;
+                let a = &*numeric(data, a)?;
+                let b = &*numeric(data, b)?;
                 a.iter()
                     .zip(b)
                     .map(|(&a, &b)| {

@@ -1,4 +1,5 @@
 //! The `flowlab` binary, run as a user would.
+#![cfg(not(target_arch = "wasm32"))] // reads files and runs the CLI: native only
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! Bad input: a specific message (file, line, column, what was expected), never a panic, and the
 //! other files still load.
+#![cfg(not(target_arch = "wasm32"))] // reads files and runs the CLI: native only
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! Columns → matrix: what becomes an input, what is excluded, and that a saved pipeline applies
 //! the same transform to a new file.
+#![cfg(not(target_arch = "wasm32"))] // reads files and runs the CLI: native only
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! Every input format, read from the fixtures in `tests/fixtures/` (see its README for sources).
+#![cfg(not(target_arch = "wasm32"))] // reads files and runs the CLI: native only
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! The full files in ../shared/data (skipped with a message when that folder is absent): row and
 //! label counts as published in its SOURCES.md.
+#![cfg(not(target_arch = "wasm32"))] // reads files and runs the CLI: native only
 
 mod common;
 

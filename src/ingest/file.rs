@@ -119,13 +119,18 @@ impl FileParser {
         if let Some(e) = self.state.error.take() {
             return Err(e);
         }
-        if self.state.rows == 0 && self.state.skipped == 0 {
-            let line = if self.state.names.is_empty() { 1 } else { 2 };
-            return Err(IngestError::Format {
-                file: self.state.name.clone(),
-                line,
-                message: "no data rows (expected rows after the header)".into(),
-            });
+        if self.state.rows == 0 {
+            let st = &self.state;
+            let line = if st.names.is_empty() { 1 } else { 2 };
+            let message = match st.ragged.examples.first() {
+                Some(first) => format!(
+                    "no readable rows: all {} rows have the wrong number of fields (expected {}; {first})",
+                    st.skipped,
+                    st.names.len()
+                ),
+                None => "no data rows (expected rows after the header)".into(),
+            };
+            return Err(IngestError::Format { file: st.name.clone(), line, message });
         }
         Ok(())
     }

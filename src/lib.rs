@@ -23,6 +23,7 @@
 pub mod cli;
 pub mod features;
 pub mod ingest;
+pub mod models;
 pub mod rng;
 pub mod worker;
 

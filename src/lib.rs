@@ -21,6 +21,7 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
+pub mod eval;
 pub mod features;
 pub mod ingest;
 pub mod models;

@@ -1,0 +1,193 @@
+//! Train/test splits: stratified hold-out, stratified k-fold with repeats, and group k-fold /
+//! leave-one-group-out by source file (= capture), plus removal of test rows that also occur in
+//! training.
+//!
+//! Rows whose label is [`MISSING`] are never in any split.
+//!
+//! ```
+//! use flowlab::eval::split::{group_kfold, stratified_holdout};
+//! let y = [0, 0, 0, 0, 1, 1, 1, 1, 1, 1];
+//! let s = stratified_holdout(&y, 0.5, 7);
+//! assert_eq!((s.train.len(), s.test.len()), (5, 5));
+//! let groups = [0, 0, 1, 1, 1, 2, 2, 2, 2, 2];
+//! let folds = group_kfold(&groups, &y, 3).unwrap();
+//! assert!(folds.iter().all(|f| f.train.iter().all(|r| !f.test.contains(r))));
+//! ```
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::features::Matrix;
+use crate::ingest::MISSING;
+use crate::rng::FlowRng;
+
+/// Row indices of one split.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Split {
+    pub train: Vec<usize>,
+    pub test: Vec<usize>,
+}
+
+fn shuffle(v: &mut [usize], rng: &mut FlowRng) {
+    for i in (1..v.len()).rev() {
+        let j = rng.below(i as u64 + 1) as usize;
+        v.swap(i, j);
+    }
+}
+
+fn by_class(y: &[u32]) -> BTreeMap<u32, Vec<usize>> {
+    let mut m: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+    for (r, &c) in y.iter().enumerate() {
+        if c != MISSING {
+            m.entry(c).or_default().push(r);
+        }
+    }
+    m
+}
+
+/// A stratified hold-out: about `test_size` of each class goes to the test rows (at least one row
+/// of every class with two or more rows).
+pub fn stratified_holdout(y: &[u32], test_size: f64, seed: u64) -> Split {
+    let mut rng = FlowRng::new(seed, 0x5e1);
+    let (mut train, mut test) = (Vec::new(), Vec::new());
+    for (_, mut rows) in by_class(y) {
+        shuffle(&mut rows, &mut rng);
+        let mut n_test = (rows.len() as f64 * test_size).round() as usize;
+        if rows.len() >= 2 {
+            n_test = n_test.clamp(1, rows.len() - 1);
+        } else {
+            n_test = 0;
+        }
+        test.extend_from_slice(&rows[..n_test]);
+        train.extend_from_slice(&rows[n_test..]);
+    }
+    train.sort_unstable();
+    test.sort_unstable();
+    Split { train, test }
+}
+
+/// Stratified k-fold, `repeats` times with different shuffles: `k × repeats` splits.
+pub fn stratified_kfold(y: &[u32], k: usize, repeats: usize, seed: u64) -> Vec<Split> {
+    let k = k.max(2);
+    let mut out = Vec::new();
+    for rep in 0..repeats.max(1) {
+        let mut rng = FlowRng::new(seed, 0xf01d + rep as u64);
+        let mut fold_of = vec![usize::MAX; y.len()];
+        let mut offset = 0;
+        for (_, mut rows) in by_class(y) {
+            shuffle(&mut rows, &mut rng);
+            for (i, r) in rows.into_iter().enumerate() {
+                fold_of[r] = (i + offset) % k;
+            }
+            // Rotate the start so small classes do not all land in fold 0.
+            offset += 1;
+        }
+        for f in 0..k {
+            let test: Vec<usize> = (0..y.len()).filter(|&r| fold_of[r] == f).collect();
+            let train: Vec<usize> = (0..y.len()).filter(|&r| fold_of[r] != f && fold_of[r] != usize::MAX).collect();
+            out.push(Split { train, test });
+        }
+    }
+    out
+}
+
+/// Group k-fold as scikit-learn's `GroupKFold`: groups, largest first, each go to the fold with
+/// the fewest rows so far; no group is in two folds. Fails when there are fewer groups than `k`.
+pub fn group_kfold(groups: &[u32], y: &[u32], k: usize) -> Result<Vec<Split>, String> {
+    let mut sizes: BTreeMap<u32, usize> = BTreeMap::new();
+    for (r, &g) in groups.iter().enumerate() {
+        if y[r] != MISSING {
+            *sizes.entry(g).or_default() += 1;
+        }
+    }
+    if sizes.len() < k.max(2) {
+        return Err(format!(
+            "splitting by capture needs at least {} source files with labelled rows; there are {}",
+            k.max(2),
+            sizes.len()
+        ));
+    }
+    let mut order: Vec<(u32, usize)> = sizes.into_iter().collect();
+    order.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut fold_rows = vec![0usize; k];
+    let mut fold_of_group: BTreeMap<u32, usize> = BTreeMap::new();
+    for (g, n) in order {
+        let f = (0..k).min_by_key(|&f| (fold_rows[f], f)).unwrap_or(0);
+        fold_rows[f] += n;
+        fold_of_group.insert(g, f);
+    }
+    Ok((0..k)
+        .map(|f| {
+            let labelled = (0..groups.len()).filter(|&r| y[r] != MISSING);
+            let (test, train): (Vec<usize>, Vec<usize>) = labelled.partition(|&r| fold_of_group[&groups[r]] == f);
+            Split { train, test }
+        })
+        .collect())
+}
+
+/// One split per group: that group's rows are the test rows.
+pub fn leave_one_group_out(groups: &[u32], y: &[u32]) -> Result<Vec<Split>, String> {
+    let n_groups = groups.iter().zip(y).filter(|(_, &l)| l != MISSING).map(|(g, _)| *g).collect::<HashSet<_>>().len();
+    group_kfold(groups, y, n_groups)
+}
+
+/// Removes from `split.test` every row whose features and label equal a training row's (exact
+/// duplicates inflate test scores); returns how many were removed.
+pub fn drop_test_duplicates(x: &Matrix, y: &[u32], split: &mut Split) -> usize {
+    let key = |r: usize| -> (Vec<u32>, u32) { (x.row(r).iter().map(|v| v.to_bits()).collect(), y[r]) };
+    let seen: HashSet<(Vec<u32>, u32)> = split.train.iter().map(|&r| key(r)).collect();
+    let before = split.test.len();
+    split.test.retain(|&r| !seen.contains(&key(r)));
+    before - split.test.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn holdout_is_stratified_and_deterministic() {
+        let y: Vec<u32> = (0..100).map(|i| if i < 80 { 0 } else { 1 }).collect();
+        let s = stratified_holdout(&y, 0.25, 3);
+        assert_eq!(s.test.iter().filter(|&&r| y[r] == 1).count(), 5);
+        assert_eq!(s.test.len(), 25);
+        assert_eq!(s, stratified_holdout(&y, 0.25, 3));
+        assert_ne!(s, stratified_holdout(&y, 0.25, 4));
+    }
+
+    #[test]
+    fn kfold_covers_every_row_once_per_repeat() {
+        let y: Vec<u32> = (0..53).map(|i| (i % 3) as u32).collect();
+        let folds = stratified_kfold(&y, 5, 2, 1);
+        assert_eq!(folds.len(), 10);
+        for rep in folds.chunks(5) {
+            let mut all: Vec<usize> = rep.iter().flat_map(|f| f.test.clone()).collect();
+            all.sort_unstable();
+            assert_eq!(all, (0..53).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn groups_never_straddle_folds_and_missing_labels_are_out() {
+        let groups = [0, 0, 0, 1, 1, 2, 3, 3, 3, 3];
+        let y = [0, 1, 0, 1, 0, 1, 0, MISSING, 1, 0];
+        let folds = group_kfold(&groups, &y, 2).unwrap();
+        for f in &folds {
+            let tg: HashSet<u32> = f.test.iter().map(|&r| groups[r]).collect();
+            assert!(f.train.iter().all(|&r| !tg.contains(&groups[r])));
+            assert!(!f.test.contains(&7) && !f.train.contains(&7));
+        }
+        assert_eq!(leave_one_group_out(&groups, &y).unwrap().len(), 4);
+        assert!(group_kfold(&[0, 0, 0], &[0, 1, 0], 2).unwrap_err().contains("at least 2 source files"));
+    }
+
+    #[test]
+    fn duplicates_across_train_and_test_are_removed() {
+        let x = Matrix { rows: 4, cols: 1, data: vec![1.0, 1.0, 2.0, f32::NAN] };
+        let y = [0, 0, 1, 1];
+        let mut s = Split { train: vec![0, 3], test: vec![1, 2] };
+        assert_eq!(drop_test_duplicates(&x, &y, &mut s), 1);
+        assert_eq!(s.test, vec![2]);
+    }
+}

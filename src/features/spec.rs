@@ -11,7 +11,7 @@ use super::FeatureError;
 /// How one feature is computed. Column references are by name, so the same pipeline applies to
 /// any file with those columns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum FeatureSpec {
     /// A numeric column as it is (missing → NaN).
     Number { column: String },

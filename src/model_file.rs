@@ -1,0 +1,104 @@
+//! Model files: versioned and self-describing.
+//!
+//! Layout: the 8 magic bytes `FLOWLAB\x1a`, a little-endian `u32` format version, a `u64` payload
+//! length, then the payload: bincode (standard configuration) of the serde value — for flowlab
+//! models a [`crate::train::TrainedModel`] holding the fitted feature pipeline, label names and
+//! taxonomy, the model, and training metadata. Anything else — another file, a cut-off file, a
+//! newer format — is refused with a message that says which.
+//!
+//! ```
+//! use flowlab::model_file::{read, write, ModelFileError};
+//! let bytes = write(&vec![1u32, 2, 3]).unwrap();
+//! assert_eq!(read::<Vec<u32>>(&bytes).unwrap(), vec![1, 2, 3]);
+//! assert!(matches!(read::<Vec<u32>>(&bytes[..10]), Err(ModelFileError::Truncated { .. })));
+//! assert!(matches!(read::<Vec<u32>>(b"ts,uid,proto\n"), Err(ModelFileError::NotAModel)));
+//! ```
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use thiserror::Error;
+
+/// First bytes of every model file.
+pub const MAGIC: [u8; 8] = *b"FLOWLAB\x1a";
+/// The format version this build writes (and the only one it reads).
+pub const VERSION: u32 = 1;
+const HEADER: usize = 8 + 4 + 8;
+/// Largest payload accepted (guards against allocating for a corrupt length).
+const LIMIT: usize = 1 << 31;
+
+/// Why a model file cannot be read.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum ModelFileError {
+    #[error("not a flowlab model file (it does not start with the flowlab magic bytes)")]
+    NotAModel,
+    #[error("the model file is truncated: {have} bytes of {need}")]
+    Truncated { have: usize, need: usize },
+    #[error("model file format version {found}; this flowlab reads version {supported} (made by a newer or older flowlab)")]
+    UnknownVersion { found: u32, supported: u32 },
+    #[error("the model file is damaged: {0}")]
+    Corrupt(String),
+    #[error("cannot encode the model: {0}")]
+    Encode(String),
+}
+
+fn config() -> impl bincode::config::Config {
+    bincode::config::standard().with_limit::<LIMIT>()
+}
+
+/// Encodes `value` as a model file.
+pub fn write<T: Serialize>(value: &T) -> Result<Vec<u8>, ModelFileError> {
+    let payload = bincode::serde::encode_to_vec(value, config()).map_err(|e| ModelFileError::Encode(e.to_string()))?;
+    let mut out = Vec::with_capacity(HEADER + payload.len());
+    out.extend_from_slice(&MAGIC);
+    out.extend_from_slice(&VERSION.to_le_bytes());
+    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    out.extend_from_slice(&payload);
+    Ok(out)
+}
+
+/// Decodes a model file.
+pub fn read<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ModelFileError> {
+    let n = bytes.len().min(MAGIC.len());
+    if bytes[..n] != MAGIC[..n] || bytes.is_empty() {
+        return Err(ModelFileError::NotAModel);
+    }
+    if bytes.len() < HEADER {
+        return Err(ModelFileError::Truncated { have: bytes.len(), need: HEADER });
+    }
+    let version = u32::from_le_bytes(bytes[8..12].try_into().map_err(|_| ModelFileError::NotAModel)?);
+    if version != VERSION {
+        return Err(ModelFileError::UnknownVersion { found: version, supported: VERSION });
+    }
+    let len = u64::from_le_bytes(bytes[12..20].try_into().map_err(|_| ModelFileError::NotAModel)?) as usize;
+    let need = HEADER.saturating_add(len);
+    if bytes.len() < need {
+        return Err(ModelFileError::Truncated { have: bytes.len(), need });
+    }
+    let (value, used) = bincode::serde::decode_from_slice(&bytes[HEADER..need], config())
+        .map_err(|e| ModelFileError::Corrupt(e.to_string()))?;
+    if used != len {
+        return Err(ModelFileError::Corrupt(format!("{} bytes left over after the model", len - used)));
+    }
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_and_damage_are_reported() {
+        let mut bytes = write(&("model", vec![1.5f32, f32::NAN])).unwrap();
+        let back: (String, Vec<f32>) = read(&bytes).unwrap();
+        assert_eq!(back.0, "model");
+        assert!(back.1[1].is_nan());
+        assert_eq!(read::<(String, Vec<f32>)>(&bytes[..bytes.len() - 1]), Err(ModelFileError::Truncated { have: bytes.len() - 1, need: bytes.len() }));
+        bytes[8] = 9;
+        assert_eq!(read::<(String, Vec<f32>)>(&bytes), Err(ModelFileError::UnknownVersion { found: 9, supported: 1 }));
+        bytes[8] = 1;
+        bytes[20] = 200; // the string length now points past the payload
+        assert!(matches!(read::<(String, Vec<f32>)>(&bytes), Err(ModelFileError::Corrupt(_))));
+        assert_eq!(read::<u8>(b""), Err(ModelFileError::NotAModel));
+        assert_eq!(read::<u8>(b"\x89PNG\r\n"), Err(ModelFileError::NotAModel));
+    }
+}

@@ -1,1 +1,777 @@
-//! (in progress)
+//! Multi-layer perceptron: ReLU hidden layers, softmax output, cross-entropy, Adam, mini-batches,
+//! early stopping on a stratified validation split.
+//!
+//! The model carries its own preprocessing ([`Standardizer`]: median imputation of `NaN`, then
+//! mean/std scaling, fitted on the training part). Weights start from He-uniform draws of
+//! [`FlowRng`] (biases at 0); every epoch visits the training rows in a fresh [`FlowRng`] shuffle.
+//! The L2 penalty follows scikit-learn's `MLPClassifier`: each mini-batch adds
+//! `alpha / (2 · batch rows) · ‖W‖²` to the loss (biases are not penalised).
+//!
+//! With `early_stopping`, a stratified `validation_fraction` of the rows is held out; training
+//! stops once the validation loss has not improved by more than `tol` for `patience` epochs, and
+//! the weights of the best validation epoch are restored. Without it, the same rule watches the
+//! training loss (as scikit-learn's `n_iter_no_change`), and the last weights are kept.
+//! `patience = 0` trains for all `max_epochs`.
+//!
+//! Determinism: the same seed gives the same model natively and in wasm. All arithmetic runs in a
+//! fixed order (the matrix kernel vectorises across output columns only, never reassociating a
+//! sum, and Rust never fuses `a * b + c` into an FMA), and `exp`/`ln` are computed by this crate
+//! rather than the platform's maths library.
+//!
+//! ```
+//! use flowlab::features::Matrix;
+//! use flowlab::models::mlp::{Mlp, MlpParams};
+//! use flowlab::models::no_progress;
+//! // Two interleaved classes along one axis: class = (x > 0) xor (y > 0).
+//! let mut data = Vec::new();
+//! let mut y = Vec::new();
+//! for i in 0..200 {
+//!     let (a, b) = ((i % 20) as f32 - 9.5, (i / 20) as f32 - 4.5);
+//!     data.extend([a, b]);
+//!     y.push(((a > 0.0) != (b > 0.0)) as u32);
+//! }
+//! let x = Matrix { rows: 200, cols: 2, data };
+//! let params = MlpParams { hidden: vec![16], max_epochs: 300, batch_size: 32, learning_rate: 0.01, ..Default::default() };
+//! let model = Mlp::fit(&params, &x, &y, 2, &mut no_progress()).unwrap();
+//! let pred = model.predict(&x).unwrap();
+//! let acc = pred.iter().zip(&y).filter(|(p, t)| p == t).count() as f64 / 200.0;
+//! assert!(acc > 0.9, "accuracy {acc}");
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+use super::standardize::Standardizer;
+use super::{check_data, Matrix, ModelError, Progress, Step};
+use crate::rng::FlowRng;
+
+/// Hyper-parameters of [`Mlp`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MlpParams {
+    /// Hidden layer widths, input side first (may be empty: softmax regression).
+    pub hidden: Vec<usize>,
+    /// Adam step size.
+    pub learning_rate: f64,
+    /// Adam decay of the first moment.
+    pub beta1: f64,
+    /// Adam decay of the second moment.
+    pub beta2: f64,
+    /// Adam denominator offset.
+    pub epsilon: f64,
+    /// L2 penalty on the weights (scikit-learn's `alpha`).
+    pub alpha: f64,
+    /// Rows per mini-batch (the last batch of an epoch may be smaller).
+    pub batch_size: usize,
+    /// Most passes over the training rows.
+    pub max_epochs: usize,
+    /// Hold out a stratified validation split, stop on its loss and keep the best weights.
+    pub early_stopping: bool,
+    /// Share of the rows held out for early stopping.
+    pub validation_fraction: f64,
+    /// Epochs without an improvement larger than `tol` before stopping (0: never stop early).
+    pub patience: usize,
+    /// Smallest decrease of the watched loss that counts as an improvement.
+    pub tol: f64,
+    /// Seed for initial weights, the validation split and the shuffles.
+    pub seed: u64,
+}
+
+impl Default for MlpParams {
+    fn default() -> Self {
+        MlpParams {
+            hidden: vec![64, 32],
+            learning_rate: 1e-3,
+            beta1: 0.9,
+            beta2: 0.999,
+            epsilon: 1e-8,
+            alpha: 1e-4,
+            batch_size: 256,
+            max_epochs: 200,
+            early_stopping: true,
+            validation_fraction: 0.1,
+            patience: 10,
+            tol: 1e-4,
+            seed: 0,
+        }
+    }
+}
+
+fn invalid(name: &'static str, value: impl std::fmt::Debug, expected: &'static str) -> ModelError {
+    ModelError::InvalidParam { name, value: format!("{value:?}"), expected }
+}
+
+impl MlpParams {
+    /// Checks every hyper-parameter; the error names the first one out of range.
+    pub fn validate(&self) -> Result<(), ModelError> {
+        if self.hidden.iter().any(|&w| w == 0 || w > 4096) {
+            return Err(invalid("hidden", &self.hidden, "layer widths in 1..=4096"));
+        }
+        if self.hidden.len() > 16 {
+            return Err(invalid("hidden", &self.hidden, "at most 16 hidden layers"));
+        }
+        if !(self.learning_rate > 0.0 && self.learning_rate <= 10.0) {
+            return Err(invalid("learning_rate", self.learning_rate, "a number in (0, 10]"));
+        }
+        if !(0.0..1.0).contains(&self.beta1) {
+            return Err(invalid("beta1", self.beta1, "a number in [0, 1)"));
+        }
+        if !(0.0..1.0).contains(&self.beta2) {
+            return Err(invalid("beta2", self.beta2, "a number in [0, 1)"));
+        }
+        if !(self.epsilon > 0.0 && self.epsilon <= 1.0) {
+            return Err(invalid("epsilon", self.epsilon, "a number in (0, 1]"));
+        }
+        if !(self.alpha >= 0.0 && self.alpha.is_finite()) {
+            return Err(invalid("alpha", self.alpha, "a finite number >= 0"));
+        }
+        if self.batch_size == 0 {
+            return Err(invalid("batch_size", self.batch_size, "at least 1"));
+        }
+        if self.max_epochs == 0 || self.max_epochs > 100_000 {
+            return Err(invalid("max_epochs", self.max_epochs, "in 1..=100000"));
+        }
+        let vf = self.validation_fraction;
+        if self.early_stopping && !(vf > 0.0 && vf < 1.0) {
+            return Err(invalid("validation_fraction", vf, "a number in (0, 1) when early_stopping is on"));
+        }
+        if !(0.0..1.0).contains(&vf) {
+            return Err(invalid("validation_fraction", vf, "a number in [0, 1)"));
+        }
+        if !(self.tol >= 0.0 && self.tol.is_finite()) {
+            return Err(invalid("tol", self.tol, "a finite number >= 0"));
+        }
+        Ok(())
+    }
+}
+
+/// One fully connected layer: `out = in · weights + bias`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Layer {
+    pub n_in: usize,
+    pub n_out: usize,
+    /// `n_in × n_out`, row-major.
+    pub weights: Vec<f32>,
+    pub bias: Vec<f32>,
+}
+
+/// A fitted multi-layer perceptron.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mlp {
+    /// The hyper-parameters it was fitted with.
+    pub params: MlpParams,
+    /// Imputation and scaling applied to every input.
+    pub standardizer: Standardizer,
+    /// Hidden layers (ReLU) then the output layer (softmax).
+    pub layers: Vec<Layer>,
+    n_classes: usize,
+    /// Training loss (cross-entropy plus the L2 term) after each epoch.
+    pub loss_curve: Vec<f64>,
+    /// Validation cross-entropy after each epoch (empty without early stopping).
+    pub val_loss_curve: Vec<f64>,
+    /// Epochs run.
+    pub epochs: usize,
+    /// Epoch (1-based) whose weights the model kept, when a validation split was used.
+    pub best_epoch: Option<usize>,
+}
+
+/// Stratified hold-out: `fraction` of each class (rounded, keeping at least one training row per
+/// class), chosen by a [`FlowRng`] shuffle. Returns `(train, validation)` row lists, sorted.
+pub fn stratified_split(y: &[u32], n_classes: usize, fraction: f64, rng: &mut FlowRng) -> (Vec<usize>, Vec<usize>) {
+    let mut by_class: Vec<Vec<usize>> = vec![Vec::new(); n_classes];
+    for (i, &c) in y.iter().enumerate() {
+        by_class[c as usize].push(i);
+    }
+    let (mut train, mut val) = (Vec::new(), Vec::new());
+    for rows in &mut by_class {
+        shuffle(rows, rng);
+        let k = ((rows.len() as f64 * fraction).round() as usize).min(rows.len().saturating_sub(1));
+        val.extend_from_slice(&rows[..k]);
+        train.extend_from_slice(&rows[k..]);
+    }
+    train.sort_unstable();
+    val.sort_unstable();
+    (train, val)
+}
+
+/// Fisher–Yates shuffle driven by [`FlowRng`].
+pub fn shuffle<T>(v: &mut [T], rng: &mut FlowRng) {
+    for i in (1..v.len()).rev() {
+        let j = rng.below(i as u64 + 1) as usize;
+        v.swap(i, j);
+    }
+}
+
+/// Adam moments of one layer.
+struct AdamState {
+    mw: Vec<f32>,
+    vw: Vec<f32>,
+    mb: Vec<f32>,
+    vb: Vec<f32>,
+}
+
+/// Buffers for one mini-batch.
+struct Work {
+    /// `acts[0]` is the input batch, `acts[l + 1]` the output of layer `l` (logits, then
+    /// probabilities, for the last).
+    acts: Vec<Vec<f32>>,
+    deltas: Vec<Vec<f32>>,
+    gw: Vec<Vec<f32>>,
+    gb: Vec<Vec<f32>>,
+    wt: Vec<f32>,
+}
+
+impl Mlp {
+    /// Fits the network; one [`Step`] per epoch.
+    pub fn fit(params: &MlpParams, x: &Matrix, y: &[u32], n_classes: usize, progress: Progress) -> Result<Self, ModelError> {
+        params.validate()?;
+        check_data(x, y, n_classes)?;
+        let (train, val) = if params.early_stopping {
+            stratified_split(y, n_classes, params.validation_fraction, &mut FlowRng::new(params.seed, 1))
+        } else {
+            ((0..x.rows).collect(), Vec::new())
+        };
+        let standardizer = Standardizer::fit(x, &train);
+        let xt = standardizer.transform_rows(x, &train)?;
+        let yt: Vec<u32> = train.iter().map(|&r| y[r]).collect();
+        let xv = standardizer.transform_rows(x, &val)?;
+        let yv: Vec<u32> = val.iter().map(|&r| y[r]).collect();
+
+        let mut sizes = vec![x.cols];
+        sizes.extend_from_slice(&params.hidden);
+        sizes.push(n_classes);
+        let mut rng = FlowRng::new(params.seed, 0);
+        let mut layers: Vec<Layer> = sizes
+            .windows(2)
+            .map(|w| {
+                let (n_in, n_out) = (w[0], w[1]);
+                let bound = (6.0 / n_in.max(1) as f64).sqrt();
+                let weights = (0..n_in * n_out).map(|_| ((rng.unit() * 2.0 - 1.0) * bound) as f32).collect();
+                Layer { n_in, n_out, weights, bias: vec![0.0; n_out] }
+            })
+            .collect();
+        let mut model = Mlp {
+            params: params.clone(),
+            standardizer,
+            layers: Vec::new(),
+            n_classes,
+            loss_curve: Vec::new(),
+            val_loss_curve: Vec::new(),
+            epochs: 0,
+            best_epoch: None,
+        };
+
+        let n = xt.rows;
+        let d = x.cols;
+        let bs_max = params.batch_size.min(n);
+        let mut adam: Vec<AdamState> = layers
+            .iter()
+            .map(|l| AdamState {
+                mw: vec![0.0; l.weights.len()],
+                vw: vec![0.0; l.weights.len()],
+                mb: vec![0.0; l.n_out],
+                vb: vec![0.0; l.n_out],
+            })
+            .collect();
+        let mut work = Work {
+            acts: sizes.iter().map(|&s| vec![0.0; bs_max * s]).collect(),
+            deltas: sizes.iter().map(|&s| vec![0.0; bs_max * s]).collect(),
+            gw: layers.iter().map(|l| vec![0.0; l.weights.len()]).collect(),
+            gb: layers.iter().map(|l| vec![0.0; l.n_out]).collect(),
+            wt: vec![0.0; layers.iter().map(|l| l.weights.len()).max().unwrap_or(0)],
+        };
+        let mut order: Vec<usize> = (0..n).collect();
+        let mut shuffler = FlowRng::new(params.seed, 2);
+        let validating = !val.is_empty();
+        let (mut best, mut bad) = (f64::INFINITY, 0usize);
+        let mut best_layers = layers.clone();
+        let mut prev_layers = layers.clone();
+        let (mut b1t, mut b2t) = (1.0f64, 1.0f64);
+        for epoch in 1..=params.max_epochs {
+            shuffle(&mut order, &mut shuffler);
+            let mut ce_sum = 0.0f64;
+            let mut l2_sum = 0.0f64;
+            for batch in order.chunks(bs_max) {
+                let bs = batch.len();
+                let input = &mut work.acts[0];
+                for (i, &r) in batch.iter().enumerate() {
+                    input[i * d..(i + 1) * d].copy_from_slice(xt.row(r));
+                }
+                ce_sum += forward(&layers, &mut work.acts, bs, Some((batch, &yt)));
+                if params.alpha > 0.0 {
+                    let sq: f64 = layers.iter().flat_map(|l| &l.weights).map(|&w| w as f64 * w as f64).sum();
+                    l2_sum += 0.5 * params.alpha * sq;
+                }
+                backward(&layers, &mut work, bs, batch, &yt, params.alpha);
+                b1t *= params.beta1;
+                b2t *= params.beta2;
+                let step = (params.learning_rate * (1.0 - b2t).sqrt() / (1.0 - b1t)) as f32;
+                for (l, layer) in layers.iter_mut().enumerate() {
+                    let a = &mut adam[l];
+                    adam_update(&mut layer.weights, &work.gw[l], &mut a.mw, &mut a.vw, params, step);
+                    adam_update(&mut layer.bias, &work.gb[l], &mut a.mb, &mut a.vb, params, step);
+                }
+            }
+            let loss = (ce_sum + l2_sum) / n as f64;
+            let val_loss = validating.then(|| mean_cross_entropy(&layers, &xv, &yv));
+            if !loss.is_finite() || val_loss.is_some_and(|v| !v.is_finite()) {
+                // Diverged (learning rate too high): keep the last finite weights and stop.
+                layers = prev_layers.clone();
+                break;
+            }
+            model.loss_curve.push(loss);
+            model.epochs = epoch;
+            if let Some(v) = val_loss {
+                model.val_loss_curve.push(v);
+            }
+            let watched = val_loss.unwrap_or(loss);
+            if watched < best - params.tol {
+                best = watched;
+                bad = 0;
+                if validating {
+                    best_layers.clone_from(&layers);
+                    model.best_epoch = Some(epoch);
+                }
+            } else {
+                bad += 1;
+            }
+            if !progress(Step { done: epoch, total: params.max_epochs, loss: Some(loss), val_loss }) {
+                return Err(ModelError::Cancelled);
+            }
+            if params.patience > 0 && bad >= params.patience {
+                break;
+            }
+            prev_layers.clone_from(&layers);
+        }
+        model.layers = if model.best_epoch.is_some() { best_layers } else { layers };
+        Ok(model)
+    }
+
+    /// Class probabilities, `rows × n_classes` row-major (each row sums to 1).
+    pub fn predict_proba(&self, x: &Matrix) -> Result<Vec<f32>, ModelError> {
+        let xs = self.standardizer.transform(x)?;
+        let k = self.n_classes;
+        let mut out = vec![0f32; x.rows * k];
+        let chunk = 256;
+        let mut acts: Vec<Vec<f32>> = std::iter::once(self.standardizer.n_features())
+            .chain(self.layers.iter().map(|l| l.n_out))
+            .map(|s| vec![0.0; chunk * s])
+            .collect();
+        let d = xs.cols;
+        for start in (0..x.rows).step_by(chunk) {
+            let bs = chunk.min(x.rows - start);
+            acts[0][..bs * d].copy_from_slice(&xs.data[start * d..(start + bs) * d]);
+            forward(&self.layers, &mut acts, bs, None);
+            out[start * k..(start + bs) * k].copy_from_slice(&acts[self.layers.len()][..bs * k]);
+        }
+        Ok(out)
+    }
+
+    /// Most probable class per row.
+    pub fn predict(&self, x: &Matrix) -> Result<Vec<u32>, ModelError> {
+        Ok(super::argmax_rows(&self.predict_proba(x)?, self.n_classes))
+    }
+
+    pub fn n_classes(&self) -> usize {
+        self.n_classes
+    }
+
+    pub fn n_features(&self) -> usize {
+        self.standardizer.n_features()
+    }
+}
+
+/// Forward pass over `bs` rows in `acts[0]`; leaves probabilities in the last buffer. With
+/// labels, returns the summed cross-entropy of the batch.
+fn forward(layers: &[Layer], acts: &mut [Vec<f32>], bs: usize, labels: Option<(&[usize], &[u32])>) -> f64 {
+    let last = layers.len() - 1;
+    for (l, layer) in layers.iter().enumerate() {
+        let (before, after) = acts.split_at_mut(l + 1);
+        let input = &before[l][..bs * layer.n_in];
+        let out = &mut after[0][..bs * layer.n_out];
+        for row in out.chunks_mut(layer.n_out.max(1)) {
+            row.copy_from_slice(&layer.bias);
+        }
+        num::gemm_f32(bs, layer.n_out, layer.n_in, input, layer.n_in, 1, &layer.weights, layer.n_out, out, layer.n_out, true);
+        if l < last {
+            for v in out.iter_mut() {
+                *v = v.max(0.0);
+            }
+        }
+    }
+    let k = layers[last].n_out;
+    let probs = &mut acts[last + 1][..bs * k];
+    let mut ce = 0.0;
+    for (i, row) in probs.chunks_mut(k).enumerate() {
+        let target = labels.map(|(batch, y)| y[batch[i]] as usize);
+        let z_t = target.map(|t| row[t] as f64);
+        let lse = num::softmax_in_place(row);
+        if let Some(z) = z_t {
+            ce += if z.is_finite() { lse - z } else { 0.0 };
+        }
+    }
+    ce
+}
+
+/// Gradients of the mean cross-entropy of the batch (plus `alpha / (2 bs) ‖W‖²`) into `work`.
+fn backward(layers: &[Layer], work: &mut Work, bs: usize, batch: &[usize], y: &[u32], alpha: f64) {
+    let last = layers.len() - 1;
+    let k = layers[last].n_out;
+    let inv = 1.0 / bs as f32;
+    {
+        let delta = &mut work.deltas[last + 1][..bs * k];
+        delta.copy_from_slice(&work.acts[last + 1][..bs * k]);
+        for (i, row) in delta.chunks_mut(k).enumerate() {
+            row[y[batch[i]] as usize] -= 1.0;
+            for v in row.iter_mut() {
+                *v *= inv;
+            }
+        }
+    }
+    let reg = (alpha / bs as f64) as f32;
+    for l in (0..=last).rev() {
+        let layer = &layers[l];
+        let (n_in, n_out) = (layer.n_in, layer.n_out);
+        let (lower, upper) = work.deltas.split_at_mut(l + 1);
+        let delta = &upper[0][..bs * n_out];
+        let a_in = &work.acts[l][..bs * n_in];
+        let gw = &mut work.gw[l];
+        // gW = a_inᵀ · delta (a_in read transposed through its strides), then + reg · W.
+        num::gemm_f32(n_in, n_out, bs, a_in, 1, n_in, delta, n_out, gw, n_out, false);
+        if reg > 0.0 {
+            for (g, &w) in gw.iter_mut().zip(&layer.weights) {
+                *g += reg * w;
+            }
+        }
+        let gb = &mut work.gb[l];
+        gb.fill(0.0);
+        for row in delta.chunks(n_out) {
+            for (g, &v) in gb.iter_mut().zip(row) {
+                *g += v;
+            }
+        }
+        if l > 0 {
+            let wt = &mut work.wt[..n_in * n_out];
+            for i in 0..n_in {
+                for j in 0..n_out {
+                    wt[j * n_in + i] = layer.weights[i * n_out + j];
+                }
+            }
+            let below = &mut lower[l][..bs * n_in];
+            num::gemm_f32(bs, n_in, n_out, delta, n_out, 1, wt, n_in, below, n_in, false);
+            for (d, &a) in below.iter_mut().zip(a_in) {
+                if a <= 0.0 {
+                    *d = 0.0;
+                }
+            }
+        }
+    }
+}
+
+fn adam_update(w: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32], p: &MlpParams, step: f32) {
+    let (b1, b2, eps) = (p.beta1 as f32, p.beta2 as f32, p.epsilon as f32);
+    let (c1, c2) = (1.0 - b1, 1.0 - b2);
+    for i in 0..w.len() {
+        let gi = g[i];
+        m[i] = b1 * m[i] + c1 * gi;
+        v[i] = b2 * v[i] + c2 * gi * gi;
+        w[i] -= step * m[i] / (v[i].sqrt() + eps);
+    }
+}
+
+/// Mean cross-entropy of the network on standardized rows.
+fn mean_cross_entropy(layers: &[Layer], x: &Matrix, y: &[u32]) -> f64 {
+    let chunk = 512;
+    let d = x.cols;
+    let mut acts: Vec<Vec<f32>> =
+        std::iter::once(d).chain(layers.iter().map(|l| l.n_out)).map(|s| vec![0.0; chunk * s]).collect();
+    let mut total = 0.0;
+    let idx: Vec<usize> = (0..x.rows).collect();
+    for (c, rows) in idx.chunks(chunk).enumerate() {
+        let bs = rows.len();
+        acts[0][..bs * d].copy_from_slice(&x.data[c * chunk * d..(c * chunk + bs) * d]);
+        total += forward(layers, &mut acts, bs, Some((rows, y)));
+    }
+    total / x.rows.max(1) as f64
+}
+
+/// Numeric kernels shared by the MLP and the linear models: a deterministic matrix product and
+/// platform-independent `exp`/`ln`.
+pub(crate) mod num {
+    use std::ops::{Add, AddAssign, Mul};
+
+    pub(crate) trait Real: Copy + Default + Add<Output = Self> + Mul<Output = Self> + AddAssign {}
+    impl Real for f32 {}
+    impl Real for f64 {}
+
+    /// `c = [c +] a · b` where `a(i, p) = a[i * rsa + p * csa]` (`m × k`), `b` is `k × n` with row
+    /// stride `ldb`, `c` is `m × n` with row stride `ldc`. Each `c(i, j)` is the sum over `p` in
+    /// increasing order, started from 0 and added to `c` last, on every platform and CPU.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn gemm_f32(
+        m: usize, n: usize, k: usize, a: &[f32], rsa: usize, csa: usize, b: &[f32], ldb: usize, c: &mut [f32], ldc: usize,
+        accumulate: bool,
+    ) {
+        #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2 (checked just above).
+            unsafe { gemm_f32_avx2(m, n, k, a, rsa, csa, b, ldb, c, ldc, accumulate) };
+            return;
+        }
+        gemm_body::<f32, 4, 16>(m, n, k, a, rsa, csa, b, ldb, c, ldc, accumulate);
+    }
+
+    /// As [`gemm_f32`], in `f64`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn gemm_f64(
+        m: usize, n: usize, k: usize, a: &[f64], rsa: usize, csa: usize, b: &[f64], ldb: usize, c: &mut [f64], ldc: usize,
+        accumulate: bool,
+    ) {
+        #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2 (checked just above).
+            unsafe { gemm_f64_avx2(m, n, k, a, rsa, csa, b, ldb, c, ldc, accumulate) };
+            return;
+        }
+        gemm_body::<f64, 4, 8>(m, n, k, a, rsa, csa, b, ldb, c, ldc, accumulate);
+    }
+
+    // AVX2 only widens the vectors: no FMA is enabled, and Rust never contracts `a * b + c`, so
+    // the results are bit-identical to the baseline (SSE2, wasm) build.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn gemm_f32_avx2(
+        m: usize, n: usize, k: usize, a: &[f32], rsa: usize, csa: usize, b: &[f32], ldb: usize, c: &mut [f32], ldc: usize,
+        accumulate: bool,
+    ) {
+        gemm_body::<f32, 4, 16>(m, n, k, a, rsa, csa, b, ldb, c, ldc, accumulate);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn gemm_f64_avx2(
+        m: usize, n: usize, k: usize, a: &[f64], rsa: usize, csa: usize, b: &[f64], ldb: usize, c: &mut [f64], ldc: usize,
+        accumulate: bool,
+    ) {
+        gemm_body::<f64, 4, 8>(m, n, k, a, rsa, csa, b, ldb, c, ldc, accumulate);
+    }
+
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn gemm_body<T: Real, const MR: usize, const NR: usize>(
+        m: usize, n: usize, k: usize, a: &[T], rsa: usize, csa: usize, b: &[T], ldb: usize, c: &mut [T], ldc: usize,
+        accumulate: bool,
+    ) {
+        let store = |c: &mut [T], at: usize, v: T| {
+            c[at] = if accumulate { c[at] + v } else { v };
+        };
+        let mut i = 0;
+        while i + MR <= m {
+            let mut j = 0;
+            while j + NR <= n {
+                let mut acc = [[T::default(); NR]; MR];
+                for p in 0..k {
+                    let brow: &[T; NR] = b[p * ldb + j..p * ldb + j + NR].try_into().expect("NR columns");
+                    for (r, acc_r) in acc.iter_mut().enumerate() {
+                        let av = a[(i + r) * rsa + p * csa];
+                        for q in 0..NR {
+                            acc_r[q] += av * brow[q];
+                        }
+                    }
+                }
+                for (r, acc_r) in acc.iter().enumerate() {
+                    for (q, &v) in acc_r.iter().enumerate() {
+                        store(c, (i + r) * ldc + j + q, v);
+                    }
+                }
+                j += NR;
+            }
+            if j < n {
+                edge::<T, NR>(i, i + MR, j, n, k, a, rsa, csa, b, ldb, c, ldc, accumulate);
+            }
+            i += MR;
+        }
+        if i < m {
+            edge::<T, NR>(i, m, 0, n, k, a, rsa, csa, b, ldb, c, ldc, accumulate);
+        }
+    }
+
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn edge<T: Real, const NR: usize>(
+        i0: usize, i1: usize, j0: usize, n: usize, k: usize, a: &[T], rsa: usize, csa: usize, b: &[T], ldb: usize,
+        c: &mut [T], ldc: usize, accumulate: bool,
+    ) {
+        for i in i0..i1 {
+            let mut j = j0;
+            while j < n {
+                let w = NR.min(n - j);
+                let mut acc = [T::default(); NR];
+                for p in 0..k {
+                    let av = a[i * rsa + p * csa];
+                    let brow = &b[p * ldb + j..p * ldb + j + w];
+                    for (s, &bv) in acc.iter_mut().zip(brow) {
+                        *s += av * bv;
+                    }
+                }
+                for (q, &v) in acc[..w].iter().enumerate() {
+                    let at = i * ldc + j + q;
+                    c[at] = if accumulate { c[at] + v } else { v };
+                }
+                j += w;
+            }
+        }
+    }
+
+    const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
+    const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+
+    /// `e^x` to about 1 ulp, with the same result on every platform.
+    pub(crate) fn exp(x: f64) -> f64 {
+        if x.is_nan() {
+            return x;
+        }
+        if x > 709.0 {
+            return f64::INFINITY;
+        }
+        if x < -708.0 {
+            return 0.0;
+        }
+        let n = (x * std::f64::consts::LOG2_E + 0.5).floor();
+        let r = (x - n * LN2_HI) - n * LN2_LO;
+        // Taylor series to r^13 / 13! (|r| <= ln 2 / 2: truncation below 1e-17).
+        let mut p = 1.0 / 6_227_020_800.0;
+        for f in [479_001_600.0, 39_916_800.0, 3_628_800.0, 362_880.0, 40_320.0, 5_040.0, 720.0, 120.0, 24.0, 6.0, 2.0, 1.0, 1.0] {
+            p = p * r + 1.0 / f;
+        }
+        p * f64::from_bits(((n as i64 + 1023) as u64) << 52)
+    }
+
+    /// Natural logarithm to about 1 ulp, with the same result on every platform.
+    pub(crate) fn ln(x: f64) -> f64 {
+        if x.is_nan() || x < 0.0 {
+            return f64::NAN;
+        }
+        if x == 0.0 {
+            return f64::NEG_INFINITY;
+        }
+        if x.is_infinite() {
+            return x;
+        }
+        let (mut bits, mut e) = (x.to_bits(), 0i64);
+        if bits >> 52 == 0 {
+            bits = (x * 18_014_398_509_481_984.0).to_bits(); // 2^54: subnormal → normal
+            e = -54;
+        }
+        e += ((bits >> 52) & 0x7ff) as i64 - 1023;
+        let mut m = f64::from_bits((bits & ((1u64 << 52) - 1)) | (1023u64 << 52));
+        if m > std::f64::consts::SQRT_2 {
+            m *= 0.5;
+            e += 1;
+        }
+        // ln m = 2 atanh(s), s = (m - 1) / (m + 1), |s| <= 0.1716: series to s^23.
+        let s = (m - 1.0) / (m + 1.0);
+        let s2 = s * s;
+        let mut t = 1.0 / 23.0;
+        for d in [21.0, 19.0, 17.0, 15.0, 13.0, 11.0, 9.0, 7.0, 5.0, 3.0, 1.0] {
+            t = t * s2 + 1.0 / d;
+        }
+        e as f64 * std::f64::consts::LN_2 + 2.0 * s * t
+    }
+
+    /// Softmax of one row in place (computed in `f64`); returns `ln Σ e^z` of the input. `NaN`
+    /// logits count as `-∞`; rows without a finite maximum get an even share among their largest.
+    pub(crate) fn softmax_in_place(z: &mut [f32]) -> f64 {
+        let max = z.iter().copied().filter(|v| !v.is_nan()).fold(f32::NEG_INFINITY, f32::max);
+        if !max.is_finite() {
+            let ties = z.iter().filter(|&&v| v == max).count();
+            let all = ties == 0;
+            let share = 1.0 / if all { z.len() } else { ties } as f32;
+            for v in z.iter_mut() {
+                *v = if all || *v == max { share } else { 0.0 };
+            }
+            return max as f64;
+        }
+        let max = max as f64;
+        let mut sum = 0.0;
+        for v in z.iter_mut() {
+            let e = if v.is_nan() { 0.0 } else { exp(*v as f64 - max) };
+            *v = e as f32;
+            sum += e;
+        }
+        let inv = 1.0 / sum;
+        for v in z.iter_mut() {
+            *v = (*v as f64 * inv) as f32;
+        }
+        max + ln(sum)
+    }
+
+    /// Softmax of one `f64` row in place; returns `ln Σ e^z`. Same `NaN`/`∞` rules as
+    /// [`softmax_in_place`].
+    pub(crate) fn softmax64_in_place(z: &mut [f64]) -> f64 {
+        let max = z.iter().copied().filter(|v| !v.is_nan()).fold(f64::NEG_INFINITY, f64::max);
+        if !max.is_finite() {
+            let ties = z.iter().filter(|&&v| v == max).count();
+            let all = ties == 0;
+            let share = 1.0 / if all { z.len() } else { ties } as f64;
+            for v in z.iter_mut() {
+                *v = if all || *v == max { share } else { 0.0 };
+            }
+            return max;
+        }
+        let mut sum = 0.0;
+        for v in z.iter_mut() {
+            *v = if v.is_nan() { 0.0 } else { exp(*v - max) };
+            sum += *v;
+        }
+        let inv = 1.0 / sum;
+        for v in z.iter_mut() {
+            *v *= inv;
+        }
+        max + ln(sum)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn exp_and_ln_match_std_to_an_ulp_or_two() {
+            let mut x = -700.0;
+            while x < 700.0 {
+                let (a, b) = (exp(x), x.exp());
+                assert!(((a - b) / b).abs() < 4e-16, "exp({x}) = {a} vs {b}");
+                x += 0.0137;
+            }
+            for &x in &[1e-300, 1e-20, 0.1, 0.5, 0.70710678, 1.0, 1.0000001, 1.5, 2.0, 10.0, 1e10, 1e300, 5e-324] {
+                let (a, b) = (ln(x), x.ln());
+                assert!((a - b).abs() <= 4e-16 * b.abs().max(1e-300), "ln({x}) = {a} vs {b}");
+            }
+            assert_eq!(ln(1.0), 0.0);
+            assert_eq!(exp(0.0), 1.0);
+        }
+
+        #[test]
+        fn gemm_matches_the_naive_sum_bit_for_bit() {
+            let (m, n, k) = (9, 37, 13);
+            let a: Vec<f32> = (0..m * k).map(|i| ((i * 7919) % 101) as f32 / 37.0 - 1.3).collect();
+            let b: Vec<f32> = (0..k * n).map(|i| ((i * 104_729) % 97) as f32 / 29.0 - 1.7).collect();
+            let mut c = vec![0.5f32; m * n];
+            gemm_f32(m, n, k, &a, k, 1, &b, n, &mut c, n, true);
+            let mut ct = vec![0f32; m * n];
+            // Transposed strides: aᵀ is k × m, so use a as (m × k) through rsa = 1, csa = m on aᵀ.
+            let at: Vec<f32> = (0..k * m).map(|idx| a[(idx % m) * k + idx / m]).collect();
+            gemm_f32(m, n, k, &at, 1, m, &b, n, &mut ct, n, false);
+            for i in 0..m {
+                for j in 0..n {
+                    let mut s = 0f32;
+                    for p in 0..k {
+                        s += a[i * k + p] * b[p * n + j];
+                    }
+                    assert_eq!(c[i * n + j], 0.5 + s);
+                    assert_eq!(ct[i * n + j], s);
+                }
+            }
+        }
+    }
+}

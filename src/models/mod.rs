@@ -13,6 +13,7 @@ pub mod forest;
 pub mod linear;
 pub mod mlp;
 pub mod naive_bayes;
+pub mod standardize;
 pub mod tree;
 
 use serde::{Deserialize, Serialize};

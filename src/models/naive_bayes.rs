@@ -1,1 +1,183 @@
-//! (in progress)
+//! Gaussian naive Bayes, as scikit-learn's `GaussianNB`.
+//!
+//! Per class: the prior is its share of the training rows, and each feature a normal distribution
+//! with the class mean and (population) variance. Every variance gets `var_smoothing` times the
+//! largest feature variance of all training rows added (scikit-learn's `epsilon_`). Inputs first go
+//! through the model's own [`Standardizer`] (median imputation of `NaN`, mean/std scaling); the
+//! scaling does not change the Gaussian likelihood ratios, but it makes the smoothing relative to
+//! unit variances and lets the model take the same matrices as the others. Classes without
+//! training rows get probability 0. All sums run in `f64`, in a fixed order.
+//!
+//! ```
+//! use flowlab::features::Matrix;
+//! use flowlab::models::naive_bayes::{GaussianNb, GaussianNbParams};
+//! use flowlab::models::no_progress;
+//! let x = Matrix { rows: 6, cols: 2, data: vec![-1.0, -1.0, -2.0, -1.0, -3.0, -2.0, 1.0, 1.0, 2.0, 1.0, 3.0, 2.0] };
+//! let y = [0, 0, 0, 1, 1, 1];
+//! let nb = GaussianNb::fit(&GaussianNbParams::default(), &x, &y, 2, &mut no_progress()).unwrap();
+//! assert_eq!(nb.predict(&Matrix { rows: 1, cols: 2, data: vec![-0.8, -1.0] }).unwrap(), vec![0]);
+//! assert_eq!(nb.class_prior, vec![0.5, 0.5]);
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+use super::mlp::num;
+use super::standardize::Standardizer;
+use super::{check_data, Matrix, ModelError, Progress, Step};
+
+/// Hyper-parameters of [`GaussianNb`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GaussianNbParams {
+    /// Share of the largest feature variance added to every variance (scikit-learn's default 1e-9).
+    pub var_smoothing: f64,
+}
+
+impl Default for GaussianNbParams {
+    fn default() -> Self {
+        GaussianNbParams { var_smoothing: 1e-9 }
+    }
+}
+
+impl GaussianNbParams {
+    /// Checks the hyper-parameters.
+    pub fn validate(&self) -> Result<(), ModelError> {
+        if !(self.var_smoothing >= 0.0 && self.var_smoothing.is_finite()) {
+            return Err(ModelError::InvalidParam {
+                name: "var_smoothing",
+                value: format!("{:?}", self.var_smoothing),
+                expected: "a finite number >= 0",
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A fitted Gaussian naive Bayes classifier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GaussianNb {
+    /// The hyper-parameters it was fitted with.
+    pub params: GaussianNbParams,
+    /// Imputation and scaling applied to every input.
+    pub standardizer: Standardizer,
+    /// Share of training rows per class.
+    pub class_prior: Vec<f64>,
+    /// Per-class feature means, `n_classes × n_features` row-major (standardized scale).
+    pub theta: Vec<f64>,
+    /// Per-class feature variances including `epsilon`, same layout.
+    pub var: Vec<f64>,
+    /// The variance added to every entry of `var`.
+    pub epsilon: f64,
+    n_classes: usize,
+}
+
+/// Floor for a variance when every feature is constant (scikit-learn would divide by zero).
+const MIN_VAR: f64 = 1e-12;
+
+impl GaussianNb {
+    /// Fits in one pass; reports a single [`Step`].
+    pub fn fit(params: &GaussianNbParams, x: &Matrix, y: &[u32], n_classes: usize, progress: Progress) -> Result<Self, ModelError> {
+        params.validate()?;
+        check_data(x, y, n_classes)?;
+        let all: Vec<usize> = (0..x.rows).collect();
+        let standardizer = Standardizer::fit(x, &all);
+        let xs = standardizer.transform(x)?;
+        let (n, d, k) = (x.rows, x.cols, n_classes);
+        let mut count = vec![0usize; k];
+        for &c in y {
+            count[c as usize] += 1;
+        }
+        let mut theta = vec![0.0; k * d];
+        for (row, &c) in xs.data.chunks(d.max(1)).zip(y) {
+            for (t, &v) in theta[c as usize * d..(c as usize + 1) * d].iter_mut().zip(row) {
+                *t += v as f64;
+            }
+        }
+        for (c, &m) in count.iter().enumerate() {
+            for t in &mut theta[c * d..(c + 1) * d] {
+                *t /= m.max(1) as f64;
+            }
+        }
+        let mut var = vec![0.0; k * d];
+        for (row, &c) in xs.data.chunks(d.max(1)).zip(y) {
+            let c = c as usize;
+            for ((s, &v), &m) in var[c * d..(c + 1) * d].iter_mut().zip(row).zip(&theta[c * d..(c + 1) * d]) {
+                *s += (v as f64 - m) * (v as f64 - m);
+            }
+        }
+        // epsilon: var_smoothing × the largest variance over all rows, as scikit-learn.
+        let mut max_var = 0.0f64;
+        for j in 0..d {
+            let mean = xs.data.iter().skip(j).step_by(d).map(|&v| v as f64).sum::<f64>() / n as f64;
+            let v = xs.data.iter().skip(j).step_by(d).map(|&v| (v as f64 - mean) * (v as f64 - mean)).sum::<f64>() / n as f64;
+            max_var = max_var.max(v);
+        }
+        let epsilon = params.var_smoothing * max_var;
+        for (c, &m) in count.iter().enumerate() {
+            for s in &mut var[c * d..(c + 1) * d] {
+                *s = (*s / m.max(1) as f64 + epsilon).max(MIN_VAR);
+            }
+        }
+        let class_prior = count.iter().map(|&m| m as f64 / n as f64).collect();
+        if !progress(Step { done: 1, total: 1, loss: None, val_loss: None }) {
+            return Err(ModelError::Cancelled);
+        }
+        Ok(GaussianNb { params: params.clone(), standardizer, class_prior, theta, var, epsilon, n_classes })
+    }
+
+    /// Joint log-likelihood `ln P(c) + ln p(x | c)` per row and class, `rows × n_classes`.
+    pub fn joint_log_likelihood(&self, x: &Matrix) -> Result<Vec<f64>, ModelError> {
+        let xs = self.standardizer.transform(x)?;
+        let (d, k) = (xs.cols, self.n_classes);
+        let two_pi = 2.0 * std::f64::consts::PI;
+        let base: Vec<f64> = (0..k)
+            .map(|c| {
+                if self.class_prior[c] == 0.0 {
+                    return f64::NEG_INFINITY;
+                }
+                let log_det: f64 = self.var[c * d..(c + 1) * d].iter().map(|&v| num::ln(two_pi * v)).sum();
+                num::ln(self.class_prior[c]) - 0.5 * log_det
+            })
+            .collect();
+        let inv_var: Vec<f64> = self.var.iter().map(|&v| 1.0 / v).collect();
+        let mut out = Vec::with_capacity(x.rows * k);
+        for r in 0..x.rows {
+            let row = xs.row(r);
+            for c in 0..k {
+                if base[c] == f64::NEG_INFINITY {
+                    out.push(f64::NEG_INFINITY);
+                    continue;
+                }
+                let mut q = 0.0;
+                for ((&v, &m), &iv) in row.iter().zip(&self.theta[c * d..(c + 1) * d]).zip(&inv_var[c * d..(c + 1) * d]) {
+                    let diff = v as f64 - m;
+                    q += diff * diff * iv;
+                }
+                out.push(base[c] - 0.5 * q);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Class probabilities, `rows × n_classes` row-major (each row sums to 1).
+    pub fn predict_proba(&self, x: &Matrix) -> Result<Vec<f32>, ModelError> {
+        let mut jll = self.joint_log_likelihood(x)?;
+        let k = self.n_classes;
+        for row in jll.chunks_mut(k.max(1)) {
+            num::softmax64_in_place(row);
+        }
+        Ok(jll.into_iter().map(|p| p as f32).collect())
+    }
+
+    /// Most probable class per row.
+    pub fn predict(&self, x: &Matrix) -> Result<Vec<u32>, ModelError> {
+        Ok(super::argmax_rows(&self.predict_proba(x)?, self.n_classes))
+    }
+
+    pub fn n_classes(&self) -> usize {
+        self.n_classes
+    }
+
+    pub fn n_features(&self) -> usize {
+        self.standardizer.n_features()
+    }
+}

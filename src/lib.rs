@@ -27,6 +27,7 @@ pub mod ingest;
 pub mod model_file;
 pub mod models;
 pub mod rng;
+pub mod train;
 pub mod worker;
 
 #[cfg(target_arch = "wasm32")]

@@ -4,6 +4,7 @@
 
 mod inspect;
 mod sample;
+mod train;
 
 use std::ffi::OsString;
 use std::fs::File;
@@ -26,6 +27,16 @@ enum TaxonomyArg {
     Raw,
     Attack,
     Binary,
+}
+
+impl From<Taxonomy> for TaxonomyArg {
+    fn from(t: Taxonomy) -> TaxonomyArg {
+        match t {
+            Taxonomy::Raw => TaxonomyArg::Raw,
+            Taxonomy::Attack => TaxonomyArg::Attack,
+            Taxonomy::Binary => TaxonomyArg::Binary,
+        }
+    }
 }
 
 impl From<TaxonomyArg> for Taxonomy {
@@ -79,6 +90,12 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Train a model, score it honestly (hold-out, k-fold or by capture), optionally save it.
+    Train(train::TrainArgs),
+    /// Score a saved model on labelled flow files.
+    Eval(train::UseArgs),
+    /// Classify flow files with a saved model: one CSV row per flow with class and confidence.
+    Predict(train::UseArgs),
 }
 
 /// Runs the command line; returns the process exit code.
@@ -93,6 +110,9 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
     match cli.command {
         Command::Inspect { read, json } => inspect::run(&read, json),
         Command::Sample { read, per_class, out } => sample::run(&read, per_class, &out),
+        Command::Train(a) => train::run_train(&a),
+        Command::Eval(a) => train::run_eval(&a),
+        Command::Predict(a) => train::run_predict(&a),
     }
 }
 

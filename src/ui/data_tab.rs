@@ -89,8 +89,13 @@ fn Toolbar() -> impl IntoView {
                 multiple
                 on:change=on_pick
             />
-            <button class="button" data-testid="load-sample" on:click=move |_| session.load_sample()>
-                "Load sample (" {SAMPLE_NAME} ")"
+            <button
+                class="button"
+                data-testid="load-sample"
+                title=format!("Load the embedded sample, {SAMPLE_NAME}")
+                on:click=move |_| session.load_sample()
+            >
+                "Load sample"
             </button>
             <span class="hint">"or drop files anywhere"</span>
             <label class="taxonomy">
@@ -208,10 +213,8 @@ fn SummaryView(
                 })}
             </div>
             <FailedFiles failed />
-            <div class="grid">
-                <LabelCounts counts=label_counts.into_iter().collect() rows />
-                <FilesTable files />
-            </div>
+            <FilesTable files />
+            <LabelCounts counts=label_counts.into_iter().collect() rows />
             <Warnings warnings />
             <ColumnsTable columns />
         </div>
@@ -311,7 +314,8 @@ fn FailedFiles(
     (!failed.is_empty()).then(|| {
         let items = failed
             .into_iter()
-            .map(|f| view! { <li><strong>{f.path}</strong> ": " {f.message}</li> })
+            // The message names the file already.
+            .map(|f| view! { <li data-path=f.path>{f.message}</li> })
             .collect_view();
         view! {
             <section class="card failed" data-testid="failed">

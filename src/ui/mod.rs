@@ -322,6 +322,18 @@ pub fn App() -> impl IntoView {
     provide_context(session);
     session.load_sample();
     let tab = RwSignal::new(Tab::Data);
+    // A load started from any tab (e.g. a drop) shows its progress and result on the Data tab.
+    let load_in_flight = Memo::new(move |_| {
+        session
+            .state
+            .loading
+            .with(|l| l.as_ref().map(|l| l.request))
+    });
+    Effect::new(move |_| {
+        if load_in_flight.get().is_some() {
+            tab.set(Tab::Data);
+        }
+    });
 
     view! {
         <DropZone />

@@ -137,7 +137,7 @@ pub(super) fn run_train(a: &TrainArgs) -> i32 {
     let t = Instant::now();
     let quiet = a.json || !std::io::IsTerminal::is_terminal(&std::io::stderr());
     let mut progress = |s: crate::models::Step| {
-        if !quiet && s.total > 0 && (s.done == s.total || s.done % (s.total / 10).max(1) == 0) {
+        if !quiet && s.total > 0 && (s.done == s.total || s.done.is_multiple_of((s.total / 10).max(1))) {
             eprint!("\rtraining {}/{}", s.done, s.total);
         }
         true

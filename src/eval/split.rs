@@ -74,14 +74,12 @@ pub fn stratified_kfold(y: &[u32], k: usize, repeats: usize, seed: u64) -> Vec<S
     for rep in 0..repeats.max(1) {
         let mut rng = FlowRng::new(seed, 0xf01d + rep as u64);
         let mut fold_of = vec![usize::MAX; y.len()];
-        let mut offset = 0;
-        for (_, mut rows) in by_class(y) {
+        // The start rotates per class so small classes do not all land in fold 0.
+        for (offset, (_, mut rows)) in by_class(y).into_iter().enumerate() {
             shuffle(&mut rows, &mut rng);
             for (i, r) in rows.into_iter().enumerate() {
                 fold_of[r] = (i + offset) % k;
             }
-            // Rotate the start so small classes do not all land in fold 0.
-            offset += 1;
         }
         for f in 0..k {
             let test: Vec<usize> = (0..y.len()).filter(|&r| fold_of[r] == f).collect();

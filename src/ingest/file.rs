@@ -22,7 +22,7 @@ pub(crate) trait RowOut {
 enum Splitter {
     Sniffing(Vec<u8>),
     Zeek(ZeekSplitter),
-    Delimited(DelimitedSplitter),
+    Delimited(Box<DelimitedSplitter>),
 }
 
 /// What was learnt about a file while reading it.
@@ -194,7 +194,7 @@ impl FileParser {
                 message: "no delimiter found: expected comma-, tab-, semicolon- or pipe-separated columns, or a Zeek log starting with #separator".into(),
             })?;
             self.sniff_headerless(text, delimiter)?;
-            self.splitter = Splitter::Delimited(DelimitedSplitter::new(delimiter));
+            self.splitter = Splitter::Delimited(Box::new(DelimitedSplitter::new(delimiter)));
         }
         self.split(head, out)
     }

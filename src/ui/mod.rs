@@ -13,6 +13,7 @@ use web_sys::{Blob, File, FileList, Response};
 
 use crate::ingest::{Summary, Taxonomy};
 use crate::worker::protocol::{FromWorker, ToWorker};
+use crate::worker::web::js_error_message;
 use data_tab::DataTab;
 use drop::DropZone;
 use worker_client::WorkerClient;
@@ -239,15 +240,10 @@ pub fn use_session() -> Session {
 }
 
 async fn fetch_blob(url: &str) -> Result<Blob, String> {
-    let describe = |e: wasm_bindgen::JsValue| {
-        e.dyn_ref::<js_sys::Error>()
-            .map(|e| String::from(e.message()))
-            .unwrap_or_else(|| format!("{e:?}"))
-    };
     let window = web_sys::window().ok_or("no window")?;
     let response: Response = JsFuture::from(window.fetch_with_str(url))
         .await
-        .map_err(describe)?
+        .map_err(js_error_message)?
         .unchecked_into();
     if !response.ok() {
         return Err(format!(
@@ -256,9 +252,9 @@ async fn fetch_blob(url: &str) -> Result<Blob, String> {
             response.status_text()
         ));
     }
-    let blob = JsFuture::from(response.blob().map_err(describe)?)
+    let blob = JsFuture::from(response.blob().map_err(js_error_message)?)
         .await
-        .map_err(describe)?;
+        .map_err(js_error_message)?;
     Ok(blob.unchecked_into())
 }
 

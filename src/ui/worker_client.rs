@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Blob, Event, MessageEvent, Worker};
 
 use crate::worker::protocol::{FromWorker, ToWorker};
-use crate::worker::web::envelope;
+use crate::worker::web::{envelope, js_error_message};
 
 /// Where trunk puts the worker's loader shim (next to `index.html`).
 pub const WORKER_URL: &str = "./worker_loader.js";
@@ -29,8 +29,10 @@ impl WorkerClient {
     /// Starts the worker; `on_reply` gets each message it sends back. A worker that fails to start
     /// or crashes is reported as a `Failed` reply for request 0.
     pub fn spawn(on_reply: impl Fn(FromWorker) + 'static) -> Result<Self, String> {
-        let worker = Worker::new(WORKER_URL)
-            .map_err(|e| format!("cannot start the parsing worker ({WORKER_URL}): {e:?}"))?;
+        let worker = Worker::new(WORKER_URL).map_err(|e| {
+            let e = js_error_message(e);
+            format!("cannot start the parsing worker ({WORKER_URL}): {e}")
+        })?;
         let ready = Rc::new(Cell::new(false));
         let queue: Rc<RefCell<Vec<JsValue>>> = Rc::default();
         let on_reply: Rc<dyn Fn(FromWorker)> = Rc::new(on_reply);
@@ -110,7 +112,7 @@ impl Drop for WorkerClient {
 
 fn post(worker: &Worker, message: &JsValue, on_reply: &dyn Fn(FromWorker)) {
     if let Err(e) = worker.post_message(message) {
-        let message = format!("cannot send to the parsing worker: {e:?}");
+        let message = format!("cannot send to the parsing worker: {}", js_error_message(e));
         on_reply(FromWorker::Failed {
             request: 0,
             message,

@@ -266,18 +266,22 @@ impl WorkerState {
     }
 }
 
+/// The message of a JS exception (an `Error`'s message, a thrown string, or its debug form).
+pub fn js_error_message(e: JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| format!("{e:?}"))
+}
+
 /// Reads `blob[start..end]` into `buffer` (replacing its content).
 async fn read_slice(blob: &Blob, start: f64, end: f64, buffer: &mut Vec<u8>) -> Result<(), String> {
-    let describe = |e: JsValue| {
-        e.dyn_ref::<js_sys::Error>()
-            .map(|e| String::from(e.message()))
-            .or_else(|| e.as_string())
-            .unwrap_or_else(|| format!("{e:?}"))
-    };
-    let part = blob.slice_with_f64_and_f64(start, end).map_err(describe)?;
+    let part = blob
+        .slice_with_f64_and_f64(start, end)
+        .map_err(js_error_message)?;
     let bytes = JsFuture::from(part.array_buffer())
         .await
-        .map_err(describe)?;
+        .map_err(js_error_message)?;
     let view = Uint8Array::new(&bytes);
     buffer.resize(view.length() as usize, 0);
     view.copy_to(buffer);

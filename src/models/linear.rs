@@ -43,14 +43,25 @@ pub struct LogisticParams {
 
 impl Default for LogisticParams {
     fn default() -> Self {
-        LogisticParams { c: 1.0, max_iter: 200, tol: 1e-4, memory: 10 }
+        LogisticParams {
+            c: 1.0,
+            max_iter: 200,
+            tol: 1e-4,
+            memory: 10,
+        }
     }
 }
 
 impl LogisticParams {
     /// Checks every hyper-parameter; the error names the first one out of range.
     pub fn validate(&self) -> Result<(), ModelError> {
-        let bad = |name, value: String, expected| Err(ModelError::InvalidParam { name, value, expected });
+        let bad = |name, value: String, expected| {
+            Err(ModelError::InvalidParam {
+                name,
+                value,
+                expected,
+            })
+        };
         if !(self.c > 0.0 && self.c.is_finite()) {
             return bad("c", format!("{:?}", self.c), "a finite number > 0");
         }
@@ -159,7 +170,13 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 
 impl LogisticRegression {
     /// Fits by L-BFGS; one [`Step`] per iteration.
-    pub fn fit(params: &LogisticParams, x: &Matrix, y: &[u32], n_classes: usize, progress: Progress) -> Result<Self, ModelError> {
+    pub fn fit(
+        params: &LogisticParams,
+        x: &Matrix,
+        y: &[u32],
+        n_classes: usize,
+        progress: Progress,
+    ) -> Result<Self, ModelError> {
         params.validate()?;
         check_data(x, y, n_classes)?;
         let all: Vec<usize> = (0..x.rows).collect();
@@ -181,7 +198,8 @@ impl LogisticRegression {
         let mut grad = vec![0.0; dim];
         let mut f = obj.eval(&theta, &mut grad);
         let mut loss_curve = vec![f];
-        let (mut ss, mut ys, mut rho): (Vec<Vec<f64>>, Vec<Vec<f64>>, Vec<f64>) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut ss, mut ys, mut rho): (Vec<Vec<f64>>, Vec<Vec<f64>>, Vec<f64>) =
+            (Vec::new(), Vec::new(), Vec::new());
         let mut dir = vec![0.0; dim];
         let mut trial = vec![0.0; dim];
         let mut grad_new = vec![0.0; dim];
@@ -203,7 +221,11 @@ impl LogisticRegression {
                     *o -= alpha_hist[i] * yv;
                 }
             }
-            let gamma = if h > 0 { 1.0 / (rho[h - 1] * dot(&ys[h - 1], &ys[h - 1])) } else { 1.0 };
+            let gamma = if h > 0 {
+                1.0 / (rho[h - 1] * dot(&ys[h - 1], &ys[h - 1]))
+            } else {
+                1.0
+            };
             for o in dir.iter_mut() {
                 *o *= gamma;
             }
@@ -225,7 +247,11 @@ impl LogisticRegression {
                 slope = dot(&grad, &dir);
             }
             // Backtracking line search (Armijo), first step scaled like scipy's first iteration.
-            let mut t = if h == 0 { 1.0f64.min(1.0 / dot(&grad, &grad).sqrt()) } else { 1.0 };
+            let mut t = if h == 0 {
+                1.0f64.min(1.0 / dot(&grad, &grad).sqrt())
+            } else {
+                1.0
+            };
             let mut f_new = f64::INFINITY;
             let mut accepted = false;
             for _ in 0..60 {
@@ -239,7 +265,11 @@ impl LogisticRegression {
                 }
                 // Quadratic interpolation of the step, kept within [0.1 t, 0.5 t].
                 let q = -slope * t * t / (2.0 * (f_new - f - slope * t));
-                t = if q.is_finite() { q.clamp(0.1 * t, 0.5 * t) } else { 0.5 * t };
+                t = if q.is_finite() {
+                    q.clamp(0.1 * t, 0.5 * t)
+                } else {
+                    0.5 * t
+                };
             }
             n_iter = iter;
             if !accepted {
@@ -264,7 +294,12 @@ impl LogisticRegression {
             let decrease = (f - f_new) / f.abs().max(f_new.abs()).max(1.0);
             f = f_new;
             loss_curve.push(f);
-            if !progress(Step { done: iter, total: params.max_iter, loss: Some(f), val_loss: None }) {
+            if !progress(Step {
+                done: iter,
+                total: params.max_iter,
+                loss: Some(f),
+                val_loss: None,
+            }) {
                 return Err(ModelError::Cancelled);
             }
             if decrease <= 64.0 * f64::EPSILON {
@@ -277,7 +312,16 @@ impl LogisticRegression {
             coef[j * k..(j + 1) * k].copy_from_slice(&theta[j * kp..j * kp + k]);
         }
         let intercept = theta[d * kp..d * kp + k].to_vec();
-        Ok(LogisticRegression { params: params.clone(), standardizer, coef, intercept, n_classes, loss_curve, n_iter, converged })
+        Ok(LogisticRegression {
+            params: params.clone(),
+            standardizer,
+            coef,
+            intercept,
+            n_classes,
+            loss_curve,
+            n_iter,
+            converged,
+        })
     }
 
     /// Class probabilities, `rows × n_classes` row-major (each row sums to 1).
@@ -302,7 +346,19 @@ impl LogisticRegression {
             for row in z[..bs * kp].chunks_mut(kp) {
                 row.copy_from_slice(&b);
             }
-            num::gemm_f64(bs, kp, d, &xb[..bs * d], d, 1, &w, kp, &mut z[..bs * kp], kp, true);
+            num::gemm_f64(
+                bs,
+                kp,
+                d,
+                &xb[..bs * d],
+                d,
+                1,
+                &w,
+                kp,
+                &mut z[..bs * kp],
+                kp,
+                true,
+            );
             for row in z[..bs * kp].chunks_mut(kp) {
                 num::softmax64_in_place(&mut row[..k]);
                 out.extend(row[..k].iter().map(|&p| p as f32));

@@ -96,7 +96,11 @@ impl Default for MlpParams {
 }
 
 fn invalid(name: &'static str, value: impl std::fmt::Debug, expected: &'static str) -> ModelError {
-    ModelError::InvalidParam { name, value: format!("{value:?}"), expected }
+    ModelError::InvalidParam {
+        name,
+        value: format!("{value:?}"),
+        expected,
+    }
 }
 
 impl MlpParams {
@@ -109,7 +113,11 @@ impl MlpParams {
             return Err(invalid("hidden", &self.hidden, "at most 16 hidden layers"));
         }
         if !(self.learning_rate > 0.0 && self.learning_rate <= 10.0) {
-            return Err(invalid("learning_rate", self.learning_rate, "a number in (0, 10]"));
+            return Err(invalid(
+                "learning_rate",
+                self.learning_rate,
+                "a number in (0, 10]",
+            ));
         }
         if !(0.0..1.0).contains(&self.beta1) {
             return Err(invalid("beta1", self.beta1, "a number in [0, 1)"));
@@ -131,7 +139,11 @@ impl MlpParams {
         }
         let vf = self.validation_fraction;
         if self.early_stopping && !(vf > 0.0 && vf < 1.0) {
-            return Err(invalid("validation_fraction", vf, "a number in (0, 1) when early_stopping is on"));
+            return Err(invalid(
+                "validation_fraction",
+                vf,
+                "a number in (0, 1) when early_stopping is on",
+            ));
         }
         if !(0.0..1.0).contains(&vf) {
             return Err(invalid("validation_fraction", vf, "a number in [0, 1)"));
@@ -175,7 +187,12 @@ pub struct Mlp {
 
 /// Stratified hold-out: `fraction` of each class (rounded, keeping at least one training row per
 /// class), chosen by a [`FlowRng`] shuffle. Returns `(train, validation)` row lists, sorted.
-pub fn stratified_split(y: &[u32], n_classes: usize, fraction: f64, rng: &mut FlowRng) -> (Vec<usize>, Vec<usize>) {
+pub fn stratified_split(
+    y: &[u32],
+    n_classes: usize,
+    fraction: f64,
+    rng: &mut FlowRng,
+) -> (Vec<usize>, Vec<usize>) {
     let mut by_class: Vec<Vec<usize>> = vec![Vec::new(); n_classes];
     for (i, &c) in y.iter().enumerate() {
         by_class[c as usize].push(i);
@@ -221,11 +238,22 @@ struct Work {
 
 impl Mlp {
     /// Fits the network; one [`Step`] per epoch.
-    pub fn fit(params: &MlpParams, x: &Matrix, y: &[u32], n_classes: usize, progress: Progress) -> Result<Self, ModelError> {
+    pub fn fit(
+        params: &MlpParams,
+        x: &Matrix,
+        y: &[u32],
+        n_classes: usize,
+        progress: Progress,
+    ) -> Result<Self, ModelError> {
         params.validate()?;
         check_data(x, y, n_classes)?;
         let (train, val) = if params.early_stopping {
-            stratified_split(y, n_classes, params.validation_fraction, &mut FlowRng::new(params.seed, 1))
+            stratified_split(
+                y,
+                n_classes,
+                params.validation_fraction,
+                &mut FlowRng::new(params.seed, 1),
+            )
         } else {
             ((0..x.rows).collect(), Vec::new())
         };
@@ -244,8 +272,15 @@ impl Mlp {
             .map(|w| {
                 let (n_in, n_out) = (w[0], w[1]);
                 let bound = (6.0 / n_in.max(1) as f64).sqrt();
-                let weights = (0..n_in * n_out).map(|_| ((rng.unit() * 2.0 - 1.0) * bound) as f32).collect();
-                Layer { n_in, n_out, weights, bias: vec![0.0; n_out] }
+                let weights = (0..n_in * n_out)
+                    .map(|_| ((rng.unit() * 2.0 - 1.0) * bound) as f32)
+                    .collect();
+                Layer {
+                    n_in,
+                    n_out,
+                    weights,
+                    bias: vec![0.0; n_out],
+                }
             })
             .collect();
         let mut model = Mlp {
@@ -297,7 +332,11 @@ impl Mlp {
                 }
                 ce_sum += forward(&layers, &mut work.acts, bs, Some((batch, &yt)));
                 if params.alpha > 0.0 {
-                    let sq: f64 = layers.iter().flat_map(|l| &l.weights).map(|&w| w as f64 * w as f64).sum();
+                    let sq: f64 = layers
+                        .iter()
+                        .flat_map(|l| &l.weights)
+                        .map(|&w| w as f64 * w as f64)
+                        .sum();
                     l2_sum += 0.5 * params.alpha * sq;
                 }
                 backward(&layers, &mut work, bs, batch, &yt, params.alpha);
@@ -306,8 +345,22 @@ impl Mlp {
                 let step = (params.learning_rate * (1.0 - b2t).sqrt() / (1.0 - b1t)) as f32;
                 for (l, layer) in layers.iter_mut().enumerate() {
                     let a = &mut adam[l];
-                    adam_update(&mut layer.weights, &work.gw[l], &mut a.mw, &mut a.vw, params, step);
-                    adam_update(&mut layer.bias, &work.gb[l], &mut a.mb, &mut a.vb, params, step);
+                    adam_update(
+                        &mut layer.weights,
+                        &work.gw[l],
+                        &mut a.mw,
+                        &mut a.vw,
+                        params,
+                        step,
+                    );
+                    adam_update(
+                        &mut layer.bias,
+                        &work.gb[l],
+                        &mut a.mb,
+                        &mut a.vb,
+                        params,
+                        step,
+                    );
                 }
             }
             let loss = (ce_sum + l2_sum) / n as f64;
@@ -333,7 +386,12 @@ impl Mlp {
             } else {
                 bad += 1;
             }
-            if !progress(Step { done: epoch, total: params.max_epochs, loss: Some(loss), val_loss }) {
+            if !progress(Step {
+                done: epoch,
+                total: params.max_epochs,
+                loss: Some(loss),
+                val_loss,
+            }) {
                 return Err(ModelError::Cancelled);
             }
             if params.patience > 0 && bad >= params.patience {
@@ -341,7 +399,11 @@ impl Mlp {
             }
             prev_layers.clone_from(&layers);
         }
-        model.layers = if model.best_epoch.is_some() { best_layers } else { layers };
+        model.layers = if model.best_epoch.is_some() {
+            best_layers
+        } else {
+            layers
+        };
         Ok(model)
     }
 
@@ -381,7 +443,12 @@ impl Mlp {
 
 /// Forward pass over `bs` rows in `acts[0]`; leaves probabilities in the last buffer. With
 /// labels, returns the summed cross-entropy of the batch.
-fn forward(layers: &[Layer], acts: &mut [Vec<f32>], bs: usize, labels: Option<(&[usize], &[u32])>) -> f64 {
+fn forward(
+    layers: &[Layer],
+    acts: &mut [Vec<f32>],
+    bs: usize,
+    labels: Option<(&[usize], &[u32])>,
+) -> f64 {
     let last = layers.len() - 1;
     for (l, layer) in layers.iter().enumerate() {
         let (before, after) = acts.split_at_mut(l + 1);
@@ -390,7 +457,19 @@ fn forward(layers: &[Layer], acts: &mut [Vec<f32>], bs: usize, labels: Option<(&
         for row in out.chunks_mut(layer.n_out.max(1)) {
             row.copy_from_slice(&layer.bias);
         }
-        num::gemm_f32(bs, layer.n_out, layer.n_in, input, layer.n_in, 1, &layer.weights, layer.n_out, out, layer.n_out, true);
+        num::gemm_f32(
+            bs,
+            layer.n_out,
+            layer.n_in,
+            input,
+            layer.n_in,
+            1,
+            &layer.weights,
+            layer.n_out,
+            out,
+            layer.n_out,
+            true,
+        );
         if l < last {
             for v in out.iter_mut() {
                 *v = v.max(0.0);
@@ -435,7 +514,9 @@ fn backward(layers: &[Layer], work: &mut Work, bs: usize, batch: &[usize], y: &[
         let a_in = &work.acts[l][..bs * n_in];
         let gw = &mut work.gw[l];
         // gW = a_inᵀ · delta (a_in read transposed through its strides), then + reg · W.
-        num::gemm_f32(n_in, n_out, bs, a_in, 1, n_in, delta, n_out, gw, n_out, false);
+        num::gemm_f32(
+            n_in, n_out, bs, a_in, 1, n_in, delta, n_out, gw, n_out, false,
+        );
         if reg > 0.0 {
             for (g, &w) in gw.iter_mut().zip(&layer.weights) {
                 *g += reg * w;
@@ -456,7 +537,9 @@ fn backward(layers: &[Layer], work: &mut Work, bs: usize, batch: &[usize], y: &[
                 }
             }
             let below = &mut lower[l][..bs * n_in];
-            num::gemm_f32(bs, n_in, n_out, delta, n_out, 1, wt, n_in, below, n_in, false);
+            num::gemm_f32(
+                bs, n_in, n_out, delta, n_out, 1, wt, n_in, below, n_in, false,
+            );
             for (d, &a) in below.iter_mut().zip(a_in) {
                 if a <= 0.0 {
                     *d = 0.0;
@@ -481,8 +564,10 @@ fn adam_update(w: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32], p: &MlpPa
 fn mean_cross_entropy(layers: &[Layer], x: &Matrix, y: &[u32]) -> f64 {
     let chunk = 512;
     let d = x.cols;
-    let mut acts: Vec<Vec<f32>> =
-        std::iter::once(d).chain(layers.iter().map(|l| l.n_out)).map(|s| vec![0.0; chunk * s]).collect();
+    let mut acts: Vec<Vec<f32>> = std::iter::once(d)
+        .chain(layers.iter().map(|l| l.n_out))
+        .map(|s| vec![0.0; chunk * s])
+        .collect();
     let mut total = 0.0;
     let idx: Vec<usize> = (0..x.rows).collect();
     for (c, rows) in idx.chunks(chunk).enumerate() {
@@ -498,7 +583,10 @@ fn mean_cross_entropy(layers: &[Layer], x: &Matrix, y: &[u32]) -> f64 {
 pub(crate) mod num {
     use std::ops::{Add, AddAssign, Mul};
 
-    pub(crate) trait Real: Copy + Default + Add<Output = Self> + Mul<Output = Self> + AddAssign {}
+    pub(crate) trait Real:
+        Copy + Default + Add<Output = Self> + Mul<Output = Self> + AddAssign
+    {
+    }
     impl Real for f32 {}
     impl Real for f64 {}
 
@@ -507,7 +595,16 @@ pub(crate) mod num {
     /// increasing order, started from 0 and added to `c` last, on every platform and CPU.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn gemm_f32(
-        m: usize, n: usize, k: usize, a: &[f32], rsa: usize, csa: usize, b: &[f32], ldb: usize, c: &mut [f32], ldc: usize,
+        m: usize,
+        n: usize,
+        k: usize,
+        a: &[f32],
+        rsa: usize,
+        csa: usize,
+        b: &[f32],
+        ldb: usize,
+        c: &mut [f32],
+        ldc: usize,
         accumulate: bool,
     ) {
         #[cfg(target_arch = "x86_64")]
@@ -516,13 +613,22 @@ pub(crate) mod num {
             unsafe { gemm_f32_avx2(m, n, k, a, rsa, csa, b, ldb, c, ldc, accumulate) };
             return;
         }
-        gemm_body::<f32, 4, 16>(m, n, k, a, rsa, csa, b, ldb, c, ldc, accumulate);
+        gemm_body::<f32, 6, 16>(m, n, k, a, rsa, csa, b, ldb, c, ldc, accumulate);
     }
 
     /// As [`gemm_f32`], in `f64`.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn gemm_f64(
-        m: usize, n: usize, k: usize, a: &[f64], rsa: usize, csa: usize, b: &[f64], ldb: usize, c: &mut [f64], ldc: usize,
+        m: usize,
+        n: usize,
+        k: usize,
+        a: &[f64],
+        rsa: usize,
+        csa: usize,
+        b: &[f64],
+        ldb: usize,
+        c: &mut [f64],
+        ldc: usize,
         accumulate: bool,
     ) {
         #[cfg(target_arch = "x86_64")]
@@ -540,91 +646,139 @@ pub(crate) mod num {
     #[target_feature(enable = "avx2")]
     #[allow(clippy::too_many_arguments)]
     unsafe fn gemm_f32_avx2(
-        m: usize, n: usize, k: usize, a: &[f32], rsa: usize, csa: usize, b: &[f32], ldb: usize, c: &mut [f32], ldc: usize,
+        m: usize,
+        n: usize,
+        k: usize,
+        a: &[f32],
+        rsa: usize,
+        csa: usize,
+        b: &[f32],
+        ldb: usize,
+        c: &mut [f32],
+        ldc: usize,
         accumulate: bool,
     ) {
-        gemm_body::<f32, 4, 16>(m, n, k, a, rsa, csa, b, ldb, c, ldc, accumulate);
+        gemm_body::<f32, 6, 16>(m, n, k, a, rsa, csa, b, ldb, c, ldc, accumulate);
     }
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     #[allow(clippy::too_many_arguments)]
     unsafe fn gemm_f64_avx2(
-        m: usize, n: usize, k: usize, a: &[f64], rsa: usize, csa: usize, b: &[f64], ldb: usize, c: &mut [f64], ldc: usize,
+        m: usize,
+        n: usize,
+        k: usize,
+        a: &[f64],
+        rsa: usize,
+        csa: usize,
+        b: &[f64],
+        ldb: usize,
+        c: &mut [f64],
+        ldc: usize,
         accumulate: bool,
     ) {
         gemm_body::<f64, 4, 8>(m, n, k, a, rsa, csa, b, ldb, c, ldc, accumulate);
     }
 
+    /// The blocked product: `MR × NR` tiles of `c`, each accumulated in registers over the whole
+    /// `k` range. Rows of `a` are packed per tile (`k × MR`, zero-padded past `m`), and edge
+    /// columns of `b` are packed zero-padded to `NR`, so every tile runs the same kernel; padded
+    /// lanes are never stored.
     #[inline(always)]
     #[allow(clippy::too_many_arguments)]
     fn gemm_body<T: Real, const MR: usize, const NR: usize>(
-        m: usize, n: usize, k: usize, a: &[T], rsa: usize, csa: usize, b: &[T], ldb: usize, c: &mut [T], ldc: usize,
+        m: usize,
+        n: usize,
+        k: usize,
+        a: &[T],
+        rsa: usize,
+        csa: usize,
+        b: &[T],
+        ldb: usize,
+        c: &mut [T],
+        ldc: usize,
         accumulate: bool,
     ) {
-        let store = |c: &mut [T], at: usize, v: T| {
-            c[at] = if accumulate { c[at] + v } else { v };
-        };
-        let mut i = 0;
-        while i + MR <= m {
-            let mut j = 0;
-            while j + NR <= n {
-                let mut acc = [[T::default(); NR]; MR];
-                for p in 0..k {
-                    let brow: &[T; NR] = b[p * ldb + j..p * ldb + j + NR].try_into().expect("NR columns");
-                    for (r, acc_r) in acc.iter_mut().enumerate() {
-                        let av = a[(i + r) * rsa + p * csa];
-                        for q in 0..NR {
-                            acc_r[q] += av * brow[q];
-                        }
-                    }
-                }
-                for (r, acc_r) in acc.iter().enumerate() {
-                    for (q, &v) in acc_r.iter().enumerate() {
-                        store(c, (i + r) * ldc + j + q, v);
-                    }
-                }
-                j += NR;
-            }
-            if j < n {
-                edge::<T, NR>(i, i + MR, j, n, k, a, rsa, csa, b, ldb, c, ldc, accumulate);
-            }
-            i += MR;
+        if m == 0 || n == 0 {
+            return;
         }
-        if i < m {
-            edge::<T, NR>(i, m, 0, n, k, a, rsa, csa, b, ldb, c, ldc, accumulate);
+        let mut apack = vec![T::default(); k * MR];
+        let mut bpack = vec![T::default(); k * NR];
+        for j0 in (0..n).step_by(NR) {
+            let w = NR.min(n - j0);
+            if w < NR {
+                for p in 0..k {
+                    bpack[p * NR..p * NR + w].copy_from_slice(&b[p * ldb + j0..p * ldb + j0 + w]);
+                }
+            }
+            for i0 in (0..m).step_by(MR) {
+                let h = MR.min(m - i0);
+                for (p, dst) in apack.chunks_exact_mut(MR).enumerate() {
+                    for (r, d) in dst.iter_mut().enumerate() {
+                        *d = if r < h {
+                            a[(i0 + r) * rsa + p * csa]
+                        } else {
+                            T::default()
+                        };
+                    }
+                }
+                let acc = if w == NR {
+                    tile::<T, MR, NR>(&apack, &b[j0..], ldb)
+                } else {
+                    tile::<T, MR, NR>(&apack, &bpack, NR)
+                };
+                for (r, acc_r) in acc.iter().enumerate().take(h) {
+                    let out = &mut c[(i0 + r) * ldc + j0..(i0 + r) * ldc + j0 + w];
+                    if accumulate {
+                        for (o, &v) in out.iter_mut().zip(acc_r) {
+                            *o = *o + v;
+                        }
+                    } else {
+                        out.copy_from_slice(&acc_r[..w]);
+                    }
+                }
+            }
         }
     }
 
+    /// One register tile: `acc[r][q] = Σ_p apack[p][r] · b[p * ldb + q]`, `p` in increasing order.
     #[inline(always)]
-    #[allow(clippy::too_many_arguments)]
-    fn edge<T: Real, const NR: usize>(
-        i0: usize, i1: usize, j0: usize, n: usize, k: usize, a: &[T], rsa: usize, csa: usize, b: &[T], ldb: usize,
-        c: &mut [T], ldc: usize, accumulate: bool,
-    ) {
-        for i in i0..i1 {
-            let mut j = j0;
-            while j < n {
-                let w = NR.min(n - j);
-                let mut acc = [T::default(); NR];
-                for p in 0..k {
-                    let av = a[i * rsa + p * csa];
-                    let brow = &b[p * ldb + j..p * ldb + j + w];
-                    for (s, &bv) in acc.iter_mut().zip(brow) {
-                        *s += av * bv;
-                    }
+    fn tile<T: Real, const MR: usize, const NR: usize>(
+        apack: &[T],
+        b: &[T],
+        ldb: usize,
+    ) -> [[T; NR]; MR] {
+        let mut acc = [[T::default(); NR]; MR];
+        let k = apack.len() / MR;
+        if k == 0 {
+            return acc;
+        }
+        assert!(b.len() >= (k - 1) * ldb + NR, "b too short for the tile");
+        for (p, arow) in apack.chunks_exact(MR).enumerate() {
+            let arow: &[T; MR] = arow.try_into().expect("MR values");
+            let brow: &[T; NR] = b[p * ldb..p * ldb + NR].try_into().expect("NR values");
+            for r in 0..MR {
+                for q in 0..NR {
+                    acc[r][q] += arow[r] * brow[q];
                 }
-                for (q, &v) in acc[..w].iter().enumerate() {
-                    let at = i * ldc + j + q;
-                    c[at] = if accumulate { c[at] + v } else { v };
-                }
-                j += w;
             }
         }
+        acc
     }
 
     const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
     const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+
+    /// `1 / i!` for `i` in `0..=13`.
+    const INV_FACT: [f64; 14] = {
+        let mut t = [1.0; 14];
+        let mut i = 1;
+        while i < 14 {
+            t[i] = t[i - 1] / i as f64;
+            i += 1;
+        }
+        t
+    };
 
     /// `e^x` to about 1 ulp, with the same result on every platform.
     pub(crate) fn exp(x: f64) -> f64 {
@@ -640,12 +794,23 @@ pub(crate) mod num {
         let n = (x * std::f64::consts::LOG2_E + 0.5).floor();
         let r = (x - n * LN2_HI) - n * LN2_LO;
         // Taylor series to r^13 / 13! (|r| <= ln 2 / 2: truncation below 1e-17).
-        let mut p = 1.0 / 6_227_020_800.0;
-        for f in [479_001_600.0, 39_916_800.0, 3_628_800.0, 362_880.0, 40_320.0, 5_040.0, 720.0, 120.0, 24.0, 6.0, 2.0, 1.0, 1.0] {
-            p = p * r + 1.0 / f;
+        let mut p = INV_FACT[13];
+        for &f in INV_FACT[..13].iter().rev() {
+            p = p * r + f;
         }
         p * f64::from_bits(((n as i64 + 1023) as u64) << 52)
     }
+
+    /// `1 / (2i + 1)` for `i` in `0..=11`.
+    const INV_ODD: [f64; 12] = {
+        let mut t = [1.0; 12];
+        let mut i = 0;
+        while i < 12 {
+            t[i] = 1.0 / (2 * i + 1) as f64;
+            i += 1;
+        }
+        t
+    };
 
     /// Natural logarithm to about 1 ulp, with the same result on every platform.
     pub(crate) fn ln(x: f64) -> f64 {
@@ -672,9 +837,9 @@ pub(crate) mod num {
         // ln m = 2 atanh(s), s = (m - 1) / (m + 1), |s| <= 0.1716: series to s^23.
         let s = (m - 1.0) / (m + 1.0);
         let s2 = s * s;
-        let mut t = 1.0 / 23.0;
-        for d in [21.0, 19.0, 17.0, 15.0, 13.0, 11.0, 9.0, 7.0, 5.0, 3.0, 1.0] {
-            t = t * s2 + 1.0 / d;
+        let mut t = INV_ODD[11];
+        for &c in INV_ODD[..11].iter().rev() {
+            t = t * s2 + c;
         }
         e as f64 * std::f64::consts::LN_2 + 2.0 * s * t
     }
@@ -682,7 +847,11 @@ pub(crate) mod num {
     /// Softmax of one row in place (computed in `f64`); returns `ln Σ e^z` of the input. `NaN`
     /// logits count as `-∞`; rows without a finite maximum get an even share among their largest.
     pub(crate) fn softmax_in_place(z: &mut [f32]) -> f64 {
-        let max = z.iter().copied().filter(|v| !v.is_nan()).fold(f32::NEG_INFINITY, f32::max);
+        let max = z
+            .iter()
+            .copied()
+            .filter(|v| !v.is_nan())
+            .fold(f32::NEG_INFINITY, f32::max);
         if !max.is_finite() {
             let ties = z.iter().filter(|&&v| v == max).count();
             let all = ties == 0;
@@ -695,7 +864,11 @@ pub(crate) mod num {
         let max = max as f64;
         let mut sum = 0.0;
         for v in z.iter_mut() {
-            let e = if v.is_nan() { 0.0 } else { exp(*v as f64 - max) };
+            let e = if v.is_nan() {
+                0.0
+            } else {
+                exp(*v as f64 - max)
+            };
             *v = e as f32;
             sum += e;
         }
@@ -709,7 +882,11 @@ pub(crate) mod num {
     /// Softmax of one `f64` row in place; returns `ln Σ e^z`. Same `NaN`/`∞` rules as
     /// [`softmax_in_place`].
     pub(crate) fn softmax64_in_place(z: &mut [f64]) -> f64 {
-        let max = z.iter().copied().filter(|v| !v.is_nan()).fold(f64::NEG_INFINITY, f64::max);
+        let max = z
+            .iter()
+            .copied()
+            .filter(|v| !v.is_nan())
+            .fold(f64::NEG_INFINITY, f64::max);
         if !max.is_finite() {
             let ties = z.iter().filter(|&&v| v == max).count();
             let all = ties == 0;
@@ -743,9 +920,15 @@ pub(crate) mod num {
                 assert!(((a - b) / b).abs() < 4e-16, "exp({x}) = {a} vs {b}");
                 x += 0.0137;
             }
-            for &x in &[1e-300, 1e-20, 0.1, 0.5, 0.70710678, 1.0, 1.0000001, 1.5, 2.0, 10.0, 1e10, 1e300, 5e-324] {
+            for &x in &[
+                1e-300, 1e-20, 0.1, 0.5, 0.70710678, 1.0, 1.0000001, 1.5, 2.0, 10.0, 1e10, 1e300,
+                5e-324,
+            ] {
                 let (a, b) = (ln(x), x.ln());
-                assert!((a - b).abs() <= 4e-16 * b.abs().max(1e-300), "ln({x}) = {a} vs {b}");
+                assert!(
+                    (a - b).abs() <= 4e-16 * b.abs().max(1e-300),
+                    "ln({x}) = {a} vs {b}"
+                );
             }
             assert_eq!(ln(1.0), 0.0);
             assert_eq!(exp(0.0), 1.0);
@@ -754,8 +937,12 @@ pub(crate) mod num {
         #[test]
         fn gemm_matches_the_naive_sum_bit_for_bit() {
             let (m, n, k) = (9, 37, 13);
-            let a: Vec<f32> = (0..m * k).map(|i| ((i * 7919) % 101) as f32 / 37.0 - 1.3).collect();
-            let b: Vec<f32> = (0..k * n).map(|i| ((i * 104_729) % 97) as f32 / 29.0 - 1.7).collect();
+            let a: Vec<f32> = (0..m * k)
+                .map(|i| ((i * 7919) % 101) as f32 / 37.0 - 1.3)
+                .collect();
+            let b: Vec<f32> = (0..k * n)
+                .map(|i| ((i * 104_729) % 97) as f32 / 29.0 - 1.7)
+                .collect();
             let mut c = vec![0.5f32; m * n];
             gemm_f32(m, n, k, &a, k, 1, &b, n, &mut c, n, true);
             let mut ct = vec![0f32; m * n];

@@ -34,7 +34,9 @@ pub struct GaussianNbParams {
 
 impl Default for GaussianNbParams {
     fn default() -> Self {
-        GaussianNbParams { var_smoothing: 1e-9 }
+        GaussianNbParams {
+            var_smoothing: 1e-9,
+        }
     }
 }
 
@@ -75,7 +77,13 @@ const MIN_VAR: f64 = 1e-12;
 
 impl GaussianNb {
     /// Fits in one pass; reports a single [`Step`].
-    pub fn fit(params: &GaussianNbParams, x: &Matrix, y: &[u32], n_classes: usize, progress: Progress) -> Result<Self, ModelError> {
+    pub fn fit(
+        params: &GaussianNbParams,
+        x: &Matrix,
+        y: &[u32],
+        n_classes: usize,
+        progress: Progress,
+    ) -> Result<Self, ModelError> {
         params.validate()?;
         check_data(x, y, n_classes)?;
         let all: Vec<usize> = (0..x.rows).collect();
@@ -88,7 +96,10 @@ impl GaussianNb {
         }
         let mut theta = vec![0.0; k * d];
         for (row, &c) in xs.data.chunks(d.max(1)).zip(y) {
-            for (t, &v) in theta[c as usize * d..(c as usize + 1) * d].iter_mut().zip(row) {
+            for (t, &v) in theta[c as usize * d..(c as usize + 1) * d]
+                .iter_mut()
+                .zip(row)
+            {
                 *t += v as f64;
             }
         }
@@ -100,15 +111,33 @@ impl GaussianNb {
         let mut var = vec![0.0; k * d];
         for (row, &c) in xs.data.chunks(d.max(1)).zip(y) {
             let c = c as usize;
-            for ((s, &v), &m) in var[c * d..(c + 1) * d].iter_mut().zip(row).zip(&theta[c * d..(c + 1) * d]) {
+            for ((s, &v), &m) in var[c * d..(c + 1) * d]
+                .iter_mut()
+                .zip(row)
+                .zip(&theta[c * d..(c + 1) * d])
+            {
                 *s += (v as f64 - m) * (v as f64 - m);
             }
         }
         // epsilon: var_smoothing × the largest variance over all rows, as scikit-learn.
         let mut max_var = 0.0f64;
         for j in 0..d {
-            let mean = xs.data.iter().skip(j).step_by(d).map(|&v| v as f64).sum::<f64>() / n as f64;
-            let v = xs.data.iter().skip(j).step_by(d).map(|&v| (v as f64 - mean) * (v as f64 - mean)).sum::<f64>() / n as f64;
+            let mean = xs
+                .data
+                .iter()
+                .skip(j)
+                .step_by(d)
+                .map(|&v| v as f64)
+                .sum::<f64>()
+                / n as f64;
+            let v = xs
+                .data
+                .iter()
+                .skip(j)
+                .step_by(d)
+                .map(|&v| (v as f64 - mean) * (v as f64 - mean))
+                .sum::<f64>()
+                / n as f64;
             max_var = max_var.max(v);
         }
         let epsilon = params.var_smoothing * max_var;
@@ -118,10 +147,23 @@ impl GaussianNb {
             }
         }
         let class_prior = count.iter().map(|&m| m as f64 / n as f64).collect();
-        if !progress(Step { done: 1, total: 1, loss: None, val_loss: None }) {
+        if !progress(Step {
+            done: 1,
+            total: 1,
+            loss: None,
+            val_loss: None,
+        }) {
             return Err(ModelError::Cancelled);
         }
-        Ok(GaussianNb { params: params.clone(), standardizer, class_prior, theta, var, epsilon, n_classes })
+        Ok(GaussianNb {
+            params: params.clone(),
+            standardizer,
+            class_prior,
+            theta,
+            var,
+            epsilon,
+            n_classes,
+        })
     }
 
     /// Joint log-likelihood `ln P(c) + ln p(x | c)` per row and class, `rows × n_classes`.
@@ -134,7 +176,10 @@ impl GaussianNb {
                 if self.class_prior[c] == 0.0 {
                     return f64::NEG_INFINITY;
                 }
-                let log_det: f64 = self.var[c * d..(c + 1) * d].iter().map(|&v| num::ln(two_pi * v)).sum();
+                let log_det: f64 = self.var[c * d..(c + 1) * d]
+                    .iter()
+                    .map(|&v| num::ln(two_pi * v))
+                    .sum();
                 num::ln(self.class_prior[c]) - 0.5 * log_det
             })
             .collect();
@@ -148,7 +193,11 @@ impl GaussianNb {
                     continue;
                 }
                 let mut q = 0.0;
-                for ((&v, &m), &iv) in row.iter().zip(&self.theta[c * d..(c + 1) * d]).zip(&inv_var[c * d..(c + 1) * d]) {
+                for ((&v, &m), &iv) in row
+                    .iter()
+                    .zip(&self.theta[c * d..(c + 1) * d])
+                    .zip(&inv_var[c * d..(c + 1) * d])
+                {
                     let diff = v as f64 - m;
                     q += diff * diff * iv;
                 }

@@ -46,26 +46,30 @@ impl Standardizer {
         let mut median = vec![0f32; d];
         let mut mean = vec![0f64; d];
         let mut std = vec![1f64; d];
-        let mut col: Vec<f32> = Vec::with_capacity(n);
-        for j in 0..d {
-            col.clear();
-            col.extend(rows.iter().map(|&r| x.data[r * d + j]).filter(|v| v.is_finite()));
-            let med = median_of(&mut col);
+        // Column-major copy of the rows, so each feature is read contiguously.
+        let mut cols = vec![0f32; n * d];
+        for (i, &r) in rows.iter().enumerate() {
+            for (j, &v) in x.row(r).iter().enumerate() {
+                cols[j * n + i] = v;
+            }
+        }
+        let mut finite: Vec<f32> = Vec::with_capacity(n);
+        for (j, col) in cols.chunks_exact(n.max(1)).enumerate().take(d) {
+            finite.clear();
+            finite.extend(col.iter().copied().filter(|v| v.is_finite()));
+            let med = median_of(&mut finite);
             median[j] = med;
             if n == 0 {
                 continue;
             }
             // Mean and variance of the imputed column (±∞ counts as the median here).
-            let value = |r: usize| {
-                let v = x.data[r * d + j];
-                if v.is_finite() {
-                    v as f64
-                } else {
-                    med as f64
-                }
-            };
-            let m = rows.iter().map(|&r| value(r)).sum::<f64>() / n as f64;
-            let var = rows.iter().map(|&r| (value(r) - m) * (value(r) - m)).sum::<f64>() / n as f64;
+            let value = |v: f32| if v.is_finite() { v as f64 } else { med as f64 };
+            let m = col.iter().map(|&v| value(v)).sum::<f64>() / n as f64;
+            let var = col
+                .iter()
+                .map(|&v| (value(v) - m) * (value(v) - m))
+                .sum::<f64>()
+                / n as f64;
             mean[j] = m;
             let s = var.sqrt();
             std[j] = if s > 0.0 && s.is_finite() { s } else { 1.0 };
@@ -93,24 +97,43 @@ impl Standardizer {
     /// Imputes and scales rows `rows` of `x` into a new `rows.len() × n_features` matrix.
     pub fn transform_rows(&self, x: &Matrix, rows: &[usize]) -> Result<Matrix, ModelError> {
         if x.cols != self.n_features() {
-            return Err(ModelError::Width { expected: self.n_features(), got: x.cols });
+            return Err(ModelError::Width {
+                expected: self.n_features(),
+                got: x.cols,
+            });
         }
         let d = x.cols;
         let mut data = Vec::with_capacity(rows.len() * d);
         for &r in rows {
             data.extend(x.row(r).iter().enumerate().map(|(j, &v)| self.scale(j, v)));
         }
-        Ok(Matrix { rows: rows.len(), cols: d, data })
+        Ok(Matrix {
+            rows: rows.len(),
+            cols: d,
+            data,
+        })
     }
 
     /// Imputes and scales every row of `x`.
     pub fn transform(&self, x: &Matrix) -> Result<Matrix, ModelError> {
         if x.cols != self.n_features() {
-            return Err(ModelError::Width { expected: self.n_features(), got: x.cols });
+            return Err(ModelError::Width {
+                expected: self.n_features(),
+                got: x.cols,
+            });
         }
         let d = x.cols.max(1);
-        let data = x.data.iter().enumerate().map(|(i, &v)| self.scale(i % d, v)).collect();
-        Ok(Matrix { rows: x.rows, cols: x.cols, data })
+        let data = x
+            .data
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| self.scale(i % d, v))
+            .collect();
+        Ok(Matrix {
+            rows: x.rows,
+            cols: x.cols,
+            data,
+        })
     }
 }
 

@@ -1,1 +1,318 @@
-//! (in progress)
+//! Feature binning for the histogram tree models (decision tree, random forest, boosting).
+//!
+//! [`BinMapper::fit`] learns, per feature, at most `max_bins` value bins from the training rows
+//! (quantile edges from at most [`MAX_SAMPLE_ROWS`] sampled rows; one bin per distinct value when
+//! a feature has few values). Bin `0` ([`MISSING_BIN`]) holds missing values (`NaN`); value bins
+//! count from 1. [`BinnedMatrix`] is the training matrix as column-major `u8` bin codes, built once
+//! and shared by every tree a model grows.
+//!
+//! A split "bin `<= b`" is the same test as "value `<= edge[b - 1]`" on the raw value, so trees
+//! store real-valued thresholds and predict on raw rows without binning.
+//!
+//! ```
+//! use flowlab::features::Matrix;
+//! use flowlab::models::binning::{BinMapper, MISSING_BIN};
+//! let x = Matrix { rows: 4, cols: 1, data: vec![1.0, 2.0, f32::NAN, 2.0] };
+//! let mapper = BinMapper::fit(&x, 255, 0).unwrap();
+//! let binned = mapper.transform(&x).unwrap();
+//! assert_eq!(binned.col(0), &[1, 2, MISSING_BIN, 2]);
+//! // Bin 1 holds the values up to the midpoint between 1 and 2.
+//! assert_eq!(mapper.threshold(0, 1), 1.5);
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+use super::{Matrix, ModelError};
+use crate::rng::FlowRng;
+
+/// The bin of missing values (`NaN`) in every feature.
+pub const MISSING_BIN: u8 = 0;
+
+/// At most this many rows are looked at to place the bin edges.
+pub const MAX_SAMPLE_ROWS: usize = 200_000;
+
+/// RNG stream of the row sample used to place bin edges.
+const SAMPLE_STREAM: u64 = 0xB1A5_0000_0000_0001;
+
+/// Per-feature bin edges, learnt from training rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BinMapper {
+    /// `edges[f]` are the increasing upper edges of value bins `1..` of feature `f`: a value `v`
+    /// falls in bin `1 + (number of edges < v)`, so feature `f` has `edges[f].len() + 1` value bins.
+    pub edges: Vec<Vec<f32>>,
+    /// The `max_bins` the mapper was fitted with.
+    pub max_bins: usize,
+}
+
+/// Column-major `u8` bin codes of a matrix, with the mapper that made them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BinnedMatrix {
+    /// Number of rows.
+    pub rows: usize,
+    /// Number of features.
+    pub cols: usize,
+    /// `cols` columns of `rows` bin codes each.
+    pub data: Vec<u8>,
+    /// The mapper that produced the codes (for thresholds).
+    pub mapper: BinMapper,
+    /// The most frequent code of each column (histogram builders skip it and recover its count
+    /// from the node total, which makes sparse and one-hot columns cheap).
+    pub most_frequent: Vec<u8>,
+    /// The share of rows holding the most frequent code, per column.
+    pub most_frequent_share: Vec<f32>,
+}
+
+impl BinMapper {
+    /// Learns bin edges from the rows of `x` (`2 <= max_bins <= 255`; `seed` picks the row sample
+    /// when `x` has more than [`MAX_SAMPLE_ROWS`] rows).
+    pub fn fit(x: &Matrix, max_bins: usize, seed: u64) -> Result<BinMapper, ModelError> {
+        if !(2..=255).contains(&max_bins) {
+            return Err(ModelError::InvalidParam {
+                name: "max_bins",
+                value: max_bins.to_string(),
+                expected: "2 ..= 255",
+            });
+        }
+        if x.rows == 0 {
+            return Err(ModelError::Empty);
+        }
+        check_shape(x)?;
+        let sample: Vec<usize> = if x.rows > MAX_SAMPLE_ROWS {
+            let mut rng = FlowRng::new(seed, SAMPLE_STREAM);
+            let mut idx: Vec<usize> = (0..x.rows).collect();
+            for i in 0..MAX_SAMPLE_ROWS {
+                let j = i + rng.below((x.rows - i) as u64) as usize;
+                idx.swap(i, j);
+            }
+            idx.truncate(MAX_SAMPLE_ROWS);
+            idx.sort_unstable();
+            idx
+        } else {
+            (0..x.rows).collect()
+        };
+        let mut values: Vec<f32> = Vec::with_capacity(sample.len());
+        let mut edges = Vec::with_capacity(x.cols);
+        for f in 0..x.cols {
+            values.clear();
+            values.extend(
+                sample
+                    .iter()
+                    .map(|&r| x.data[r * x.cols + f])
+                    .filter(|v| !v.is_nan())
+                    .map(|v| v.clamp(-f32::MAX, f32::MAX)),
+            );
+            values.sort_unstable_by(f32::total_cmp);
+            edges.push(feature_edges(&values, max_bins));
+        }
+        Ok(BinMapper { edges, max_bins })
+    }
+
+    /// Number of features.
+    pub fn n_features(&self) -> usize {
+        self.edges.len()
+    }
+
+    /// Number of bins of feature `f`, counting the missing bin.
+    pub fn n_bins(&self, f: usize) -> usize {
+        self.edges[f].len() + 2
+    }
+
+    /// Bin code of value `v` of feature `f`.
+    #[inline]
+    pub fn bin_value(&self, f: usize, v: f32) -> u8 {
+        if v.is_nan() {
+            MISSING_BIN
+        } else {
+            // At most 254 edges, so the code fits in a u8; +inf counts as f32::MAX.
+            let v = v.min(f32::MAX);
+            (1 + self.edges[f].partition_point(|&e| e < v)) as u8
+        }
+    }
+
+    /// The raw threshold equivalent to "bin `<= bin`" for feature `f` (bins count from 1):
+    /// the upper edge of value bin `bin`, or `f32::MAX` for the last bin. Infinite values count as
+    /// `±f32::MAX` everywhere, so thresholds stay finite (and JSON-safe).
+    pub fn threshold(&self, f: usize, bin: u8) -> f32 {
+        let e = &self.edges[f];
+        match (bin as usize).checked_sub(1) {
+            Some(i) if i < e.len() => e[i],
+            Some(_) => f32::MAX,
+            None => -f32::MAX,
+        }
+    }
+
+    /// Bins every value of `x` (which must have the mapper's width).
+    pub fn transform(&self, x: &Matrix) -> Result<BinnedMatrix, ModelError> {
+        if x.cols != self.n_features() {
+            return Err(ModelError::Width {
+                expected: self.n_features(),
+                got: x.cols,
+            });
+        }
+        check_shape(x)?;
+        let mut data = vec![0u8; x.rows * x.cols];
+        let mut most_frequent = vec![0u8; x.cols];
+        let mut most_frequent_share = vec![0f32; x.cols];
+        if x.rows > 0 {
+            for (f, col) in data.chunks_exact_mut(x.rows).enumerate() {
+                let mut counts = [0usize; 256];
+                for (r, out) in col.iter_mut().enumerate() {
+                    *out = self.bin_value(f, x.data[r * x.cols + f]);
+                    counts[*out as usize] += 1;
+                }
+                let mut best = 0;
+                for (b, &c) in counts.iter().enumerate() {
+                    if c > counts[best] {
+                        best = b;
+                    }
+                }
+                most_frequent[f] = best as u8;
+                most_frequent_share[f] = (counts[best] as f64 / x.rows as f64) as f32;
+            }
+        }
+        Ok(BinnedMatrix {
+            rows: x.rows,
+            cols: x.cols,
+            data,
+            mapper: self.clone(),
+            most_frequent,
+            most_frequent_share,
+        })
+    }
+}
+
+impl BinnedMatrix {
+    /// Fits a [`BinMapper`] on `x` and bins `x` with it.
+    pub fn new(x: &Matrix, max_bins: usize, seed: u64) -> Result<BinnedMatrix, ModelError> {
+        BinMapper::fit(x, max_bins, seed)?.transform(x)
+    }
+
+    /// Bin codes of feature `f`, one per row.
+    #[inline]
+    pub fn col(&self, f: usize) -> &[u8] {
+        &self.data[f * self.rows..(f + 1) * self.rows]
+    }
+
+    /// Bin code of row `r`, feature `f`.
+    #[inline]
+    pub fn get(&self, r: usize, f: usize) -> u8 {
+        self.data[f * self.rows + r]
+    }
+
+    /// Number of bins of every feature, counting the missing bin.
+    pub fn n_bins(&self) -> Vec<usize> {
+        (0..self.cols).map(|f| self.mapper.n_bins(f)).collect()
+    }
+}
+
+fn check_shape(x: &Matrix) -> Result<(), ModelError> {
+    if x.data.len() != x.rows * x.cols {
+        return Err(ModelError::Shape {
+            rows: x.rows,
+            labels: x.data.len() / x.cols.max(1),
+        });
+    }
+    Ok(())
+}
+
+/// An edge `e` with `a <= e < b`: the midpoint where it is representable, else `a`.
+fn edge_between(a: f32, b: f32) -> f32 {
+    let m = ((a as f64 + b as f64) / 2.0) as f32;
+    if m >= a && m < b {
+        m
+    } else {
+        a
+    }
+}
+
+/// Edges of one feature from its sorted non-missing sample values.
+fn feature_edges(sorted: &[f32], max_bins: usize) -> Vec<f32> {
+    // Distinct values and their counts.
+    let mut distinct: Vec<(f32, usize)> = Vec::new();
+    for &v in sorted {
+        match distinct.last_mut() {
+            Some((last, n)) if *last == v => *n += 1,
+            _ => distinct.push((v, 1)),
+        }
+    }
+    if distinct.len() <= max_bins {
+        return distinct
+            .windows(2)
+            .map(|w| edge_between(w[0].0, w[1].0))
+            .collect();
+    }
+    // Greedy quantile bins over the distinct values: close a bin once it holds its share of the
+    // values not yet binned, so a heavy value gets a bin of its own and the rest share the others.
+    let mut edges = Vec::with_capacity(max_bins - 1);
+    let mut remaining = sorted.len() as f64;
+    let mut acc = 0usize;
+    for (i, &(v, n)) in distinct.iter().enumerate() {
+        if i + 1 == distinct.len() || edges.len() + 1 == max_bins {
+            break;
+        }
+        acc += n;
+        let bins_left = (max_bins - edges.len()) as f64;
+        let distinct_left = distinct.len() - i - 1;
+        if acc as f64 >= remaining / bins_left || distinct_left < max_bins - edges.len() {
+            edges.push(edge_between(v, distinct[i + 1].0));
+            remaining -= acc as f64;
+            acc = 0;
+        }
+    }
+    edges
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantile_edges_split_many_values_evenly() {
+        let vals: Vec<f32> = (0..1000).map(|i| i as f32).collect();
+        let e = feature_edges(&vals, 10);
+        assert_eq!(e.len(), 9);
+        assert_eq!(e[0], 99.5);
+        assert_eq!(e[8], 899.5);
+    }
+
+    #[test]
+    fn heavy_value_gets_its_own_bin() {
+        let mut vals = vec![0.0f32; 900];
+        vals.extend((1..=100).map(|i| i as f32));
+        let e = feature_edges(&vals, 4);
+        assert_eq!(e[0], 0.5);
+        assert_eq!(e.len(), 3);
+    }
+
+    #[test]
+    fn bins_agree_with_thresholds() {
+        let data: Vec<f32> = (0..500)
+            .map(|i| ((i * 37) % 101) as f32 * 0.3 - 7.0)
+            .collect();
+        let x = Matrix {
+            rows: 500,
+            cols: 1,
+            data,
+        };
+        let m = BinMapper::fit(&x, 16, 1).unwrap();
+        let b = m.transform(&x).unwrap();
+        for r in 0..500 {
+            let v = x.data[r];
+            for bin in 1..=m.n_bins(0) as u8 - 1 {
+                assert_eq!(b.get(r, 0) <= bin, v <= m.threshold(0, bin));
+            }
+        }
+    }
+
+    #[test]
+    fn infinities_are_ordinary_extremes() {
+        let x = Matrix {
+            rows: 3,
+            cols: 1,
+            data: vec![f32::NEG_INFINITY, 0.0, f32::INFINITY],
+        };
+        let m = BinMapper::fit(&x, 255, 0).unwrap();
+        assert_eq!(m.transform(&x).unwrap().col(0), &[1, 2, 3]);
+        assert!(m.edges[0].iter().all(|e| e.is_finite()));
+    }
+}

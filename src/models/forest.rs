@@ -1,1 +1,383 @@
-//! (in progress)
+//! Random forest of binned decision trees ([`super::tree`]).
+//!
+//! The data are binned once per forest; each tree draws a bootstrap sample (row multiplicities)
+//! and a random subset of candidate features at every node, both from `FlowRng::new(seed, i)`
+//! for tree `i` only. So trees can be built in independent chunks — several workers each call
+//! [`RandomForest::fit_trees`] on a range of tree indices, and [`RandomForest::from_trees`]
+//! merges the parts into exactly the model one worker builds with [`RandomForest::fit`].
+//! Probabilities are the mean of the trees' leaf probabilities. With `oob_score`, every row is
+//! predicted by the trees that did not sample it (`oob_accuracy`).
+//!
+//! ```
+//! use flowlab::features::Matrix;
+//! use flowlab::models::forest::{RandomForest, RandomForestParams};
+//! use flowlab::models::no_progress;
+//! // Two features; class 1 when both are large.
+//! let mut data = Vec::new();
+//! let mut y = Vec::new();
+//! for i in 0..40 {
+//!     let (a, b) = ((i % 8) as f32, (i / 8) as f32);
+//!     data.extend([a, b]);
+//!     y.push(u32::from(a > 3.0 && b > 1.0));
+//! }
+//! let x = Matrix { rows: 40, cols: 2, data };
+//! let params = RandomForestParams { n_trees: 20, oob_score: true, ..Default::default() };
+//! let forest = RandomForest::fit(&params, &x, &y, 2, &mut no_progress()).unwrap();
+//! assert_eq!(forest.predict(&x).unwrap(), y);
+//! assert!(forest.oob_accuracy.unwrap() > 0.8);
+//! let importance = forest.feature_importance();
+//! assert!((importance.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+//! ```
+
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+use super::binning::BinnedMatrix;
+use super::tree::{
+    check_binned, grow, normalise, validate_tree_params, ClassWeight, Criterion, DecisionTree,
+    DecisionTreeParams, GrowSpec, MaxFeatures, Workspace,
+};
+use super::{argmax_rows, check_data, Matrix, ModelError, Progress, Step};
+use crate::rng::FlowRng;
+
+/// Rows predicted together (they stay in cache while every tree walks them).
+pub(crate) const BLOCK: usize = 64;
+
+/// Hyper-parameters of a [`RandomForest`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RandomForestParams {
+    /// Number of trees (`>= 1`).
+    pub n_trees: usize,
+    /// Grow each tree on a bootstrap sample (else on every row).
+    pub bootstrap: bool,
+    /// Candidate features per node.
+    pub max_features: MaxFeatures,
+    /// Impurity measure.
+    pub criterion: Criterion,
+    /// Deepest level; `None` grows until leaves are pure or too small.
+    pub max_depth: Option<usize>,
+    /// A node needs at least this many samples to be split (`>= 2`).
+    pub min_samples_split: usize,
+    /// Each child keeps at least this many samples (`>= 1`).
+    pub min_samples_leaf: usize,
+    /// Per-class weights.
+    pub class_weight: ClassWeight,
+    /// Value bins per feature (`2 ..= 255`).
+    pub max_bins: usize,
+    /// Estimate accuracy on out-of-bag rows (needs `bootstrap`).
+    pub oob_score: bool,
+    /// Seed; tree `i` depends on `(seed, i)` only.
+    pub seed: u64,
+}
+
+impl Default for RandomForestParams {
+    fn default() -> Self {
+        RandomForestParams {
+            n_trees: 100,
+            bootstrap: true,
+            max_features: MaxFeatures::Sqrt,
+            criterion: Criterion::Gini,
+            max_depth: None,
+            min_samples_split: 2,
+            min_samples_leaf: 1,
+            class_weight: ClassWeight::None,
+            max_bins: 255,
+            oob_score: false,
+            seed: 0,
+        }
+    }
+}
+
+impl RandomForestParams {
+    /// Checks every hyper-parameter's range.
+    pub fn validate(&self) -> Result<(), ModelError> {
+        if self.n_trees == 0 {
+            return Err(ModelError::InvalidParam {
+                name: "n_trees",
+                value: "0".into(),
+                expected: "at least 1",
+            });
+        }
+        if self.oob_score && !self.bootstrap {
+            return Err(ModelError::InvalidParam {
+                name: "oob_score",
+                value: "true".into(),
+                expected: "false when bootstrap is false (no row is out of bag)",
+            });
+        }
+        validate_tree_params(
+            self.max_depth,
+            self.min_samples_split,
+            self.min_samples_leaf,
+            &self.max_features,
+            self.max_bins,
+        )
+    }
+
+    /// The parameters of each tree.
+    pub fn tree_params(&self) -> DecisionTreeParams {
+        DecisionTreeParams {
+            criterion: self.criterion,
+            max_depth: self.max_depth,
+            min_samples_split: self.min_samples_split,
+            min_samples_leaf: self.min_samples_leaf,
+            max_features: self.max_features,
+            class_weight: self.class_weight,
+            max_bins: self.max_bins,
+            seed: self.seed,
+        }
+    }
+}
+
+/// A fitted random forest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ForestRepr")]
+pub struct RandomForest {
+    trees: Vec<DecisionTree>,
+    n_classes: usize,
+    n_features: usize,
+    /// Out-of-bag accuracy, when fitted with `oob_score`.
+    pub oob_accuracy: Option<f64>,
+}
+
+#[derive(Deserialize)]
+struct ForestRepr {
+    trees: Vec<DecisionTree>,
+    n_classes: usize,
+    n_features: usize,
+    oob_accuracy: Option<f64>,
+}
+
+impl TryFrom<ForestRepr> for RandomForest {
+    type Error = String;
+
+    fn try_from(r: ForestRepr) -> Result<Self, String> {
+        if r.trees.is_empty()
+            || r.trees
+                .iter()
+                .any(|t| t.n_classes() != r.n_classes || t.n_features() != r.n_features)
+        {
+            return Err("random forest: no trees, or trees of another shape".into());
+        }
+        Ok(RandomForest {
+            trees: r.trees,
+            n_classes: r.n_classes,
+            n_features: r.n_features,
+            oob_accuracy: r.oob_accuracy,
+        })
+    }
+}
+
+/// Bootstrap multiplicities of tree `i` (drawn first from its generator).
+fn bootstrap_counts(rng: &mut FlowRng, n: usize) -> Vec<u32> {
+    let mut counts = vec![0u32; n];
+    for _ in 0..n {
+        counts[rng.below(n as u64) as usize] += 1;
+    }
+    counts
+}
+
+impl RandomForest {
+    /// Fits `n_trees` trees on `x` (row-major, `NaN` = missing) and labels `y`; one [`Step`] per
+    /// tree.
+    pub fn fit(
+        params: &RandomForestParams,
+        x: &Matrix,
+        y: &[u32],
+        n_classes: usize,
+        progress: Progress,
+    ) -> Result<Self, ModelError> {
+        params.validate()?;
+        check_data(x, y, n_classes)?;
+        let binned = Self::bin(params, x)?;
+        let trees = Self::fit_trees(params, &binned, y, n_classes, 0..params.n_trees, progress)?;
+        Self::from_trees(params, &binned, y, n_classes, trees)
+    }
+
+    /// Bins `x` as every part of a forest must (the same for the same `x` and params).
+    pub fn bin(params: &RandomForestParams, x: &Matrix) -> Result<BinnedMatrix, ModelError> {
+        params.validate()?;
+        BinnedMatrix::new(x, params.max_bins, params.seed)
+    }
+
+    /// Grows trees `range` of the forest (tree `i` from `(seed, i)` only); one [`Step`] per tree
+    /// (`done` counts within the range).
+    pub fn fit_trees(
+        params: &RandomForestParams,
+        binned: &BinnedMatrix,
+        y: &[u32],
+        n_classes: usize,
+        range: Range<usize>,
+        progress: Progress,
+    ) -> Result<Vec<DecisionTree>, ModelError> {
+        params.validate()?;
+        check_binned(binned, y, n_classes)?;
+        if range.end > params.n_trees || range.start > range.end {
+            return Err(ModelError::InvalidParam {
+                name: "range",
+                value: format!("{range:?}"),
+                expected: "a range of tree indices within 0..n_trees",
+            });
+        }
+        let tp = params.tree_params();
+        tp.validate()?;
+        if let MaxFeatures::Count(c) = params.max_features {
+            if c > binned.cols {
+                return Err(ModelError::InvalidParam {
+                    name: "max_features",
+                    value: format!("Count({c})"),
+                    expected: "a count of at most the number of features",
+                });
+            }
+        }
+        let cw = params.class_weight.weights(y, n_classes);
+        let spec = GrowSpec::new(&tp, binned, n_classes, &cw);
+        let mut work = Workspace::default();
+        let mut trees = Vec::with_capacity(range.len());
+        let total = range.len();
+        for i in range {
+            let mut rng = FlowRng::new(params.seed, i as u64);
+            let counts = params
+                .bootstrap
+                .then(|| bootstrap_counts(&mut rng, binned.rows));
+            trees.push(grow(&spec, y, counts.as_deref(), &mut rng, &mut work));
+            if !progress(Step {
+                done: trees.len(),
+                total,
+                loss: None,
+                val_loss: None,
+            }) {
+                return Err(ModelError::Cancelled);
+            }
+        }
+        Ok(trees)
+    }
+
+    /// Assembles a forest from all its trees, in tree order (the concatenated outputs of
+    /// [`RandomForest::fit_trees`] over ranges covering `0..n_trees`); computes the out-of-bag
+    /// accuracy when asked for, which needs the same binned data and labels.
+    pub fn from_trees(
+        params: &RandomForestParams,
+        binned: &BinnedMatrix,
+        y: &[u32],
+        n_classes: usize,
+        trees: Vec<DecisionTree>,
+    ) -> Result<Self, ModelError> {
+        params.validate()?;
+        check_binned(binned, y, n_classes)?;
+        if trees.len() != params.n_trees {
+            return Err(ModelError::InvalidParam {
+                name: "n_trees",
+                value: params.n_trees.to_string(),
+                expected: "the number of trees given to from_trees",
+            });
+        }
+        if let Some(t) = trees
+            .iter()
+            .find(|t| t.n_features() != binned.cols || t.n_classes() != n_classes)
+        {
+            return Err(ModelError::Width {
+                expected: binned.cols,
+                got: t.n_features(),
+            });
+        }
+        let oob_accuracy = params
+            .oob_score
+            .then(|| oob_accuracy(params, binned, y, n_classes, &trees))
+            .flatten();
+        Ok(RandomForest {
+            trees,
+            n_classes,
+            n_features: binned.cols,
+            oob_accuracy,
+        })
+    }
+
+    /// Class probabilities (mean over trees), `rows × n_classes` row-major.
+    pub fn predict_proba(&self, x: &Matrix) -> Result<Vec<f32>, ModelError> {
+        let Some(first) = self.trees.first() else {
+            return Err(ModelError::Empty);
+        };
+        first.check_width(x)?;
+        let k = self.n_classes;
+        let mut out = vec![0f32; x.rows * k];
+        // Blocks of rows stay in cache while every tree walks them.
+        for (b, block) in out.chunks_mut(BLOCK * k).enumerate() {
+            for t in &self.trees {
+                for (i, o) in block.chunks_exact_mut(k).enumerate() {
+                    let leaf = t.leaf_proba(t.leaf_of(x.row(b * BLOCK + i)));
+                    for (a, &p) in o.iter_mut().zip(leaf) {
+                        *a += p;
+                    }
+                }
+            }
+        }
+        let inv = 1.0 / self.trees.len() as f32;
+        for v in &mut out {
+            *v *= inv;
+        }
+        Ok(out)
+    }
+
+    /// Most probable class of each row.
+    pub fn predict(&self, x: &Matrix) -> Result<Vec<u32>, ModelError> {
+        Ok(argmax_rows(&self.predict_proba(x)?, self.n_classes))
+    }
+
+    /// Mean of the trees' normalised impurity decreases, normalised to sum 1.
+    pub fn feature_importance(&self) -> Vec<f64> {
+        let mut imp = vec![0.0; self.n_features];
+        for t in &self.trees {
+            for (a, b) in imp.iter_mut().zip(t.feature_importance()) {
+                *a += b;
+            }
+        }
+        normalise(&mut imp);
+        imp
+    }
+
+    /// The trees.
+    pub fn trees(&self) -> &[DecisionTree] {
+        &self.trees
+    }
+
+    /// Number of classes.
+    pub fn n_classes(&self) -> usize {
+        self.n_classes
+    }
+
+    /// Number of input features.
+    pub fn n_features(&self) -> usize {
+        self.n_features
+    }
+}
+
+fn oob_accuracy(
+    params: &RandomForestParams,
+    binned: &BinnedMatrix,
+    y: &[u32],
+    k: usize,
+    trees: &[DecisionTree],
+) -> Option<f64> {
+    let n = binned.rows;
+    let mut votes = vec![0f32; n * k];
+    let mut seen = vec![false; n];
+    for (i, t) in trees.iter().enumerate() {
+        let counts = bootstrap_counts(&mut FlowRng::new(params.seed, i as u64), n);
+        for r in (0..n).filter(|&r| counts[r] == 0) {
+            seen[r] = true;
+            let p = t.leaf_proba(t.leaf_of_binned(binned, r));
+            for (v, &q) in votes[r * k..(r + 1) * k].iter_mut().zip(p) {
+                *v += q;
+            }
+        }
+    }
+    let pred = argmax_rows(&votes, k);
+    let (mut right, mut total) = (0usize, 0usize);
+    for r in (0..n).filter(|&r| seen[r]) {
+        total += 1;
+        right += usize::from(pred[r] == y[r]);
+    }
+    (total > 0).then(|| right as f64 / total as f64)
+}

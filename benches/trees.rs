@@ -1,0 +1,202 @@
+//! Tree-model speed on the shared IoT-23 mix: `cargo bench --bench trees`.
+//!
+//! Builds features from `../shared/data/iot23/iot23_mix_shared.conn.log.labeled` (Attack
+//! taxonomy), splits 75/25 stratified (seed 42), and times single-threaded fits of a decision tree
+//! (no depth limit), a random forest of 100 trees and gradient boosting of 100 rounds, printing fit
+//! seconds and training / hold-out accuracy. Options (environment variables):
+//!
+//! - `FLOWLAB_BENCH_CSV=path`: also write the feature matrix as CSV (features…, `label`, `split`)
+//!   to compare with scikit-learn / LightGBM on the same numbers;
+//! - `FLOWLAB_BENCH_ONLY=tree|forest|boosting`: run one model;
+//! - `FLOWLAB_BENCH_REPEAT=n`: repeat each fit `n` times (for profiling).
+
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+
+use flowlab::eval::split::stratified_holdout;
+use flowlab::features::{FeatureOptions, Matrix, Pipeline};
+use flowlab::ingest::{IngestOptions, Loader, Taxonomy};
+use flowlab::models::boosting::{GradientBoosting, GradientBoostingParams};
+use flowlab::models::forest::{RandomForest, RandomForestParams};
+use flowlab::models::tree::{DecisionTree, DecisionTreeParams};
+use flowlab::models::{no_progress, ModelError};
+
+fn select(x: &Matrix, rows: &[usize]) -> Matrix {
+    let mut data = Vec::with_capacity(rows.len() * x.cols);
+    for &r in rows {
+        data.extend_from_slice(x.row(r));
+    }
+    Matrix {
+        rows: rows.len(),
+        cols: x.cols,
+        data,
+    }
+}
+
+/// CPU seconds used by this process (user + system, from /proc; 0 where unavailable): the
+/// machine is shared, so wall time alone overstates the cost.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+    let Some(rest) = stat.rsplit(')').next() else {
+        return 0.0;
+    };
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+fn accuracy(pred: &[u32], y: &[u32]) -> f64 {
+    pred.iter().zip(y).filter(|(a, b)| a == b).count() as f64 / y.len().max(1) as f64
+}
+
+type Fit<'a> =
+    Box<dyn Fn(&Matrix, &[u32]) -> Result<Box<dyn Fn(&Matrix) -> Vec<u32> + 'a>, ModelError> + 'a>;
+
+fn main() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/iot23/iot23_mix_shared.conn.log.labeled");
+    if !path.exists() {
+        eprintln!(
+            "SKIP: {} not found (../shared/data is absent); the tree benchmark needs the shared data",
+            path.display()
+        );
+        return;
+    }
+    let t = Instant::now();
+    let bytes = std::fs::read(&path).expect("read data");
+    let mut loader = Loader::new(IngestOptions {
+        taxonomy: Taxonomy::Attack,
+        ..Default::default()
+    });
+    loader.start_file("iot23_mix_shared.conn.log.labeled");
+    for chunk in bytes.chunks(1 << 20) {
+        loader.feed(chunk).expect("parse");
+    }
+    loader.end_file().expect("end");
+    let data = loader.finish().expect("finish");
+    let (labels, classes) = data.labels_as(Taxonomy::Attack);
+    let split = stratified_holdout(&labels, 0.25, 42);
+    let pipe = Pipeline::fit(&data, &split.train, &FeatureOptions::default());
+    let x = pipe.transform(&data).expect("transform");
+    let (xtr, xte) = (select(&x, &split.train), select(&x, &split.test));
+    let ytr: Vec<u32> = split.train.iter().map(|&r| labels[r]).collect();
+    let yte: Vec<u32> = split.test.iter().map(|&r| labels[r]).collect();
+    let k = classes.len();
+    println!(
+        "data: {} rows ({} train, {} hold-out) × {} features, {} classes {:?}; loaded in {:.2} s",
+        data.n_rows(),
+        xtr.rows,
+        xte.rows,
+        x.cols,
+        k,
+        classes,
+        t.elapsed().as_secs_f64()
+    );
+
+    if let Ok(out) = std::env::var("FLOWLAB_BENCH_CSV") {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&out).expect("create csv"));
+        let names: Vec<String> = (0..x.cols).map(|i| format!("f{i}")).collect();
+        writeln!(f, "{},label,split", names.join(",")).expect("write");
+        for (rows, tag) in [(&split.train, "train"), (&split.test, "test")] {
+            for &r in rows.iter() {
+                let vals: Vec<String> = x
+                    .row(r)
+                    .iter()
+                    .map(|v| {
+                        if v.is_nan() {
+                            String::new()
+                        } else {
+                            format!("{v}")
+                        }
+                    })
+                    .collect();
+                writeln!(f, "{},{},{tag}", vals.join(","), labels[r]).expect("write");
+            }
+        }
+        println!("wrote {out}");
+    }
+
+    let only = std::env::var("FLOWLAB_BENCH_ONLY").ok();
+    let repeat: usize = std::env::var("FLOWLAB_BENCH_REPEAT")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
+    let models: Vec<(&str, Fit)> = vec![
+        (
+            "tree",
+            Box::new(|x: &Matrix, y: &[u32]| {
+                let m =
+                    DecisionTree::fit(&DecisionTreeParams::default(), x, y, k, &mut no_progress())?;
+                println!("  tree: {} nodes, depth {}", m.nodes().len(), m.depth());
+                Ok(Box::new(move |x: &Matrix| m.predict(x).expect("predict")) as _)
+            }),
+        ),
+        (
+            "forest",
+            Box::new(|x: &Matrix, y: &[u32]| {
+                let m =
+                    RandomForest::fit(&RandomForestParams::default(), x, y, k, &mut no_progress())?;
+                let nodes: usize = m.trees().iter().map(|t| t.nodes().len()).sum();
+                println!("  forest: {} trees, {} nodes", m.trees().len(), nodes);
+                Ok(Box::new(move |x: &Matrix| m.predict(x).expect("predict")) as _)
+            }),
+        ),
+        (
+            "boosting",
+            Box::new(|x: &Matrix, y: &[u32]| {
+                let m = GradientBoosting::fit(
+                    &GradientBoostingParams::default(),
+                    x,
+                    y,
+                    k,
+                    &mut no_progress(),
+                )?;
+                println!(
+                    "  boosting: {} trees, final train loss {:.4}",
+                    m.trees().len(),
+                    m.train_loss.last().copied().unwrap_or(f64::NAN)
+                );
+                Ok(Box::new(move |x: &Matrix| m.predict(x).expect("predict")) as _)
+            }),
+        ),
+    ];
+    let mut table = Vec::new();
+    for (name, fit) in &models {
+        if only.as_deref().is_some_and(|o| o != *name) {
+            continue;
+        }
+        let mut best = f64::INFINITY;
+        let mut best_cpu = f64::INFINITY;
+        let mut predict = None;
+        for _ in 0..repeat {
+            let t = Instant::now();
+            let c = cpu_seconds();
+            let p = fit(&xtr, &ytr).expect("fit");
+            best = best.min(t.elapsed().as_secs_f64());
+            best_cpu = best_cpu.min(cpu_seconds() - c);
+            predict = Some(p);
+        }
+        let Some(predict) = predict else { continue };
+        let t = Instant::now();
+        let tr = accuracy(&predict(&xtr), &ytr);
+        let te = accuracy(&predict(&xte), &yte);
+        let pred_s = t.elapsed().as_secs_f64();
+        table.push((name.to_string(), best, best_cpu, pred_s, tr, te));
+    }
+    println!(
+        "\n{:<34} {:>9} {:>9} {:>11} {:>10} {:>10}",
+        "model (single thread)", "fit s", "fit cpu s", "predict s", "train acc", "hold acc"
+    );
+    for (name, fit, cpu, pred, tr, te) in table {
+        let label = match name.as_str() {
+            "tree" => "decision tree (max_depth None)",
+            "forest" => "random forest (100 trees)",
+            _ => "gradient boosting (100 rounds)",
+        };
+        println!("{label:<34} {fit:>9.3} {cpu:>9.2} {pred:>11.3} {tr:>10.4} {te:>10.4}");
+    }
+}

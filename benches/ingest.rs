@@ -37,10 +37,16 @@ fn main() {
         "nsl-kdd/KDDTrain+_20Percent.txt",
     ];
     if !root.exists() {
-        eprintln!("SKIP: {} not found; the ingest benchmark needs the shared data", root.display());
+        eprintln!(
+            "SKIP: {} not found; the ingest benchmark needs the shared data",
+            root.display()
+        );
         return;
     }
-    println!("{:<52} {:>9} {:>9} {:>9} {:>10}", "file", "MB", "rows", "seconds", "MB/s");
+    println!(
+        "{:<52} {:>9} {:>9} {:>9} {:>10}",
+        "file", "MB", "rows", "seconds", "MB/s"
+    );
     for f in files {
         let bytes = std::fs::read(root.join(f)).expect("read");
         for copies in [1, 10] {
@@ -49,8 +55,15 @@ fn main() {
             }
             let (rows, secs) = parse(f, &bytes, copies);
             let mb = (bytes.len() * copies) as f64 / 1e6;
-            let label = if copies == 1 { f.to_string() } else { format!("{f} ×{copies}") };
-            println!("{label:<52} {mb:>9.1} {rows:>9} {secs:>9.3} {:>10.1}", mb / secs);
+            let label = if copies == 1 {
+                f.to_string()
+            } else {
+                format!("{f} ×{copies}")
+            };
+            println!(
+                "{label:<52} {mb:>9.1} {rows:>9} {secs:>9.3} {:>10.1}",
+                mb / secs
+            );
         }
     }
 }

@@ -47,7 +47,8 @@ fn config() -> impl bincode::config::Config {
 
 /// Encodes `value` as a model file.
 pub fn write<T: Serialize>(value: &T) -> Result<Vec<u8>, ModelFileError> {
-    let payload = bincode::serde::encode_to_vec(value, config()).map_err(|e| ModelFileError::Encode(e.to_string()))?;
+    let payload = bincode::serde::encode_to_vec(value, config())
+        .map_err(|e| ModelFileError::Encode(e.to_string()))?;
     let mut out = Vec::with_capacity(HEADER + payload.len());
     out.extend_from_slice(&MAGIC);
     out.extend_from_slice(&VERSION.to_le_bytes());
@@ -63,21 +64,41 @@ pub fn read<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ModelFileError> {
         return Err(ModelFileError::NotAModel);
     }
     if bytes.len() < HEADER {
-        return Err(ModelFileError::Truncated { have: bytes.len(), need: HEADER });
+        return Err(ModelFileError::Truncated {
+            have: bytes.len(),
+            need: HEADER,
+        });
     }
-    let version = u32::from_le_bytes(bytes[8..12].try_into().map_err(|_| ModelFileError::NotAModel)?);
+    let version = u32::from_le_bytes(
+        bytes[8..12]
+            .try_into()
+            .map_err(|_| ModelFileError::NotAModel)?,
+    );
     if version != VERSION {
-        return Err(ModelFileError::UnknownVersion { found: version, supported: VERSION });
+        return Err(ModelFileError::UnknownVersion {
+            found: version,
+            supported: VERSION,
+        });
     }
-    let len = u64::from_le_bytes(bytes[12..20].try_into().map_err(|_| ModelFileError::NotAModel)?) as usize;
+    let len = u64::from_le_bytes(
+        bytes[12..20]
+            .try_into()
+            .map_err(|_| ModelFileError::NotAModel)?,
+    ) as usize;
     let need = HEADER.saturating_add(len);
     if bytes.len() < need {
-        return Err(ModelFileError::Truncated { have: bytes.len(), need });
+        return Err(ModelFileError::Truncated {
+            have: bytes.len(),
+            need,
+        });
     }
     let (value, used) = bincode::serde::decode_from_slice(&bytes[HEADER..need], config())
         .map_err(|e| ModelFileError::Corrupt(e.to_string()))?;
     if used != len {
-        return Err(ModelFileError::Corrupt(format!("{} bytes left over after the model", len - used)));
+        return Err(ModelFileError::Corrupt(format!(
+            "{} bytes left over after the model",
+            len - used
+        )));
     }
     Ok(value)
 }
@@ -92,12 +113,27 @@ mod tests {
         let back: (String, Vec<f32>) = read(&bytes).unwrap();
         assert_eq!(back.0, "model");
         assert!(back.1[1].is_nan());
-        assert_eq!(read::<(String, Vec<f32>)>(&bytes[..bytes.len() - 1]), Err(ModelFileError::Truncated { have: bytes.len() - 1, need: bytes.len() }));
+        assert_eq!(
+            read::<(String, Vec<f32>)>(&bytes[..bytes.len() - 1]),
+            Err(ModelFileError::Truncated {
+                have: bytes.len() - 1,
+                need: bytes.len()
+            })
+        );
         bytes[8] = 9;
-        assert_eq!(read::<(String, Vec<f32>)>(&bytes), Err(ModelFileError::UnknownVersion { found: 9, supported: 1 }));
+        assert_eq!(
+            read::<(String, Vec<f32>)>(&bytes),
+            Err(ModelFileError::UnknownVersion {
+                found: 9,
+                supported: 1
+            })
+        );
         bytes[8] = 1;
         bytes[20] = 200; // the string length now points past the payload
-        assert!(matches!(read::<(String, Vec<f32>)>(&bytes), Err(ModelFileError::Corrupt(_))));
+        assert!(matches!(
+            read::<(String, Vec<f32>)>(&bytes),
+            Err(ModelFileError::Corrupt(_))
+        ));
         assert_eq!(read::<u8>(b""), Err(ModelFileError::NotAModel));
         assert_eq!(read::<u8>(b"\x89PNG\r\n"), Err(ModelFileError::NotAModel));
     }

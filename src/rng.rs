@@ -28,7 +28,6 @@ impl FlowRng {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

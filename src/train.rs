@@ -15,7 +15,7 @@ use crate::features::{FeatureError, FeatureOptions, Matrix, Pipeline};
 use crate::ingest::{Dataset, Taxonomy, MISSING};
 use crate::models::boosting::{GradientBoosting, GradientBoostingParams};
 use crate::models::forest::{RandomForest, RandomForestParams};
-use crate::models::linear::{LogisticRegression, LogisticParams};
+use crate::models::linear::{LogisticParams, LogisticRegression};
 use crate::models::mlp::{Mlp, MlpParams};
 use crate::models::naive_bayes::{GaussianNb, GaussianNbParams};
 use crate::models::tree::{DecisionTree, DecisionTreeParams};
@@ -85,13 +85,21 @@ impl ModelSpec {
     }
 
     /// Fits this model.
-    pub fn fit(&self, x: &Matrix, y: &[u32], n_classes: usize, progress: Progress) -> Result<Model, ModelError> {
+    pub fn fit(
+        &self,
+        x: &Matrix,
+        y: &[u32],
+        n_classes: usize,
+        progress: Progress,
+    ) -> Result<Model, ModelError> {
         Ok(match self {
             ModelSpec::Dt(p) => Model::Dt(DecisionTree::fit(p, x, y, n_classes, progress)?),
             ModelSpec::Rf(p) => Model::Rf(RandomForest::fit(p, x, y, n_classes, progress)?),
             ModelSpec::Gbdt(p) => Model::Gbdt(GradientBoosting::fit(p, x, y, n_classes, progress)?),
             ModelSpec::Mlp(p) => Model::Mlp(Mlp::fit(p, x, y, n_classes, progress)?),
-            ModelSpec::Logreg(p) => Model::Logreg(LogisticRegression::fit(p, x, y, n_classes, progress)?),
+            ModelSpec::Logreg(p) => {
+                Model::Logreg(LogisticRegression::fit(p, x, y, n_classes, progress)?)
+            }
             ModelSpec::Nb(p) => Model::Nb(GaussianNb::fit(p, x, y, n_classes, progress)?),
         })
     }
@@ -123,7 +131,9 @@ pub enum SplitKind {
 impl SplitKind {
     pub fn describe(&self) -> String {
         match self {
-            SplitKind::Random { test_size } => format!("stratified hold-out, {:.0} % test", test_size * 100.0),
+            SplitKind::Random { test_size } => {
+                format!("stratified hold-out, {:.0} % test", test_size * 100.0)
+            }
             SplitKind::Group { folds } => format!("group {folds}-fold by source file (capture)"),
             SplitKind::KFold { folds, repeats } => format!("stratified {folds}-fold × {repeats}"),
         }
@@ -199,8 +209,17 @@ impl TrainedModel {
         let proba = self.model.predict_proba(&x)?;
         let k = self.classes.len();
         let predicted = argmax_rows(&proba, k);
-        let confidence = predicted.iter().enumerate().map(|(r, &c)| proba[r * k + c as usize]).collect();
-        Ok(Predictions { classes: self.classes.clone(), predicted, confidence, proba })
+        let confidence = predicted
+            .iter()
+            .enumerate()
+            .map(|(r, &c)| proba[r * k + c as usize])
+            .collect();
+        Ok(Predictions {
+            classes: self.classes.clone(),
+            predicted,
+            confidence,
+            proba,
+        })
     }
 
     /// Scores the model on the labelled rows of `data`. Labels the model never saw count as
@@ -230,7 +249,13 @@ impl TrainedModel {
             .iter()
             .flat_map(|&r| {
                 let probs = &p.proba;
-                (0..k).map(move |c| if c < k_model { probs[r * k_model + c] } else { 0.0 })
+                (0..k).map(move |c| {
+                    if c < k_model {
+                        probs[r * k_model + c]
+                    } else {
+                        0.0
+                    }
+                })
             })
             .collect();
         Ok((Report::new(&y, &pred, Some(&proba), k), classes))
@@ -242,12 +267,20 @@ fn subset(x: &Matrix, rows: &[usize]) -> Matrix {
     for &r in rows {
         data.extend_from_slice(x.row(r));
     }
-    Matrix { rows: rows.len(), cols: x.cols, data }
+    Matrix {
+        rows: rows.len(),
+        cols: x.cols,
+        data,
+    }
 }
 
 /// Trains `req.spec` on `data` and scores it as `req.split` says. `progress` sees the steps of
 /// every fit (folds, then the final model), numbered across them.
-pub fn train(data: &Dataset, req: &TrainRequest, progress: Progress) -> Result<TrainedModel, TrainError> {
+pub fn train(
+    data: &Dataset,
+    req: &TrainRequest,
+    progress: Progress,
+) -> Result<TrainedModel, TrainError> {
     let (y, classes) = data.labels_as(req.taxonomy);
     let labelled: Vec<usize> = (0..y.len()).filter(|&r| y[r] != MISSING).collect();
     if labelled.is_empty() {
@@ -255,16 +288,28 @@ pub fn train(data: &Dataset, req: &TrainRequest, progress: Progress) -> Result<T
     }
     let k = classes.len();
     if k < 2 {
-        return Err(TrainError::OneClass(classes.first().cloned().unwrap_or_default()));
+        return Err(TrainError::OneClass(
+            classes.first().cloned().unwrap_or_default(),
+        ));
     }
     let splits: Vec<Split> = match req.split {
         SplitKind::Random { test_size } => vec![split::stratified_holdout(&y, test_size, req.seed)],
-        SplitKind::KFold { folds, repeats } => split::stratified_kfold(&y, folds, repeats, req.seed),
-        SplitKind::Group { folds } => split::group_kfold(&data.sources, &y, folds).map_err(TrainError::Split)?,
+        SplitKind::KFold { folds, repeats } => {
+            split::stratified_kfold(&y, folds, repeats, req.seed)
+        }
+        SplitKind::Group { folds } => {
+            split::group_kfold(&data.sources, &y, folds).map_err(TrainError::Split)?
+        }
     };
     let n_fits = splits.len() + usize::from(!matches!(req.split, SplitKind::Random { .. }));
     let fit_no = std::cell::Cell::new(0usize);
-    let mut step = |s: Step| progress(Step { done: fit_no.get() * s.total + s.done, total: n_fits * s.total, ..s });
+    let mut step = |s: Step| {
+        progress(Step {
+            done: fit_no.get() * s.total + s.done,
+            total: n_fits * s.total,
+            ..s
+        })
+    };
     // Scores: pooled over the test folds.
     let (mut y_all, mut pred_all, mut proba_all) = (Vec::new(), Vec::new(), Vec::new());
     let mut duplicates_removed = 0;
@@ -275,7 +320,9 @@ pub fn train(data: &Dataset, req: &TrainRequest, progress: Progress) -> Result<T
         let mut s = s.clone();
         duplicates_removed += split::drop_test_duplicates(&x, &y, &mut s);
         let y_train: Vec<u32> = s.train.iter().map(|&r| y[r]).collect();
-        let model = req.spec.fit(&subset(&x, &s.train), &y_train, k, &mut step)?;
+        let model = req
+            .spec
+            .fit(&subset(&x, &s.train), &y_train, k, &mut step)?;
         fit_no.set(fit_no.get() + 1);
         let proba = model.predict_proba(&subset(&x, &s.test))?;
         pred_all.extend(argmax_rows(&proba, k));

@@ -8,8 +8,15 @@ use std::process::Command;
 use common::fixture;
 
 fn flowlab(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_flowlab")).args(args).output().expect("run flowlab");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    let out = Command::new(env!("CARGO_BIN_EXE_flowlab"))
+        .args(args)
+        .output()
+        .expect("run flowlab");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
 }
 
 fn path(name: &str) -> String {
@@ -18,7 +25,13 @@ fn path(name: &str) -> String {
 
 #[test]
 fn inspect_json_has_the_documented_shape() {
-    let (code, out, err) = flowlab(&["inspect", "--json", "--taxonomy", "attack", &path("iot23-34-1.conn.log.labeled")]);
+    let (code, out, err) = flowlab(&[
+        "inspect",
+        "--json",
+        "--taxonomy",
+        "attack",
+        &path("iot23-34-1.conn.log.labeled"),
+    ]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["rows"], 400);
@@ -33,11 +46,19 @@ fn inspect_json_has_the_documented_shape() {
 
 #[test]
 fn inspect_text_names_formats() {
-    for (file, format) in [("nsl-kdd.txt", "nsl-kdd"), ("cidds-001.csv", "cidds"), ("unsw-nb15.csv", "unsw-nb15"), ("iot23-reduced.csv", "csv")] {
+    for (file, format) in [
+        ("nsl-kdd.txt", "nsl-kdd"),
+        ("cidds-001.csv", "cidds"),
+        ("unsw-nb15.csv", "unsw-nb15"),
+        ("iot23-reduced.csv", "csv"),
+    ] {
         let (code, out, _) = flowlab(&["inspect", &path(file)]);
         assert_eq!(code, 0);
         let line = out.lines().nth(1).unwrap();
-        assert!(line.split_whitespace().nth(1) == Some(format), "{file}: {line}");
+        assert!(
+            line.split_whitespace().nth(1) == Some(format),
+            "{file}: {line}"
+        );
     }
 }
 
@@ -46,9 +67,16 @@ fn bad_input_exits_non_zero_with_the_message() {
     let (code, out, err) = flowlab(&["inspect", &path("bad-binary.bin")]);
     assert_eq!(code, 2);
     assert!(out.is_empty());
-    assert!(err.contains("bad-binary.bin: binary content at byte 0"), "{err}");
+    assert!(
+        err.contains("bad-binary.bin: binary content at byte 0"),
+        "{err}"
+    );
     assert!(!err.contains("panicked"));
-    let (code, out, err) = flowlab(&["inspect", &path("bad-empty.csv"), &path("iot23-reduced.csv")]);
+    let (code, out, err) = flowlab(&[
+        "inspect",
+        &path("bad-empty.csv"),
+        &path("iot23-reduced.csv"),
+    ]);
     assert_eq!(code, 1, "one file failed: exit 1, the rest still reported");
     assert!(out.contains("rows: 251"));
     assert!(err.contains("bad-empty.csv: the file is empty"));
@@ -65,12 +93,25 @@ fn sample_writes_a_balanced_readable_zeek_log() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("s.conn.log.labeled");
     let (code, _, err) = flowlab(&[
-        "sample", "--per-class", "25", "--taxonomy", "attack", "--out", out.to_str().unwrap(),
-        &path("iot23-34-1.conn.log.labeled"), &path("iot23-34-1.conn.log.labeled.gz"),
+        "sample",
+        "--per-class",
+        "25",
+        "--taxonomy",
+        "attack",
+        "--out",
+        out.to_str().unwrap(),
+        &path("iot23-34-1.conn.log.labeled"),
+        &path("iot23-34-1.conn.log.labeled.gz"),
     ]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("wrote 100 rows"), "{err}");
-    let (code, json, _) = flowlab(&["inspect", "--json", "--taxonomy", "attack", out.to_str().unwrap()]);
+    let (code, json, _) = flowlab(&[
+        "inspect",
+        "--json",
+        "--taxonomy",
+        "attack",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["files"][0]["format"], "zeek");
@@ -78,14 +119,25 @@ fn sample_writes_a_balanced_readable_zeek_log() {
         assert_eq!(v["label_counts"][class], 25, "{class}");
     }
     let text = std::fs::read_to_string(&out).unwrap();
-    assert!(text.lines().nth(5).unwrap().ends_with("tunnel_parents   label   detailed-label"));
+    assert!(text
+        .lines()
+        .nth(5)
+        .unwrap()
+        .ends_with("tunnel_parents   label   detailed-label"));
 }
 
 #[test]
 fn sample_of_csv_writes_csv() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("s.csv");
-    let (code, _, err) = flowlab(&["sample", "--per-class", "5", "--out", out.to_str().unwrap(), &path("nsl-kdd.txt")]);
+    let (code, _, err) = flowlab(&[
+        "sample",
+        "--per-class",
+        "5",
+        "--out",
+        out.to_str().unwrap(),
+        &path("nsl-kdd.txt"),
+    ]);
     assert_eq!(code, 0, "{err}");
     let (_, json, _) = flowlab(&["inspect", "--json", out.to_str().unwrap()]);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();

@@ -8,24 +8,35 @@ use common::*;
 use flowlab::ingest::{IngestError, IngestOptions, Loader};
 
 fn error_of(name: &str) -> String {
-    load(&[fixture(name)], IngestOptions::default()).unwrap_err().to_string()
+    load(&[fixture(name)], IngestOptions::default())
+        .unwrap_err()
+        .to_string()
 }
 
 #[test]
 fn empty_file() {
-    assert_eq!(error_of("bad-empty.csv"), "no file could be read: bad-empty.csv: the file is empty");
+    assert_eq!(
+        error_of("bad-empty.csv"),
+        "no file could be read: bad-empty.csv: the file is empty"
+    );
 }
 
 #[test]
 fn binary_content() {
     let e = error_of("bad-binary.bin");
-    assert!(e.contains("bad-binary.bin: binary content at byte 0, not a text flow log or CSV"), "{e}");
+    assert!(
+        e.contains("bad-binary.bin: binary content at byte 0, not a text flow log or CSV"),
+        "{e}"
+    );
 }
 
 #[test]
 fn header_only_and_headerless() {
     let e = error_of("bad-header-only.csv");
-    assert!(e.contains("bad-header-only.csv, line 2: no data rows"), "{e}");
+    assert!(
+        e.contains("bad-header-only.csv, line 2: no data rows"),
+        "{e}"
+    );
     let e = error_of("bad-headerless.csv");
     assert!(e.contains("bad-headerless.csv, line 1: the first row holds values (3 of 3 fields are numbers), not column names"), "{e}");
 }
@@ -36,7 +47,11 @@ fn no_label_column_loads_with_a_warning() {
     assert!(!d.has_labels());
     let w = &d.summary().warnings[0];
     assert_eq!(w.file.as_deref(), Some("bad-no-label.csv"));
-    assert!(w.message.starts_with("no label column found"), "{}", w.message);
+    assert!(
+        w.message.starts_with("no label column found"),
+        "{}",
+        w.message
+    );
     assert!(w.message.contains("columns: proto, duration, bytes"));
 }
 
@@ -65,18 +80,33 @@ fn truncated_gzip_keeps_complete_rows() {
     let d = load_one("bad-truncated.csv.gz");
     let s = d.summary();
     assert_eq!(s.rows, 139);
-    assert!(s.warnings.iter().any(|w| w.message.contains("looks truncated")));
+    assert!(s
+        .warnings
+        .iter()
+        .any(|w| w.message.contains("looks truncated")));
 }
 
 #[test]
 fn a_bad_file_does_not_spoil_the_good_ones() {
-    let files = [fixture("bad-binary.bin"), fixture("iot23-reduced.csv"), fixture("bad-empty.csv"), fixture("nsl-kdd.txt")];
+    let files = [
+        fixture("bad-binary.bin"),
+        fixture("iot23-reduced.csv"),
+        fixture("bad-empty.csv"),
+        fixture("nsl-kdd.txt"),
+    ];
     let d = load(&files, IngestOptions::default()).unwrap();
     let s = d.summary();
     assert_eq!(s.rows, 551);
     assert_eq!(s.files.len(), 2);
-    assert_eq!(s.failed.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(), ["bad-binary.bin", "bad-empty.csv"]);
-    assert_eq!(d.sources.iter().filter(|&&f| f == 1).count(), 300, "row sources point at the right file");
+    assert_eq!(
+        s.failed.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(),
+        ["bad-binary.bin", "bad-empty.csv"]
+    );
+    assert_eq!(
+        d.sources.iter().filter(|&&f| f == 1).count(),
+        300,
+        "row sources point at the right file"
+    );
 }
 
 #[test]
@@ -104,7 +134,10 @@ fn junk_of_every_shape_never_panics() {
             Err(e) => {
                 assert!(matches!(e, IngestError::NothingLoaded(_)), "{i}: {e}");
                 let why = ended.unwrap_err().to_string();
-                assert!(why.starts_with(&format!("junk{i}")), "{i}: message names the file: {why}");
+                assert!(
+                    why.starts_with(&format!("junk{i}")),
+                    "{i}: message names the file: {why}"
+                );
             }
         }
     }

@@ -17,12 +17,43 @@ fn zeek_features_exclude_identifiers_and_engineer_flow_features() {
     let d = load_one("iot23-34-1.conn.log.labeled");
     let p = Pipeline::fit(&d, &all_rows(d.n_rows()), &FeatureOptions::default());
     let names = p.names();
-    for gone in ["ts", "uid", "id.orig_h", "id.resp_h", "id.orig_p", "id.resp_p", "label", "detailed-label"] {
-        assert!(!names.iter().any(|n| *n == gone || n.starts_with(&format!("{gone}="))), "{gone} must not be an input");
-        assert!(p.excluded.iter().any(|e| e.column == gone), "{gone} is listed as excluded");
+    for gone in [
+        "ts",
+        "uid",
+        "id.orig_h",
+        "id.resp_h",
+        "id.orig_p",
+        "id.resp_p",
+        "label",
+        "detailed-label",
+    ] {
+        assert!(
+            !names
+                .iter()
+                .any(|n| *n == gone || n.starts_with(&format!("{gone}="))),
+            "{gone} must not be an input"
+        );
+        assert!(
+            p.excluded.iter().any(|e| e.column == gone),
+            "{gone} is listed as excluded"
+        );
     }
-    for want in ["duration", "orig_bytes", "proto=tcp", "proto=udp", "proto=other", "conn_state=S0", "service=missing",
-        "orig_bytes_per_pkt", "resp_bytes_per_pkt", "orig_share_bytes", "log1p_bytes_per_s", "history_S", "history_len", "hour_of_day"] {
+    for want in [
+        "duration",
+        "orig_bytes",
+        "proto=tcp",
+        "proto=udp",
+        "proto=other",
+        "conn_state=S0",
+        "service=missing",
+        "orig_bytes_per_pkt",
+        "resp_bytes_per_pkt",
+        "orig_share_bytes",
+        "log1p_bytes_per_s",
+        "history_S",
+        "history_len",
+        "hour_of_day",
+    ] {
         assert!(p.index_of(want).is_some(), "{want} missing from {names:?}");
     }
     let x = p.transform(&d).unwrap();
@@ -36,7 +67,10 @@ fn zeek_features_exclude_identifiers_and_engineer_flow_features() {
     assert_eq!(at("orig_bytes_per_pkt"), 0.0);
     assert_eq!(at("duration"), 3.139211);
     assert_eq!(at("hour_of_day"), 14.0);
-    assert!(at("orig_share_bytes").is_nan(), "0 bytes both ways: share undefined");
+    assert!(
+        at("orig_share_bytes").is_nan(),
+        "0 bytes both ways: share undefined"
+    );
 }
 
 #[test]
@@ -45,7 +79,14 @@ fn ports_only_on_request_and_flagged() {
     let rows = all_rows(d.n_rows());
     let p = Pipeline::fit(&d, &rows, &FeatureOptions::default());
     assert!(p.index_of("dst_port").is_none());
-    let with = Pipeline::fit(&d, &rows, &FeatureOptions { include_ports: true, ..Default::default() });
+    let with = Pipeline::fit(
+        &d,
+        &rows,
+        &FeatureOptions {
+            include_ports: true,
+            ..Default::default()
+        },
+    );
     let f = &with.features[with.index_of("dst_port").unwrap()];
     assert!(f.may_leak);
     assert_eq!(f.kind, "port");
@@ -55,11 +96,16 @@ fn ports_only_on_request_and_flagged() {
 fn categories_come_from_training_rows_only_and_unseen_ones_go_to_other() {
     let d = load_one("iot23-34-1.conn.log.labeled");
     let n = d.n_rows();
-    let udp: Vec<usize> = (0..n).filter(|&r| d.column("proto").unwrap().as_text().unwrap().get(r) == Some("udp")).collect();
+    let udp: Vec<usize> = (0..n)
+        .filter(|&r| d.column("proto").unwrap().as_text().unwrap().get(r) == Some("udp"))
+        .collect();
     let tcp_only: Vec<usize> = (0..n).filter(|r| !udp.contains(r)).collect();
     assert!(!udp.is_empty());
     let p = Pipeline::fit(&d, &tcp_only, &FeatureOptions::default());
-    assert!(p.index_of("proto=udp").is_none(), "udp was not in the training rows");
+    assert!(
+        p.index_of("proto=udp").is_none(),
+        "udp was not in the training rows"
+    );
     let x = p.transform(&d).unwrap();
     let other = p.index_of("proto=other").unwrap();
     assert!(udp.iter().all(|&r| x.get(r, other) == 1.0));
@@ -69,7 +115,11 @@ fn categories_come_from_training_rows_only_and_unseen_ones_go_to_other() {
 #[test]
 fn pipeline_round_trips_through_json_and_applies_to_a_new_file() {
     let train = load_one("iot23-34-1.conn.log.labeled");
-    let p = Pipeline::fit(&train, &all_rows(train.n_rows()), &FeatureOptions::default());
+    let p = Pipeline::fit(
+        &train,
+        &all_rows(train.n_rows()),
+        &FeatureOptions::default(),
+    );
     let json = serde_json::to_string(&p).unwrap();
     let back: Pipeline = serde_json::from_str(&json).unwrap();
     assert_eq!(back, p);
@@ -85,15 +135,35 @@ fn pipeline_round_trips_through_json_and_applies_to_a_new_file() {
 fn cidds_and_nsl_kdd_features() {
     let d = load_one("cidds-001.csv");
     let p = Pipeline::fit(&d, &all_rows(d.n_rows()), &FeatureOptions::default());
-    for want in ["flag_S", "flag_A", "Proto=TCP", "log1p_orig_bytes", "orig_bytes_per_pkt", "hour_of_day"] {
-        assert!(p.index_of(want).is_some(), "{want} missing from {:?}", p.names());
+    for want in [
+        "flag_S",
+        "flag_A",
+        "Proto=TCP",
+        "log1p_orig_bytes",
+        "orig_bytes_per_pkt",
+        "hour_of_day",
+    ] {
+        assert!(
+            p.index_of(want).is_some(),
+            "{want} missing from {:?}",
+            p.names()
+        );
     }
-    for leak in ["attackID", "attackDescription", "class", "attackType", "Src IP Addr"] {
+    for leak in [
+        "attackID",
+        "attackDescription",
+        "class",
+        "attackType",
+        "Src IP Addr",
+    ] {
         assert!(!p.names().iter().any(|n| n.starts_with(leak)), "{leak}");
     }
     let d = load_one("nsl-kdd.txt");
     let p = Pipeline::fit(&d, &all_rows(d.n_rows()), &FeatureOptions::default());
     assert!(p.index_of("protocol_type=tcp").is_some());
-    assert!(p.index_of("difficulty").is_none(), "difficulty is bookkeeping, not a feature");
+    assert!(
+        p.index_of("difficulty").is_none(),
+        "difficulty is bookkeeping, not a feature"
+    );
     assert!(p.index_of("src_bytes").is_some());
 }

@@ -14,18 +14,41 @@ fn iot23_zeek_log_with_three_space_labels() {
     assert_eq!(s.files[0].format, Format::Zeek);
     assert_eq!(s.files[0].label_column.as_deref(), Some("detailed-label"));
     assert_eq!(d.columns.len(), 23);
-    assert_eq!(counts(&d, Taxonomy::Raw), pairs(&[("Benign", 120), ("C&C", 120), ("DDoS", 120), ("PartOfAHorizontalPortScan", 40)]));
-    assert_eq!(counts(&d, Taxonomy::Binary), pairs(&[("Benign", 120), ("Malicious", 280)]));
+    assert_eq!(
+        counts(&d, Taxonomy::Raw),
+        pairs(&[
+            ("Benign", 120),
+            ("C&C", 120),
+            ("DDoS", 120),
+            ("PartOfAHorizontalPortScan", 40)
+        ])
+    );
+    assert_eq!(
+        counts(&d, Taxonomy::Binary),
+        pairs(&[("Benign", 120), ("Malicious", 280)])
+    );
     // First data row: 1545403816.962094 CrDn63WjJEmrWGjqf 192.168.1.195 41040 ... 3.139211 0 0 S0
     let ts = d.column("ts").unwrap().as_numeric().unwrap();
     assert_eq!(ts[0], 1545403816.962094);
-    assert_eq!(d.column("uid").unwrap().as_text().unwrap().get(0), Some("CrDn63WjJEmrWGjqf"));
-    assert_eq!(d.column("duration").unwrap().as_numeric().unwrap()[0], 3.139211);
-    assert_eq!(d.column("conn_state").unwrap().as_text().unwrap().get(0), Some("S0"));
+    assert_eq!(
+        d.column("uid").unwrap().as_text().unwrap().get(0),
+        Some("CrDn63WjJEmrWGjqf")
+    );
+    assert_eq!(
+        d.column("duration").unwrap().as_numeric().unwrap()[0],
+        3.139211
+    );
+    assert_eq!(
+        d.column("conn_state").unwrap().as_text().unwrap().get(0),
+        Some("S0")
+    );
     assert_eq!(d.column("id.orig_h").unwrap().role, Role::Identifier);
     assert_eq!(d.column("id.resp_p").unwrap().role, Role::Port);
     assert_eq!(d.column("label").unwrap().role, Role::Label);
-    assert_eq!(d.lines[0], 9, "first data row is on line 9, after 8 header lines");
+    assert_eq!(
+        d.lines[0], 9,
+        "first data row is on line 9, after 8 header lines"
+    );
     assert!(s.warnings.is_empty(), "{:?}", s.warnings);
 }
 
@@ -33,24 +56,43 @@ fn iot23_zeek_log_with_three_space_labels() {
 fn unset_fields_are_missing_not_zero() {
     let d = load_one("iot23-34-1.conn.log.labeled");
     let text = std::fs::read_to_string(fixture("iot23-34-1.conn.log.labeled")).unwrap();
-    let rows: Vec<Vec<&str>> = text.lines().filter(|l| !l.starts_with('#')).map(|l| l.split('\t').collect()).collect();
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.split('\t').collect())
+        .collect();
     assert_eq!(rows.len(), 400);
     for (name, idx) in [("duration", 8), ("orig_bytes", 9), ("resp_bytes", 10)] {
         let unset: Vec<bool> = rows.iter().map(|r| r[idx] == "-").collect();
-        let nan: Vec<bool> = d.column(name).unwrap().as_numeric().unwrap().iter().map(|v| v.is_nan()).collect();
+        let nan: Vec<bool> = d
+            .column(name)
+            .unwrap()
+            .as_numeric()
+            .unwrap()
+            .iter()
+            .map(|v| v.is_nan())
+            .collect();
         assert!(unset.iter().any(|&u| u), "the fixture has unset {name}");
         assert_eq!(nan, unset, "{name}: '-' ⇔ missing");
     }
     let service = d.column("service").unwrap().as_text().unwrap();
     let unset = rows.iter().filter(|r| r[7] == "-").count();
-    assert_eq!(service.codes.iter().filter(|&&c| c == MISSING).count(), unset);
+    assert_eq!(
+        service.codes.iter().filter(|&&c| c == MISSING).count(),
+        unset
+    );
 }
 
 #[test]
 fn every_chunk_size_gives_the_same_data() {
     let whole = load_one("iot23-34-1.conn.log.labeled");
     for chunk in [1, 7, 4096, 65_537] {
-        let d = load_chunked(&[fixture("iot23-34-1.conn.log.labeled")], IngestOptions::default(), chunk).unwrap();
+        let d = load_chunked(
+            &[fixture("iot23-34-1.conn.log.labeled")],
+            IngestOptions::default(),
+            chunk,
+        )
+        .unwrap();
         same_columns(&d.columns, &whole.columns).unwrap_or_else(|e| panic!("chunk {chunk}: {e}"));
         assert_eq!(d.lines, whole.lines);
     }
@@ -61,9 +103,22 @@ fn every_chunk_size_gives_the_same_data() {
 #[test]
 fn stratosphere_tab_separated_labels() {
     let d = load_one("stratosphere-008.conn.log.labeled");
-    assert_eq!(d.summary().files[0].label_column.as_deref(), Some("detailedlabel"));
-    assert_eq!(counts(&d, Taxonomy::Raw), pairs(&[("Background", 50), ("Benign", 50), ("External-Attack-to-Device", 50)]));
-    assert_eq!(counts(&d, Taxonomy::Binary), pairs(&[("Background", 50), ("Benign", 50), ("Malicious", 50)]));
+    assert_eq!(
+        d.summary().files[0].label_column.as_deref(),
+        Some("detailedlabel")
+    );
+    assert_eq!(
+        counts(&d, Taxonomy::Raw),
+        pairs(&[
+            ("Background", 50),
+            ("Benign", 50),
+            ("External-Attack-to-Device", 50)
+        ])
+    );
+    assert_eq!(
+        counts(&d, Taxonomy::Binary),
+        pairs(&[("Background", 50), ("Benign", 50), ("Malicious", 50)])
+    );
 }
 
 #[test]
@@ -74,15 +129,32 @@ fn iot23_csv_conversion_matches_its_zeek_twin_labels() {
     assert_eq!(
         counts(&d, Taxonomy::Raw),
         pairs(&[
-            ("Attack", 40), ("Benign", 40), ("C&C", 40), ("C&C-FileDownload", 40), ("C&C-Torii", 30), ("DDoS", 40),
-            ("Okiru", 40), ("PartOfAHorizontalPortScan", 40), ("benign", 40)
+            ("Attack", 40),
+            ("Benign", 40),
+            ("C&C", 40),
+            ("C&C-FileDownload", 40),
+            ("C&C-Torii", 30),
+            ("DDoS", 40),
+            ("Okiru", 40),
+            ("PartOfAHorizontalPortScan", 40),
+            ("benign", 40)
         ])
     );
     assert_eq!(
         counts(&d, Taxonomy::Attack),
-        pairs(&[("Attack", 40), ("Benign", 80), ("C&C", 110), ("DDoS", 40), ("Okiru", 40), ("PortScan", 40)])
+        pairs(&[
+            ("Attack", 40),
+            ("Benign", 80),
+            ("C&C", 110),
+            ("DDoS", 40),
+            ("Okiru", 40),
+            ("PortScan", 40)
+        ])
     );
-    assert!(matches!(d.column("orig_bytes").unwrap().data, ColumnData::Numeric(_)));
+    assert!(matches!(
+        d.column("orig_bytes").unwrap().data,
+        ColumnData::Numeric(_)
+    ));
 }
 
 #[test]
@@ -90,7 +162,21 @@ fn reduced_balanced_csv() {
     let d = load_one("iot23-reduced.csv");
     assert_eq!(d.n_rows(), 251);
     let names: Vec<&str> = d.columns.iter().map(|c| c.name.as_str()).collect();
-    assert_eq!(names, ["src_port", "dst_port", "proto", "duration", "src_bytes", "dst_bytes", "src_pkts", "dst_pkts", "state", "label"]);
+    assert_eq!(
+        names,
+        [
+            "src_port",
+            "dst_port",
+            "proto",
+            "duration",
+            "src_bytes",
+            "dst_bytes",
+            "src_pkts",
+            "dst_pkts",
+            "state",
+            "label"
+        ]
+    );
     assert_eq!(d.column("src_port").unwrap().role, Role::Port);
     assert_eq!(counts(&d, Taxonomy::Raw)[0], ("Benign".to_string(), 50));
 }
@@ -103,10 +189,22 @@ fn nsl_kdd_is_recognised_by_shape() {
     assert_eq!(s.rows, 300);
     assert_eq!(d.columns.len(), 43);
     assert_eq!(d.column("difficulty").unwrap().role, Role::Meta);
-    assert_eq!(d.column("protocol_type").unwrap().as_text().unwrap().get(0), Some("udp"));
-    assert_eq!(d.column("src_bytes").unwrap().as_numeric().unwrap()[0], 28.0);
-    assert_eq!(counts(&d, Taxonomy::Attack), pairs(&[("DoS", 110), ("Probe", 25), ("R2L", 5), ("normal", 160)]));
-    assert_eq!(d.labels_as(Taxonomy::Raw).1[d.labels_as(Taxonomy::Raw).0[0] as usize], "teardrop");
+    assert_eq!(
+        d.column("protocol_type").unwrap().as_text().unwrap().get(0),
+        Some("udp")
+    );
+    assert_eq!(
+        d.column("src_bytes").unwrap().as_numeric().unwrap()[0],
+        28.0
+    );
+    assert_eq!(
+        counts(&d, Taxonomy::Attack),
+        pairs(&[("DoS", 110), ("Probe", 25), ("R2L", 5), ("normal", 160)])
+    );
+    assert_eq!(
+        d.labels_as(Taxonomy::Raw).1[d.labels_as(Taxonomy::Raw).0[0] as usize],
+        "teardrop"
+    );
 }
 
 #[test]
@@ -118,19 +216,41 @@ fn cidds_flows_with_scaled_bytes_and_attack_types() {
     let bytes = d.column("Bytes").unwrap().as_numeric().unwrap();
     assert_eq!(bytes[0], 3400.0, "'   3.4 K' is 3400 bytes");
     assert!(bytes.contains(&1_200_000.0), "'1.2 M' is 1.2 million bytes");
-    assert_eq!(d.column("Proto").unwrap().as_text().unwrap().get(0), Some("TCP"), "padding is trimmed");
+    assert_eq!(
+        d.column("Proto").unwrap().as_text().unwrap().get(0),
+        Some("TCP"),
+        "padding is trimmed"
+    );
     let t = d.column("Date first seen").unwrap().as_numeric().unwrap();
     assert_eq!(t[0], 1_489_536_016.0, "2017-03-15 00:00:16.000 UTC");
     for c in ["class", "attackType", "attackID", "attackDescription"] {
-        assert_eq!(d.column(c).unwrap().role, Role::Label, "{c} must never be a feature");
+        assert_eq!(
+            d.column(c).unwrap().role,
+            Role::Label,
+            "{c} must never be a feature"
+        );
     }
     assert_eq!(
         counts(&d, Taxonomy::Raw),
-        pairs(&[("bruteForce", 6), ("dos", 16), ("normal", 16), ("pingScan", 4), ("portScan", 6), ("suspicious", 2)])
+        pairs(&[
+            ("bruteForce", 6),
+            ("dos", 16),
+            ("normal", 16),
+            ("pingScan", 4),
+            ("portScan", 6),
+            ("suspicious", 2)
+        ])
     );
     assert_eq!(
         counts(&d, Taxonomy::Attack),
-        pairs(&[("Background", 2), ("BruteForce", 6), ("DoS", 16), ("PingScan", 4), ("PortScan", 6), ("normal", 16)])
+        pairs(&[
+            ("Background", 2),
+            ("BruteForce", 6),
+            ("DoS", 16),
+            ("PingScan", 4),
+            ("PortScan", 6),
+            ("normal", 16)
+        ])
     );
 }
 
@@ -143,9 +263,19 @@ fn unsw_nb15_uses_attack_cat_trimmed() {
     assert_eq!(d.column("label").unwrap().role, Role::Label);
     assert_eq!(
         counts(&d, Taxonomy::Raw),
-        pairs(&[("DoS", 3), ("Exploits", 4), ("Fuzzers", 3), ("Generic", 4), ("Normal", 8), ("Reconnaissance", 2)])
+        pairs(&[
+            ("DoS", 3),
+            ("Exploits", 4),
+            ("Fuzzers", 3),
+            ("Generic", 4),
+            ("Normal", 8),
+            ("Reconnaissance", 2)
+        ])
     );
-    assert_eq!(counts(&d, Taxonomy::Binary), pairs(&[("Benign", 8), ("Malicious", 16)]));
+    assert_eq!(
+        counts(&d, Taxonomy::Binary),
+        pairs(&[("Benign", 8), ("Malicious", 16)])
+    );
 }
 
 #[test]
@@ -156,17 +286,33 @@ fn gzip_and_zip_inputs() {
     let z = load_one("two-captures.zip");
     let s = z.summary();
     let paths: Vec<&str> = s.files.iter().map(|f| f.path.as_str()).collect();
-    assert_eq!(paths, ["two-captures.zip/captures/iot23-reduced.csv", "two-captures.zip/captures/stratosphere-008.conn.log.labeled"]);
+    assert_eq!(
+        paths,
+        [
+            "two-captures.zip/captures/iot23-reduced.csv",
+            "two-captures.zip/captures/stratosphere-008.conn.log.labeled"
+        ]
+    );
     assert_eq!(s.rows, 401);
     // Rows remember their member file: the first 251 come from the first member.
     assert_eq!(z.sources.iter().filter(|&&f| f == 0).count(), 251);
     assert_eq!(z.sources.iter().filter(|&&f| f == 1).count(), 150);
-    assert!(s.warnings.iter().any(|w| w.message.contains("have no value in this file")));
+    assert!(s
+        .warnings
+        .iter()
+        .any(|w| w.message.contains("have no value in this file")));
 }
 
 #[test]
 fn several_files_keep_their_source() {
-    let d = load(&[fixture("iot23-34-1.conn.log.labeled"), fixture("iot23-mix.csv")], IngestOptions::default()).unwrap();
+    let d = load(
+        &[
+            fixture("iot23-34-1.conn.log.labeled"),
+            fixture("iot23-mix.csv"),
+        ],
+        IngestOptions::default(),
+    )
+    .unwrap();
     assert_eq!(d.n_rows(), 750);
     assert_eq!(d.columns.len(), 23, "same 23 columns matched by name");
     assert_eq!(d.sources[0], 0);
@@ -176,36 +322,85 @@ fn several_files_keep_their_source() {
 
 #[test]
 fn per_class_sampling_is_balanced_and_seeded() {
-    let opts = |seed| IngestOptions { taxonomy: Taxonomy::Attack, per_class: Some(30), seed, ..Default::default() };
+    let opts = |seed| IngestOptions {
+        taxonomy: Taxonomy::Attack,
+        per_class: Some(30),
+        seed,
+        ..Default::default()
+    };
     let d = load(&[fixture("iot23-mix.csv")], opts(1)).unwrap();
-    assert_eq!(counts(&d, Taxonomy::Attack), pairs(&[("Attack", 30), ("Benign", 30), ("C&C", 30), ("DDoS", 30), ("Okiru", 30), ("PortScan", 30)]));
+    assert_eq!(
+        counts(&d, Taxonomy::Attack),
+        pairs(&[
+            ("Attack", 30),
+            ("Benign", 30),
+            ("C&C", 30),
+            ("DDoS", 30),
+            ("Okiru", 30),
+            ("PortScan", 30)
+        ])
+    );
     let again = load(&[fixture("iot23-mix.csv")], opts(1)).unwrap();
     assert_eq!(again.lines, d.lines, "same seed, same sample");
     let other = load(&[fixture("iot23-mix.csv")], opts(2)).unwrap();
     assert_ne!(other.lines, d.lines, "another seed, another sample");
-    assert!(d.lines.windows(2).all(|w| w[0] < w[1]), "rows stay in file order");
+    assert!(
+        d.lines.windows(2).all(|w| w[0] < w[1]),
+        "rows stay in file order"
+    );
 }
 
 #[test]
 fn per_file_cap_then_per_class() {
-    let opts = IngestOptions { max_rows_per_file: Some(100), ..Default::default() };
-    let d = load(&[fixture("iot23-34-1.conn.log.labeled"), fixture("iot23-mix.csv")], opts).unwrap();
+    let opts = IngestOptions {
+        max_rows_per_file: Some(100),
+        ..Default::default()
+    };
+    let d = load(
+        &[
+            fixture("iot23-34-1.conn.log.labeled"),
+            fixture("iot23-mix.csv"),
+        ],
+        opts,
+    )
+    .unwrap();
     let s = d.summary();
     assert_eq!(s.rows, 200);
     assert_eq!((s.files[0].rows, s.files[0].kept), (400, 100));
-    let opts = IngestOptions { max_rows_per_file: Some(100), per_class: Some(10), ..Default::default() };
+    let opts = IngestOptions {
+        max_rows_per_file: Some(100),
+        per_class: Some(10),
+        ..Default::default()
+    };
     let d = load(&[fixture("iot23-34-1.conn.log.labeled")], opts).unwrap();
     assert!(counts(&d, Taxonomy::Raw).iter().all(|(_, n)| *n <= 10));
 }
 
 #[test]
 fn chosen_label_column_wins_and_a_wrong_one_is_an_error() {
-    let opts = IngestOptions { label_column: Some("proto".into()), ..Default::default() };
+    let opts = IngestOptions {
+        label_column: Some("proto".into()),
+        ..Default::default()
+    };
     let d = load(&[fixture("iot23-reduced.csv")], opts).unwrap();
-    assert_eq!(counts(&d, Taxonomy::Raw).iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(), ["tcp", "udp"]);
-    let opts = IngestOptions { label_column: Some("verdict".into()), ..Default::default() };
-    let err = load(&[fixture("iot23-reduced.csv")], opts).unwrap_err().to_string();
-    assert!(err.contains("iot23-reduced.csv: the chosen label column \"verdict\" is not in the file"), "{err}");
+    assert_eq!(
+        counts(&d, Taxonomy::Raw)
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .collect::<Vec<_>>(),
+        ["tcp", "udp"]
+    );
+    let opts = IngestOptions {
+        label_column: Some("verdict".into()),
+        ..Default::default()
+    };
+    let err = load(&[fixture("iot23-reduced.csv")], opts)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("iot23-reduced.csv: the chosen label column \"verdict\" is not in the file"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -25,19 +25,38 @@ fn request(model: &str, split: SplitKind) -> TrainRequest {
 fn every_model_trains_and_beats_the_majority_class() {
     let d = load_one("iot23-mix.csv");
     for model in ["dt", "rf", "gbdt", "mlp", "logreg", "nb"] {
-        let t = train(&d, &request(model, SplitKind::Random { test_size: 0.3 }), &mut |_| true).unwrap();
+        let t = train(
+            &d,
+            &request(model, SplitKind::Random { test_size: 0.3 }),
+            &mut |_| true,
+        )
+        .unwrap();
         let m = &t.meta.metrics;
-        eprintln!("{model}: macro-F1 {:.3} accuracy {:.3} test rows {}", m.macro_f1, m.accuracy, t.meta.test_rows);
-        assert_eq!(t.classes, ["Attack", "Benign", "C&C", "DDoS", "Okiru", "PortScan"]);
+        eprintln!(
+            "{model}: macro-F1 {:.3} accuracy {:.3} test rows {}",
+            m.macro_f1, m.accuracy, t.meta.test_rows
+        );
+        assert_eq!(
+            t.classes,
+            ["Attack", "Benign", "C&C", "DDoS", "Okiru", "PortScan"]
+        );
         assert!(m.macro_f1 > 0.45, "{model}: macro-F1 {}", m.macro_f1);
-        assert_eq!(t.meta.train_rows + t.meta.test_rows + t.meta.duplicates_removed, 350);
+        assert_eq!(
+            t.meta.train_rows + t.meta.test_rows + t.meta.duplicates_removed,
+            350
+        );
     }
 }
 
 #[test]
 fn model_file_round_trip_predicts_the_same() {
     let d = load_one("iot23-mix.csv");
-    let t = train(&d, &request("rf", SplitKind::Random { test_size: 0.3 }), &mut |_| true).unwrap();
+    let t = train(
+        &d,
+        &request("rf", SplitKind::Random { test_size: 0.3 }),
+        &mut |_| true,
+    )
+    .unwrap();
     let bytes = model_file::write(&t).unwrap();
     let back: TrainedModel = model_file::read(&bytes).unwrap();
     assert_eq!(back.classes, t.classes);
@@ -46,31 +65,70 @@ fn model_file_round_trip_predicts_the_same() {
     assert_eq!(p1.predicted, p2.predicted);
     assert_eq!(p1.proba, p2.proba);
     let (report, classes) = back.evaluate(&other).unwrap();
-    assert_eq!(classes.len(), 6, "34-1 has no class the model does not know");
+    assert_eq!(
+        classes.len(),
+        6,
+        "34-1 has no class the model does not know"
+    );
     assert!(report.accuracy > 0.0 && report.accuracy <= 1.0);
 }
 
 #[test]
 fn group_split_needs_several_files_and_scores_out_of_capture() {
     let d = load_one("iot23-mix.csv");
-    let err = train(&d, &request("dt", SplitKind::Group { folds: 2 }), &mut |_| true).unwrap_err();
-    assert!(err.to_string().contains("needs at least 2 source files"), "{err}");
-    let two = load(&[fixture("iot23-mix.csv"), fixture("iot23-34-1.conn.log.labeled")], IngestOptions::default()).unwrap();
-    let t = train(&two, &request("dt", SplitKind::Group { folds: 2 }), &mut |_| true).unwrap();
-    assert_eq!(t.meta.train_rows, 750, "the saved model is fitted on every labelled row");
+    let err = train(
+        &d,
+        &request("dt", SplitKind::Group { folds: 2 }),
+        &mut |_| true,
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("needs at least 2 source files"),
+        "{err}"
+    );
+    let two = load(
+        &[
+            fixture("iot23-mix.csv"),
+            fixture("iot23-34-1.conn.log.labeled"),
+        ],
+        IngestOptions::default(),
+    )
+    .unwrap();
+    let t = train(
+        &two,
+        &request("dt", SplitKind::Group { folds: 2 }),
+        &mut |_| true,
+    )
+    .unwrap();
+    assert_eq!(
+        t.meta.train_rows, 750,
+        "the saved model is fitted on every labelled row"
+    );
     assert!(t.meta.split.contains("by source file"));
 }
 
 #[test]
 fn cancel_stops_training() {
     let d = load_one("iot23-mix.csv");
-    let err = train(&d, &request("rf", SplitKind::Random { test_size: 0.3 }), &mut |s| s.done < 3).unwrap_err();
+    let err = train(
+        &d,
+        &request("rf", SplitKind::Random { test_size: 0.3 }),
+        &mut |s| s.done < 3,
+    )
+    .unwrap_err();
     assert_eq!(err.to_string(), "cancelled");
 }
 
 fn flowlab(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_flowlab")).args(args).output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    let out = Command::new(env!("CARGO_BIN_EXE_flowlab"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
 }
 
 #[test]
@@ -79,16 +137,40 @@ fn cli_train_eval_predict() {
     let model = dir.path().join("m.flowlab");
     let mix = fixture("iot23-mix.csv").display().to_string();
     let zeek = fixture("iot23-34-1.conn.log.labeled").display().to_string();
-    let (code, out, err) = flowlab(&["train", "--model", "dt", "--set", "max_depth=6", "--taxonomy", "attack", "--json", "--out", model.to_str().unwrap(), &mix]);
+    let (code, out, err) = flowlab(&[
+        "train",
+        "--model",
+        "dt",
+        "--set",
+        "max_depth=6",
+        "--taxonomy",
+        "attack",
+        "--json",
+        "--out",
+        model.to_str().unwrap(),
+        &mix,
+    ]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["model"], "dt");
-    for k in ["accuracy", "balanced_accuracy", "macro_f1", "weighted_f1", "mcc", "roc_auc", "pr_auc"] {
+    for k in [
+        "accuracy",
+        "balanced_accuracy",
+        "macro_f1",
+        "weighted_f1",
+        "mcc",
+        "roc_auc",
+        "pr_auc",
+    ] {
         assert!(v["metrics"][k].as_f64().is_some(), "{k}");
     }
     assert!(v["per_class"]["Benign"]["support"].as_u64().unwrap() > 0);
     assert_eq!(v["confusion"]["labels"].as_array().unwrap().len(), 6);
-    assert!(v["leakage"].as_array().unwrap().iter().any(|f| f["column"] == "id.resp_p"));
+    assert!(v["leakage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["column"] == "id.resp_p"));
 
     let (code, out, err) = flowlab(&["eval", model.to_str().unwrap(), &zeek, "--json"]);
     assert_eq!(code, 0, "{err}");
@@ -96,7 +178,13 @@ fn cli_train_eval_predict() {
     assert_eq!(e["rows"], 400);
 
     let csv = dir.path().join("p.csv");
-    let (code, _, err) = flowlab(&["predict", model.to_str().unwrap(), &zeek, "--out", csv.to_str().unwrap()]);
+    let (code, _, err) = flowlab(&[
+        "predict",
+        model.to_str().unwrap(),
+        &zeek,
+        "--out",
+        csv.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0, "{err}");
     let text = std::fs::read_to_string(&csv).unwrap();
     let mut lines = text.lines();
@@ -108,7 +196,10 @@ fn cli_train_eval_predict() {
 
     let (code, _, err) = flowlab(&["train", "--model", "dt", "--set", "max_dept=6", &mix]);
     assert_eq!(code, 2);
-    assert!(err.contains("dt has no hyper-parameter \"max_dept\""), "{err}");
+    assert!(
+        err.contains("dt has no hyper-parameter \"max_dept\""),
+        "{err}"
+    );
     let (code, _, err) = flowlab(&["eval", &mix, &zeek]);
     assert_eq!(code, 2);
     assert!(err.contains("not a flowlab model file"), "{err}");

@@ -36,7 +36,10 @@ pub(super) fn render(s: &Summary) -> String {
         out.push_str(&l);
         out.push('\n');
     };
-    line(format!("{:<48} {:<10} {:>10} {:>8} {:>10}  label column", "file", "format", "rows", "skipped", "bytes"));
+    line(format!(
+        "{:<48} {:<10} {:>10} {:>8} {:>10}  label column",
+        "file", "format", "rows", "skipped", "bytes"
+    ));
     for f in &s.files {
         line(format!(
             "{:<48} {:<10} {:>10} {:>8} {:>10}  {}",
@@ -52,20 +55,32 @@ pub(super) fn render(s: &Summary) -> String {
         line(format!("{:<48} FAILED: {}", f.path, f.message));
     }
     line(String::new());
-    line(format!("rows: {}   taxonomy: {}", s.rows, s.taxonomy.name()));
+    line(format!(
+        "rows: {}   taxonomy: {}",
+        s.rows,
+        s.taxonomy.name()
+    ));
     let labelled: u64 = s.label_counts.values().sum();
     if labelled > 0 {
         line("labels:".into());
         let mut counts: Vec<_> = s.label_counts.iter().collect();
         counts.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
         for (label, n) in counts {
-            line(format!("  {label:<32} {n:>10}  {:>5.1}%", 100.0 * *n as f64 / labelled as f64));
+            line(format!(
+                "  {label:<32} {n:>10}  {:>5.1}%",
+                100.0 * *n as f64 / labelled as f64
+            ));
         }
     }
     line(format!("columns ({}):", s.columns.len()));
     for c in &s.columns {
-        let distinct = c.distinct.map_or(String::new(), |d| format!("{d} distinct"));
-        line(format!("  {:<28} {:<8} {:<11} {:>8} missing  {distinct}", c.name, c.kind, c.role, c.missing));
+        let distinct = c
+            .distinct
+            .map_or(String::new(), |d| format!("{d} distinct"));
+        line(format!(
+            "  {:<28} {:<8} {:<11} {:>8} missing  {distinct}",
+            c.name, c.kind, c.role, c.missing
+        ));
     }
     if !s.warnings.is_empty() {
         line(format!("warnings ({}):", s.warnings.len()));

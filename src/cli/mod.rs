@@ -16,7 +16,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::ingest::{Dataset, IngestError, IngestOptions, Loader, Taxonomy};
 
 #[derive(Parser, Debug)]
-#[command(name = "flowlab", version, about = "Classify network flows with machine learning; nothing leaves the machine.")]
+#[command(
+    name = "flowlab",
+    version,
+    about = "Classify network flows with machine learning; nothing leaves the machine."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -109,7 +113,11 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
     };
     match cli.command {
         Command::Inspect { read, json } => inspect::run(&read, json),
-        Command::Sample { read, per_class, out } => sample::run(&read, per_class, &out),
+        Command::Sample {
+            read,
+            per_class,
+            out,
+        } => sample::run(&read, per_class, &out),
         Command::Train(a) => train::run_train(&a),
         Command::Eval(a) => train::run_eval(&a),
         Command::Predict(a) => train::run_predict(&a),
@@ -138,7 +146,10 @@ fn load(read: &ReadArgs, per_class: Option<u64>) -> Result<Dataset, IngestError>
         let mut file = match File::open(path) {
             Ok(f) => f,
             Err(e) => {
-                loader.fail_file(IngestError::Io { file: name, message: e.to_string() });
+                loader.fail_file(IngestError::Io {
+                    file: name,
+                    message: e.to_string(),
+                });
                 continue;
             }
         };
@@ -151,7 +162,10 @@ fn load(read: &ReadArgs, per_class: Option<u64>) -> Result<Dataset, IngestError>
                     }
                 }
                 Err(e) => {
-                    loader.fail_file(IngestError::Io { file: name.clone(), message: e.to_string() });
+                    loader.fail_file(IngestError::Io {
+                        file: name.clone(),
+                        message: e.to_string(),
+                    });
                     break;
                 }
             }

@@ -29,7 +29,9 @@ pub(super) fn run(read: &ReadArgs, per_class: u64, out: &Path) -> i32 {
     }
     let rows: Vec<usize> = (0..data.n_rows()).collect();
     let zeek = data.files.iter().all(|f| f.format == Format::Zeek)
-        && !out.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        && !out
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     let file = match File::create(out) {
         Ok(f) => BufWriter::new(f),
         Err(e) => {
@@ -37,7 +39,11 @@ pub(super) fn run(read: &ReadArgs, per_class: u64, out: &Path) -> i32 {
             return 2;
         }
     };
-    let written = if zeek { write_zeek(&data, &rows, file) } else { write_csv(&data, &rows, false, file) };
+    let written = if zeek {
+        write_zeek(&data, &rows, file)
+    } else {
+        write_csv(&data, &rows, false, file)
+    };
     if let Err(e) = written {
         eprintln!("flowlab sample: cannot write {}: {e}", out.display());
         return 2;
@@ -46,7 +52,12 @@ pub(super) fn run(read: &ReadArgs, per_class: u64, out: &Path) -> i32 {
     eprintln!(
         "flowlab sample: wrote {} rows ({}) to {}",
         data.n_rows(),
-        summary.label_counts.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(", "),
+        summary
+            .label_counts
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect::<Vec<_>>()
+            .join(", "),
         out.display()
     );
     i32::from(!data.failed.is_empty())

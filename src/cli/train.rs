@@ -54,15 +54,27 @@ pub(super) struct TrainArgs {
 fn spec_with(model: &str, sets: &[String]) -> Result<ModelSpec, String> {
     let spec = ModelSpec::default_for(model).ok_or_else(|| format!("unknown model {model}"))?;
     let mut value = serde_json::to_value(&spec).map_err(|e| e.to_string())?;
-    let params = value.get_mut(model).and_then(Value::as_object_mut).ok_or("model parameters are not an object")?;
+    let params = value
+        .get_mut(model)
+        .and_then(Value::as_object_mut)
+        .ok_or("model parameters are not an object")?;
     for s in sets {
-        let (name, raw) = s.split_once('=').ok_or_else(|| format!("--set {s}: expected NAME=VALUE"))?;
+        let (name, raw) = s
+            .split_once('=')
+            .ok_or_else(|| format!("--set {s}: expected NAME=VALUE"))?;
         let old = params.get(name).ok_or_else(|| {
             let names: Vec<&str> = params.keys().map(String::as_str).collect();
-            format!("--set {s}: {model} has no hyper-parameter {name:?}; it has: {}", names.join(", "))
+            format!(
+                "--set {s}: {model} has no hyper-parameter {name:?}; it has: {}",
+                names.join(", ")
+            )
         })?;
-        let new: Value = serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.to_string()));
-        if !old.is_null() && std::mem::discriminant(old) != std::mem::discriminant(&new) && !(old.is_number() && new.is_number()) {
+        let new: Value =
+            serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.to_string()));
+        if !old.is_null()
+            && std::mem::discriminant(old) != std::mem::discriminant(&new)
+            && !(old.is_number() && new.is_number())
+        {
             return Err(format!("--set {s}: {name} expects a value like {old}"));
         }
         params.insert(name.to_string(), new);
@@ -93,9 +105,15 @@ fn metrics_text(r: &Report, classes: &[String]) -> String {
         "accuracy {:.4}  balanced accuracy {:.4}  macro-F1 {:.4}  weighted-F1 {:.4}  MCC {:.4}  ROC-AUC {}  PR-AUC {}\n",
         r.accuracy, r.balanced_accuracy, r.macro_f1, r.weighted_f1, r.mcc, f(r.roc_auc), f(r.pr_auc)
     );
-    s += &format!("{:<28} {:>9} {:>9} {:>9} {:>9}\n", "class", "precision", "recall", "f1", "support");
+    s += &format!(
+        "{:<28} {:>9} {:>9} {:>9} {:>9}\n",
+        "class", "precision", "recall", "f1", "support"
+    );
     for (c, p) in classes.iter().zip(&r.per_class) {
-        s += &format!("{c:<28} {:>9.4} {:>9.4} {:>9.4} {:>9}\n", p.precision, p.recall, p.f1, p.support);
+        s += &format!(
+            "{c:<28} {:>9.4} {:>9.4} {:>9.4} {:>9}\n",
+            p.precision, p.recall, p.f1, p.support
+        );
     }
     s
 }
@@ -110,11 +128,19 @@ pub(super) fn run_train(a: &TrainArgs) -> i32 {
     };
     let split = match a.split.as_str() {
         "group" => SplitKind::Group { folds: a.folds },
-        "kfold" => SplitKind::KFold { folds: a.folds, repeats: a.repeats },
-        _ => SplitKind::Random { test_size: a.test_size },
+        "kfold" => SplitKind::KFold {
+            folds: a.folds,
+            repeats: a.repeats,
+        },
+        _ => SplitKind::Random {
+            test_size: a.test_size,
+        },
     };
     if !(0.0..1.0).contains(&a.test_size) || a.test_size == 0.0 {
-        eprintln!("flowlab train: --test-size {} must be between 0 and 1", a.test_size);
+        eprintln!(
+            "flowlab train: --test-size {} must be between 0 and 1",
+            a.test_size
+        );
         return 2;
     }
     let data = match load(&a.read, None) {
@@ -132,12 +158,18 @@ pub(super) fn run_train(a: &TrainArgs) -> i32 {
         taxonomy: a.read.taxonomy.into(),
         split,
         seed: a.read.seed,
-        features: FeatureOptions { include_ports: a.include_ports, ..Default::default() },
+        features: FeatureOptions {
+            include_ports: a.include_ports,
+            ..Default::default()
+        },
     };
     let t = Instant::now();
     let quiet = a.json || !std::io::IsTerminal::is_terminal(&std::io::stderr());
     let mut progress = |s: crate::models::Step| {
-        if !quiet && s.total > 0 && (s.done == s.total || s.done.is_multiple_of((s.total / 10).max(1))) {
+        if !quiet
+            && s.total > 0
+            && (s.done == s.total || s.done.is_multiple_of((s.total / 10).max(1)))
+        {
             eprint!("\rtraining {}/{}", s.done, s.total);
         }
         true
@@ -154,7 +186,10 @@ pub(super) fn run_train(a: &TrainArgs) -> i32 {
         eprintln!();
     }
     if let Some(out) = &a.out {
-        if let Err(e) = model_file::write(&trained).map_err(|e| e.to_string()).and_then(|b| std::fs::write(out, b).map_err(|e| e.to_string())) {
+        if let Err(e) = model_file::write(&trained)
+            .map_err(|e| e.to_string())
+            .and_then(|b| std::fs::write(out, b).map_err(|e| e.to_string()))
+        {
             eprintln!("flowlab train: cannot write {}: {e}", out.display());
             return 2;
         }
@@ -170,8 +205,14 @@ pub(super) fn run_train(a: &TrainArgs) -> i32 {
         o.insert("test_rows".into(), json!(m.test_rows));
         o.insert("duplicates_removed".into(), json!(m.duplicates_removed));
         o.insert("features".into(), json!(trained.pipeline.width()));
-        o.insert("leakage".into(), serde_json::to_value(&m.leakage).unwrap_or_default());
-        print(&format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default()));
+        o.insert(
+            "leakage".into(),
+            serde_json::to_value(&m.leakage).unwrap_or_default(),
+        );
+        print(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&v).unwrap_or_default()
+        ));
     } else {
         let mut s = format!(
             "model {}  split: {}  fit+score {:.2} s  train rows {}  test rows {}  duplicates removed {}  features {}\n",
@@ -235,8 +276,13 @@ pub(super) fn run_eval(a: &UseArgs) -> i32 {
         Ok((report, classes, rows)) => {
             if a.json {
                 let mut v = metrics_json(&report, &classes);
-                v.as_object_mut().expect("object").insert("rows".into(), json!(rows));
-                print(&format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default()));
+                v.as_object_mut()
+                    .expect("object")
+                    .insert("rows".into(), json!(rows));
+                print(&format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&v).unwrap_or_default()
+                ));
             } else {
                 print(&format!("rows {rows}\n{}", metrics_text(&report, &classes)));
             }
@@ -260,13 +306,19 @@ pub(super) fn run_predict(a: &UseArgs) -> i32 {
         let (codes, names) = data.labels_as(m.taxonomy);
         let file = File::create(out).map_err(|e| format!("{}: {e}", out.display()))?;
         let mut w = csv::Writer::from_writer(BufWriter::new(file));
-        let mut header = vec!["file".to_string(), "line".into(), "predicted".into(), "confidence".into()];
+        let mut header = vec![
+            "file".to_string(),
+            "line".into(),
+            "predicted".into(),
+            "confidence".into(),
+        ];
         header.extend(p.classes.iter().map(|c| format!("p_{c}")));
         let labelled = data.has_labels();
         if labelled {
             header.push("true_label".into());
         }
-        w.write_record(header.iter().map(|h| formula_safe(h))).map_err(|e| e.to_string())?;
+        w.write_record(header.iter().map(|h| formula_safe(h)))
+            .map_err(|e| e.to_string())?;
         let k = p.classes.len();
         for r in 0..data.n_rows() {
             let mut row = vec![
@@ -277,18 +329,34 @@ pub(super) fn run_predict(a: &UseArgs) -> i32 {
             ];
             row.extend((0..k).map(|c| format!("{:.6}", p.proba[r * k + c])));
             if labelled {
-                row.push(if codes[r] == MISSING { String::new() } else { formula_safe(&names[codes[r] as usize]) });
+                row.push(if codes[r] == MISSING {
+                    String::new()
+                } else {
+                    formula_safe(&names[codes[r] as usize])
+                });
             }
             w.write_record(&row).map_err(|e| e.to_string())?;
         }
         w.flush().map_err(|e| e.to_string())?;
         let mut counts = vec![0usize; k];
         p.predicted.iter().for_each(|&c| counts[c as usize] += 1);
-        Ok((data.n_rows(), p.classes.iter().zip(counts).map(|(c, n)| format!("{c}: {n}")).collect::<Vec<_>>().join(", ")))
+        Ok((
+            data.n_rows(),
+            p.classes
+                .iter()
+                .zip(counts)
+                .map(|(c, n)| format!("{c}: {n}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ))
     });
     match result {
         Ok((rows, dist)) => {
-            let _ = writeln!(std::io::stderr(), "flowlab predict: {rows} rows → {} ({dist})", out.display());
+            let _ = writeln!(
+                std::io::stderr(),
+                "flowlab predict: {rows} rows → {} ({dist})",
+                out.display()
+            );
             0
         }
         Err(e) => {

@@ -34,15 +34,27 @@ pub struct Finding {
 /// Scores every non-label column of `data` against `y` (class codes, [`MISSING`] = unlabelled)
 /// on `split`, strongest first.
 pub fn detect(data: &Dataset, y: &[u32], n_classes: usize, split: &Split) -> Vec<Finding> {
-    let train: Vec<usize> = split.train.iter().copied().filter(|&r| y[r] != MISSING).collect();
-    let test: Vec<usize> = split.test.iter().copied().filter(|&r| y[r] != MISSING).collect();
+    let train: Vec<usize> = split
+        .train
+        .iter()
+        .copied()
+        .filter(|&r| y[r] != MISSING)
+        .collect();
+    let test: Vec<usize> = split
+        .test
+        .iter()
+        .copied()
+        .filter(|&r| y[r] != MISSING)
+        .collect();
     if train.is_empty() || test.is_empty() {
         return Vec::new();
     }
     let majority = {
         let mut counts = vec![0usize; n_classes];
         train.iter().for_each(|&r| counts[y[r] as usize] += 1);
-        (0..n_classes).max_by_key(|&c| (counts[c], usize::MAX - c)).unwrap_or(0) as u32
+        (0..n_classes)
+            .max_by_key(|&c| (counts[c], usize::MAX - c))
+            .unwrap_or(0) as u32
     };
     let y_test: Vec<u32> = test.iter().map(|&r| y[r]).collect();
     let score = |pred: &[u32]| Report::new(&y_test, pred, None, n_classes).macro_f1;
@@ -60,18 +72,33 @@ pub fn detect(data: &Dataset, y: &[u32], n_classes: usize, split: &Split) -> Vec
         for &r in &train {
             votes.entry(keys[r]).or_insert_with(|| vec![0; n_classes])[y[r] as usize] += 1;
         }
-        let distinct = votes.keys().filter(|&&k| k != MISSING as u64 && k != u64::MAX).count();
+        let distinct = votes
+            .keys()
+            .filter(|&&k| k != MISSING as u64 && k != u64::MAX)
+            .count();
         let best: HashMap<u64, u32> = votes
             .iter()
-            .map(|(&k, c)| (k, (0..n_classes).max_by_key(|&i| (c[i], usize::MAX - i)).unwrap_or(0) as u32))
+            .map(|(&k, c)| {
+                (
+                    k,
+                    (0..n_classes)
+                        .max_by_key(|&i| (c[i], usize::MAX - i))
+                        .unwrap_or(0) as u32,
+                )
+            })
             .collect();
-        let pred: Vec<u32> = test.iter().map(|&r| best.get(&keys[r]).copied().unwrap_or(majority)).collect();
+        let pred: Vec<u32> = test
+            .iter()
+            .map(|&r| best.get(&keys[r]).copied().unwrap_or(majority))
+            .collect();
         let alone = score(&pred);
         let near_unique = distinct * 2 > train.len() && distinct > 50;
         let role = col.role;
         let strong = alone >= 0.9 && alone > baseline + 0.2;
         let warn = match role {
-            Role::Identifier | Role::Timestamp | Role::Port => alone > baseline + 0.2 || near_unique,
+            Role::Identifier | Role::Timestamp | Role::Port => {
+                alone > baseline + 0.2 || near_unique
+            }
             _ => strong || near_unique,
         };
         let message = match (role, near_unique) {
@@ -92,13 +119,21 @@ pub fn detect(data: &Dataset, y: &[u32], n_classes: usize, split: &Split) -> Vec
             message,
         });
     }
-    out.sort_by(|a, b| b.alone_macro_f1.total_cmp(&a.alone_macro_f1).then(a.column.cmp(&b.column)));
+    out.sort_by(|a, b| {
+        b.alone_macro_f1
+            .total_cmp(&a.alone_macro_f1)
+            .then(a.column.cmp(&b.column))
+    });
     out
 }
 
 /// Quantile bin of each value (edges from the training rows); missing → `u64::MAX`.
 fn bin_numeric(v: &[f64], train: &[usize]) -> Vec<u64> {
-    let mut vals: Vec<f64> = train.iter().map(|&r| v[r]).filter(|x| !x.is_nan()).collect();
+    let mut vals: Vec<f64> = train
+        .iter()
+        .map(|&r| v[r])
+        .filter(|x| !x.is_nan())
+        .collect();
     vals.sort_by(f64::total_cmp);
     vals.dedup();
     let edges: Vec<f64> = if vals.len() <= 32 {
@@ -107,6 +142,12 @@ fn bin_numeric(v: &[f64], train: &[usize]) -> Vec<u64> {
         (1..32).map(|i| vals[i * vals.len() / 32]).collect()
     };
     v.iter()
-        .map(|&x| if x.is_nan() { u64::MAX } else { edges.partition_point(|&e| e < x) as u64 })
+        .map(|&x| {
+            if x.is_nan() {
+                u64::MAX
+            } else {
+                edges.partition_point(|&e| e < x) as u64
+            }
+        })
         .collect()
 }

@@ -73,37 +73,64 @@ impl Report {
         }
         let n = y_true.len() as f64;
         let support: Vec<u64> = confusion.iter().map(|r| r.iter().sum()).collect();
-        let predicted: Vec<u64> = (0..k).map(|j| confusion.iter().map(|r| r[j]).sum()).collect();
+        let predicted: Vec<u64> = (0..k)
+            .map(|j| confusion.iter().map(|r| r[j]).sum())
+            .collect();
         let tp: Vec<u64> = (0..k).map(|i| confusion[i][i]).collect();
-        let present: Vec<usize> = (0..k).filter(|&c| support[c] > 0 || predicted[c] > 0).collect();
+        let present: Vec<usize> = (0..k)
+            .filter(|&c| support[c] > 0 || predicted[c] > 0)
+            .collect();
         let mut per_class: Vec<ClassReport> = (0..k)
             .map(|c| {
                 let precision = div(tp[c] as f64, predicted[c] as f64);
                 let recall = div(tp[c] as f64, support[c] as f64);
                 let f1 = div(2.0 * tp[c] as f64, (support[c] + predicted[c]) as f64);
-                ClassReport { precision, recall, f1, support: support[c], roc_auc: None, pr_auc: None }
+                ClassReport {
+                    precision,
+                    recall,
+                    f1,
+                    support: support[c],
+                    roc_auc: None,
+                    pr_auc: None,
+                }
             })
             .collect();
         let mean = |f: &dyn Fn(&ClassReport) -> f64| -> f64 {
-            div(present.iter().map(|&c| f(&per_class[c])).sum(), present.len() as f64)
+            div(
+                present.iter().map(|&c| f(&per_class[c])).sum(),
+                present.len() as f64,
+            )
         };
         let weighted = |f: &dyn Fn(&ClassReport) -> f64| -> f64 {
-            div(present.iter().map(|&c| f(&per_class[c]) * support[c] as f64).sum(), n)
+            div(
+                present
+                    .iter()
+                    .map(|&c| f(&per_class[c]) * support[c] as f64)
+                    .sum(),
+                n,
+            )
         };
         let in_true: Vec<usize> = (0..k).filter(|&c| support[c] > 0).collect();
-        let balanced_accuracy =
-            div(in_true.iter().map(|&c| per_class[c].recall).sum(), in_true.len() as f64);
+        let balanced_accuracy = div(
+            in_true.iter().map(|&c| per_class[c].recall).sum(),
+            in_true.len() as f64,
+        );
         let correct: u64 = tp.iter().sum();
         let (macro_precision, macro_recall, macro_f1) =
             (mean(&|r| r.precision), mean(&|r| r.recall), mean(&|r| r.f1));
-        let (weighted_precision, weighted_recall, weighted_f1) =
-            (weighted(&|r| r.precision), weighted(&|r| r.recall), weighted(&|r| r.f1));
+        let (weighted_precision, weighted_recall, weighted_f1) = (
+            weighted(&|r| r.precision),
+            weighted(&|r| r.recall),
+            weighted(&|r| r.f1),
+        );
         let mcc = {
             let c = correct as f64;
             let s = n;
             let pk: f64 = predicted.iter().map(|&p| p as f64 * p as f64).sum();
             let tk: f64 = support.iter().map(|&t| t as f64 * t as f64).sum();
-            let tkpk: f64 = (0..k).map(|i| support[i] as f64 * predicted[i] as f64).sum();
+            let tkpk: f64 = (0..k)
+                .map(|i| support[i] as f64 * predicted[i] as f64)
+                .sum();
             let den = ((s * s - pk) * (s * s - tk)).sqrt();
             div(c * s - tkpk, den)
         };
@@ -211,13 +238,19 @@ pub fn pr_curve(pos: &[bool], scores: &[f32]) -> Curve {
 /// Area under the ROC curve by the trapezoid rule (ties get half credit).
 pub fn roc_auc_binary(pos: &[bool], scores: &[f32]) -> f64 {
     let c = roc_curve(pos, scores);
-    c.x.windows(2).zip(c.y.windows(2)).map(|(x, y)| (x[1] - x[0]) * (y[1] + y[0]) / 2.0).sum()
+    c.x.windows(2)
+        .zip(c.y.windows(2))
+        .map(|(x, y)| (x[1] - x[0]) * (y[1] + y[0]) / 2.0)
+        .sum()
 }
 
 /// Average precision: `Σ (Rₙ − Rₙ₋₁) Pₙ` over distinct thresholds.
 pub fn average_precision(pos: &[bool], scores: &[f32]) -> f64 {
     let c = pr_curve(pos, scores);
-    c.x.windows(2).zip(c.y.iter().skip(1)).map(|(r, &p)| (r[1] - r[0]) * p).sum()
+    c.x.windows(2)
+        .zip(c.y.iter().skip(1))
+        .map(|(r, &p)| (r[1] - r[0]) * p)
+        .sum()
 }
 
 #[cfg(test)]

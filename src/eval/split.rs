@@ -83,7 +83,9 @@ pub fn stratified_kfold(y: &[u32], k: usize, repeats: usize, seed: u64) -> Vec<S
         }
         for f in 0..k {
             let test: Vec<usize> = (0..y.len()).filter(|&r| fold_of[r] == f).collect();
-            let train: Vec<usize> = (0..y.len()).filter(|&r| fold_of[r] != f && fold_of[r] != usize::MAX).collect();
+            let train: Vec<usize> = (0..y.len())
+                .filter(|&r| fold_of[r] != f && fold_of[r] != usize::MAX)
+                .collect();
             out.push(Split { train, test });
         }
     }
@@ -118,7 +120,8 @@ pub fn group_kfold(groups: &[u32], y: &[u32], k: usize) -> Result<Vec<Split>, St
     Ok((0..k)
         .map(|f| {
             let labelled = (0..groups.len()).filter(|&r| y[r] != MISSING);
-            let (test, train): (Vec<usize>, Vec<usize>) = labelled.partition(|&r| fold_of_group[&groups[r]] == f);
+            let (test, train): (Vec<usize>, Vec<usize>) =
+                labelled.partition(|&r| fold_of_group[&groups[r]] == f);
             Split { train, test }
         })
         .collect())
@@ -126,14 +129,21 @@ pub fn group_kfold(groups: &[u32], y: &[u32], k: usize) -> Result<Vec<Split>, St
 
 /// One split per group: that group's rows are the test rows.
 pub fn leave_one_group_out(groups: &[u32], y: &[u32]) -> Result<Vec<Split>, String> {
-    let n_groups = groups.iter().zip(y).filter(|(_, &l)| l != MISSING).map(|(g, _)| *g).collect::<HashSet<_>>().len();
+    let n_groups = groups
+        .iter()
+        .zip(y)
+        .filter(|(_, &l)| l != MISSING)
+        .map(|(g, _)| *g)
+        .collect::<HashSet<_>>()
+        .len();
     group_kfold(groups, y, n_groups)
 }
 
 /// Removes from `split.test` every row whose features and label equal a training row's (exact
 /// duplicates inflate test scores); returns how many were removed.
 pub fn drop_test_duplicates(x: &Matrix, y: &[u32], split: &mut Split) -> usize {
-    let key = |r: usize| -> (Vec<u32>, u32) { (x.row(r).iter().map(|v| v.to_bits()).collect(), y[r]) };
+    let key =
+        |r: usize| -> (Vec<u32>, u32) { (x.row(r).iter().map(|v| v.to_bits()).collect(), y[r]) };
     let seen: HashSet<(Vec<u32>, u32)> = split.train.iter().map(|&r| key(r)).collect();
     let before = split.test.len();
     split.test.retain(|&r| !seen.contains(&key(r)));
@@ -177,14 +187,23 @@ mod tests {
             assert!(!f.test.contains(&7) && !f.train.contains(&7));
         }
         assert_eq!(leave_one_group_out(&groups, &y).unwrap().len(), 4);
-        assert!(group_kfold(&[0, 0, 0], &[0, 1, 0], 2).unwrap_err().contains("at least 2 source files"));
+        assert!(group_kfold(&[0, 0, 0], &[0, 1, 0], 2)
+            .unwrap_err()
+            .contains("at least 2 source files"));
     }
 
     #[test]
     fn duplicates_across_train_and_test_are_removed() {
-        let x = Matrix { rows: 4, cols: 1, data: vec![1.0, 1.0, 2.0, f32::NAN] };
+        let x = Matrix {
+            rows: 4,
+            cols: 1,
+            data: vec![1.0, 1.0, 2.0, f32::NAN],
+        };
         let y = [0, 0, 1, 1];
-        let mut s = Split { train: vec![0, 3], test: vec![1, 2] };
+        let mut s = Split {
+            train: vec![0, 3],
+            test: vec![1, 2],
+        };
         assert_eq!(drop_test_duplicates(&x, &y, &mut s), 1);
         assert_eq!(s.test, vec![2]);
     }

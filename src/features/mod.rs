@@ -52,7 +52,10 @@ pub enum FeatureError {
     #[error("the model needs column {0:?}, which the data does not have")]
     MissingColumn(String),
     #[error("column {column:?} should hold {expected}")]
-    WrongKind { column: String, expected: &'static str },
+    WrongKind {
+        column: String,
+        expected: &'static str,
+    },
 }
 
 /// Choices made when fitting a pipeline.
@@ -70,7 +73,12 @@ pub struct FeatureOptions {
 
 impl Default for FeatureOptions {
     fn default() -> Self {
-        FeatureOptions { include_ports: false, max_categories: 24, min_category_rows: 2, engineered: true }
+        FeatureOptions {
+            include_ports: false,
+            max_categories: 24,
+            min_category_rows: 2,
+            engineered: true,
+        }
     }
 }
 
@@ -135,30 +143,56 @@ impl Pipeline {
         let mut features = Vec::new();
         let mut excluded = Vec::new();
         let mut add = |name: String, spec: FeatureSpec, kind: &str, may_leak: bool| {
-            features.push(FeatureInfo { name, spec, kind: kind.to_string(), may_leak });
+            features.push(FeatureInfo {
+                name,
+                spec,
+                kind: kind.to_string(),
+                may_leak,
+            });
         };
         for c in &data.columns {
             let name = c.name.clone();
             let reason = match (c.role, &c.data) {
-                (Role::Identifier, _) => Some("identifier (names the flow or host, not its behaviour)"),
-                (Role::Timestamp, _) => Some("absolute time (names the capture); hour of day is used instead"),
+                (Role::Identifier, _) => {
+                    Some("identifier (names the flow or host, not its behaviour)")
+                }
+                (Role::Timestamp, _) => {
+                    Some("absolute time (names the capture); hour of day is used instead")
+                }
                 (Role::Label, _) => Some("label column"),
                 (Role::Meta, _) => Some("bookkeeping, not a flow property"),
-                (Role::Port, _) if !opts.include_ports => Some("port: may leak (often names the capture); off unless asked for"),
+                (Role::Port, _) if !opts.include_ports => {
+                    Some("port: may leak (often names the capture); off unless asked for")
+                }
                 _ => None,
             };
             if let Some(reason) = reason {
-                excluded.push(Excluded { column: name, reason: reason.into() });
+                excluded.push(Excluded {
+                    column: name,
+                    reason: reason.into(),
+                });
                 continue;
             }
             match &c.data {
                 ColumnData::Numeric(v) => {
                     if train.iter().all(|&r| v[r].is_nan()) {
-                        excluded.push(Excluded { column: name, reason: "no value in the training rows".into() });
+                        excluded.push(Excluded {
+                            column: name,
+                            reason: "no value in the training rows".into(),
+                        });
                         continue;
                     }
-                    let kind = if c.role == Role::Port { "port" } else { "numeric" };
-                    add(name.clone(), FeatureSpec::Number { column: name }, kind, c.role == Role::Port);
+                    let kind = if c.role == Role::Port {
+                        "port"
+                    } else {
+                        "numeric"
+                    };
+                    add(
+                        name.clone(),
+                        FeatureSpec::Number { column: name },
+                        kind,
+                        c.role == Role::Port,
+                    );
                 }
                 ColumnData::Text(t) => {
                     let mut counts: HashMap<u32, usize> = HashMap::new();
@@ -169,33 +203,76 @@ impl Pipeline {
                     if distinct > 1000.max(train.len() / 2) {
                         excluded.push(Excluded {
                             column: name,
-                            reason: format!("{distinct} distinct values in {} training rows: identifier-like", train.len()),
+                            reason: format!(
+                                "{distinct} distinct values in {} training rows: identifier-like",
+                                train.len()
+                            ),
                         });
                         continue;
                     }
-                    let mut ranked: Vec<(u32, usize)> =
-                        counts.iter().filter(|(&k, &n)| k != MISSING && n >= opts.min_category_rows).map(|(&k, &n)| (k, n)).collect();
-                    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| t.values[a.0 as usize].cmp(&t.values[b.0 as usize])));
+                    let mut ranked: Vec<(u32, usize)> = counts
+                        .iter()
+                        .filter(|(&k, &n)| k != MISSING && n >= opts.min_category_rows)
+                        .map(|(&k, &n)| (k, n))
+                        .collect();
+                    ranked.sort_by(|a, b| {
+                        b.1.cmp(&a.1)
+                            .then_with(|| t.values[a.0 as usize].cmp(&t.values[b.0 as usize]))
+                    });
                     ranked.truncate(opts.max_categories);
-                    let known: Vec<String> = ranked.iter().map(|&(k, _)| t.values[k as usize].clone()).collect();
+                    let known: Vec<String> = ranked
+                        .iter()
+                        .map(|&(k, _)| t.values[k as usize].clone())
+                        .collect();
                     if known.is_empty() && !counts.contains_key(&MISSING) {
-                        excluded.push(Excluded { column: name, reason: "no category frequent enough in the training rows".into() });
+                        excluded.push(Excluded {
+                            column: name,
+                            reason: "no category frequent enough in the training rows".into(),
+                        });
                         continue;
                     }
                     for k in &known {
-                        add(format!("{name}={k}"), FeatureSpec::OneHot { column: name.clone(), category: Some(k.clone()) }, "category", false);
+                        add(
+                            format!("{name}={k}"),
+                            FeatureSpec::OneHot {
+                                column: name.clone(),
+                                category: Some(k.clone()),
+                            },
+                            "category",
+                            false,
+                        );
                     }
                     if counts.contains_key(&MISSING) {
-                        add(format!("{name}=missing"), FeatureSpec::OneHot { column: name.clone(), category: None }, "category", false);
+                        add(
+                            format!("{name}=missing"),
+                            FeatureSpec::OneHot {
+                                column: name.clone(),
+                                category: None,
+                            },
+                            "category",
+                            false,
+                        );
                     }
-                    add(format!("{name}=other"), FeatureSpec::Other { column: name.clone(), known }, "category", false);
+                    add(
+                        format!("{name}=other"),
+                        FeatureSpec::Other {
+                            column: name.clone(),
+                            known,
+                        },
+                        "category",
+                        false,
+                    );
                 }
             }
         }
         if opts.engineered {
             engineer(data, train, &mut add);
         }
-        Pipeline { features, excluded, options: opts.clone() }
+        Pipeline {
+            features,
+            excluded,
+            options: opts.clone(),
+        }
     }
 
     /// Number of inputs.
@@ -222,7 +299,11 @@ impl Pipeline {
                 out[i * cols + j] = v;
             }
         }
-        Ok(Matrix { rows, cols, data: out })
+        Ok(Matrix {
+            rows,
+            cols,
+            data: out,
+        })
     }
 }
 
@@ -230,13 +311,22 @@ fn find_numeric<'a>(data: &'a Dataset, names: &[&str]) -> Option<&'a str> {
     names.iter().find_map(|n| {
         data.columns
             .iter()
-            .find(|c| c.name.eq_ignore_ascii_case(n) && c.role == Role::Feature && c.as_numeric().is_some())
+            .find(|c| {
+                c.name.eq_ignore_ascii_case(n)
+                    && c.role == Role::Feature
+                    && c.as_numeric().is_some()
+            })
             .map(|c| c.name.as_str())
     })
 }
 
 fn find_text<'a>(data: &'a Dataset, names: &[&str]) -> Option<&'a crate::ingest::TextColumn> {
-    names.iter().find_map(|n| data.columns.iter().find(|c| c.name.eq_ignore_ascii_case(n)).and_then(|c| c.as_text()))
+    names.iter().find_map(|n| {
+        data.columns
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(n))
+            .and_then(|c| c.as_text())
+    })
 }
 
 fn engineer(data: &Dataset, train: &[usize], add: &mut dyn FnMut(String, FeatureSpec, &str, bool)) {
@@ -246,52 +336,137 @@ fn engineer(data: &Dataset, train: &[usize], add: &mut dyn FnMut(String, Feature
     let op = find_numeric(data, ORIG_PKTS);
     let rp = find_numeric(data, RESP_PKTS);
     let dur = find_numeric(data, DURATION);
-    for (label, c) in [("orig_bytes", ob), ("resp_bytes", rb), ("orig_pkts", op), ("resp_pkts", rp), ("duration", dur)] {
+    for (label, c) in [
+        ("orig_bytes", ob),
+        ("resp_bytes", rb),
+        ("orig_pkts", op),
+        ("resp_pkts", rp),
+        ("duration", dur),
+    ] {
         if let Some(c) = c {
-            add(format!("log1p_{label}"), FeatureSpec::Log1p { column: s(c) }, "engineered", false);
+            add(
+                format!("log1p_{label}"),
+                FeatureSpec::Log1p { column: s(c) },
+                "engineered",
+                false,
+            );
         }
     }
     for (label, b, p) in [("orig", ob, op), ("resp", rb, rp)] {
         if let (Some(b), Some(p)) = (b, p) {
-            let spec = FeatureSpec::Divide { num: vec![s(b)], den: vec![s(p)] };
+            let spec = FeatureSpec::Divide {
+                num: vec![s(b)],
+                den: vec![s(p)],
+            };
             add(format!("{label}_bytes_per_pkt"), spec, "engineered", false);
         }
     }
     if let (Some(a), Some(b)) = (ob, rb) {
-        add(s("orig_share_bytes"), FeatureSpec::Share { a: s(a), b: s(b) }, "engineered", false);
+        add(
+            s("orig_share_bytes"),
+            FeatureSpec::Share { a: s(a), b: s(b) },
+            "engineered",
+            false,
+        );
     }
     if let (Some(a), Some(b)) = (op, rp) {
-        add(s("orig_share_pkts"), FeatureSpec::Share { a: s(a), b: s(b) }, "engineered", false);
+        add(
+            s("orig_share_pkts"),
+            FeatureSpec::Share { a: s(a), b: s(b) },
+            "engineered",
+            false,
+        );
     }
     if let Some(d) = dur {
         let bytes: Vec<String> = [ob, rb].into_iter().flatten().map(s).collect();
         let pkts: Vec<String> = [op, rp].into_iter().flatten().map(s).collect();
         if !bytes.is_empty() {
-            add(s("log1p_bytes_per_s"), FeatureSpec::LogDivide { num: bytes, den: vec![s(d)] }, "engineered", false);
+            add(
+                s("log1p_bytes_per_s"),
+                FeatureSpec::LogDivide {
+                    num: bytes,
+                    den: vec![s(d)],
+                },
+                "engineered",
+                false,
+            );
         }
         if !pkts.is_empty() {
-            add(s("log1p_pkts_per_s"), FeatureSpec::LogDivide { num: pkts, den: vec![s(d)] }, "engineered", false);
+            add(
+                s("log1p_pkts_per_s"),
+                FeatureSpec::LogDivide {
+                    num: pkts,
+                    den: vec![s(d)],
+                },
+                "engineered",
+                false,
+            );
         }
     }
-    if let Some((name, t)) = HISTORY.iter().find_map(|n| find_text(data, &[n]).map(|t| (*n, t))) {
-        let col = data.columns.iter().find(|c| c.name.eq_ignore_ascii_case(name)).map_or(s(name), |c| c.name.clone());
+    if let Some((name, t)) = HISTORY
+        .iter()
+        .find_map(|n| find_text(data, &[n]).map(|t| (*n, t)))
+    {
+        let col = data
+            .columns
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(name))
+            .map_or(s(name), |c| c.name.clone());
         let mut letters: Vec<char> = train
             .iter()
             .filter_map(|&r| t.get(r))
-            .flat_map(|v| v.chars()).filter(|c| c.is_ascii_alphabetic() || *c == '^').collect();
+            .flat_map(|v| v.chars())
+            .filter(|c| c.is_ascii_alphabetic() || *c == '^')
+            .collect();
         letters.sort_unstable();
         letters.dedup();
         for letter in letters {
-            add(format!("history_{letter}"), FeatureSpec::LetterCount { column: col.clone(), letter }, "engineered", false);
+            add(
+                format!("history_{letter}"),
+                FeatureSpec::LetterCount {
+                    column: col.clone(),
+                    letter,
+                },
+                "engineered",
+                false,
+            );
         }
-        add(s("history_len"), FeatureSpec::TextLength { column: col }, "engineered", false);
+        add(
+            s("history_len"),
+            FeatureSpec::TextLength { column: col },
+            "engineered",
+            false,
+        );
     }
-    if let Some(c) = data.columns.iter().find(|c| FLAGS.iter().any(|f| c.name.eq_ignore_ascii_case(f)) && c.as_text().is_some()) {
+    if let Some(c) = data
+        .columns
+        .iter()
+        .find(|c| FLAGS.iter().any(|f| c.name.eq_ignore_ascii_case(f)) && c.as_text().is_some())
+    {
         for letter in CIDDS_FLAGS {
-            add(format!("flag_{letter}"), FeatureSpec::FlagSet { column: c.name.clone(), letter }, "engineered", false);
+            add(
+                format!("flag_{letter}"),
+                FeatureSpec::FlagSet {
+                    column: c.name.clone(),
+                    letter,
+                },
+                "engineered",
+                false,
+            );
         }
     }
-    if let Some(c) = data.columns.iter().find(|c| c.role == Role::Timestamp && c.as_numeric().is_some()) {
-        add(s("hour_of_day"), FeatureSpec::HourOfDay { column: c.name.clone() }, "engineered", false);
+    if let Some(c) = data
+        .columns
+        .iter()
+        .find(|c| c.role == Role::Timestamp && c.as_numeric().is_some())
+    {
+        add(
+            s("hour_of_day"),
+            FeatureSpec::HourOfDay {
+                column: c.name.clone(),
+            },
+            "engineered",
+            false,
+        );
     }
 }

@@ -18,7 +18,10 @@ pub enum FeatureSpec {
     /// `ln(1 + x)` of a non-negative numeric column (missing or negative → NaN).
     Log1p { column: String },
     /// 1 when a text column equals `category` (`None`: when it is missing), else 0.
-    OneHot { column: String, category: Option<String> },
+    OneHot {
+        column: String,
+        category: Option<String>,
+    },
     /// 1 when a text column is set and not one of `known` (categories unseen or rare in training).
     Other { column: String, known: Vec<String> },
     /// How often `letter` occurs in a Zeek `history` string (case matters: upper = responder).
@@ -38,7 +41,8 @@ pub enum FeatureSpec {
 }
 
 fn col<'a>(data: &'a Dataset, name: &str) -> Result<&'a Column, FeatureError> {
-    data.column(name).ok_or_else(|| FeatureError::MissingColumn(name.to_string()))
+    data.column(name)
+        .ok_or_else(|| FeatureError::MissingColumn(name.to_string()))
 }
 
 /// A numeric column; an all-missing text column reads as all missing (a column that is empty in
@@ -46,8 +50,13 @@ fn col<'a>(data: &'a Dataset, name: &str) -> Result<&'a Column, FeatureError> {
 fn numeric<'a>(data: &'a Dataset, name: &str) -> Result<Cow<'a, [f64]>, FeatureError> {
     match &col(data, name)?.data {
         ColumnData::Numeric(v) => Ok(Cow::Borrowed(v)),
-        ColumnData::Text(t) if t.codes.iter().all(|&c| c == MISSING) => Ok(Cow::Owned(vec![f64::NAN; t.codes.len()])),
-        ColumnData::Text(_) => Err(FeatureError::WrongKind { column: name.to_string(), expected: "numbers" }),
+        ColumnData::Text(t) if t.codes.iter().all(|&c| c == MISSING) => {
+            Ok(Cow::Owned(vec![f64::NAN; t.codes.len()]))
+        }
+        ColumnData::Text(_) => Err(FeatureError::WrongKind {
+            column: name.to_string(),
+            expected: "numbers",
+        }),
     }
 }
 
@@ -55,16 +64,23 @@ fn numeric<'a>(data: &'a Dataset, name: &str) -> Result<Cow<'a, [f64]>, FeatureE
 fn text<'a>(data: &'a Dataset, name: &str) -> Result<Cow<'a, TextColumn>, FeatureError> {
     match &col(data, name)?.data {
         ColumnData::Text(t) => Ok(Cow::Borrowed(t)),
-        ColumnData::Numeric(v) if v.iter().all(|x| x.is_nan()) => {
-            Ok(Cow::Owned(TextColumn { codes: vec![MISSING; v.len()], values: vec![] }))
-        }
-        ColumnData::Numeric(_) => Err(FeatureError::WrongKind { column: name.to_string(), expected: "text" }),
+        ColumnData::Numeric(v) if v.iter().all(|x| x.is_nan()) => Ok(Cow::Owned(TextColumn {
+            codes: vec![MISSING; v.len()],
+            values: vec![],
+        })),
+        ColumnData::Numeric(_) => Err(FeatureError::WrongKind {
+            column: name.to_string(),
+            expected: "text",
+        }),
     }
 }
 
 /// Sum of several numeric columns (NaN only when all are missing).
 fn sum_of(data: &Dataset, names: &[String]) -> Result<Vec<f64>, FeatureError> {
-    let cols = names.iter().map(|n| numeric(data, n)).collect::<Result<Vec<_>, _>>()?;
+    let cols = names
+        .iter()
+        .map(|n| numeric(data, n))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok((0..data.n_rows())
         .map(|r| {
             let vals: Vec<f64> = cols.iter().map(|c| c[r]).filter(|v| !v.is_nan()).collect();
@@ -80,7 +96,16 @@ fn sum_of(data: &Dataset, names: &[String]) -> Result<Vec<f64>, FeatureError> {
 fn per_code<F: Fn(Option<&str>) -> f32>(t: &TextColumn, f: F) -> Vec<f32> {
     let table: Vec<f32> = t.values.iter().map(|v| f(Some(v))).collect();
     let missing = f(None);
-    t.codes.iter().map(|&c| if c == MISSING { missing } else { table[c as usize] }).collect()
+    t.codes
+        .iter()
+        .map(|&c| {
+            if c == MISSING {
+                missing
+            } else {
+                table[c as usize]
+            }
+        })
+        .collect()
 }
 
 impl FeatureSpec {
@@ -105,25 +130,28 @@ impl FeatureSpec {
     /// The feature's values for every row of `data`.
     pub fn compute(&self, data: &Dataset) -> Result<Vec<f32>, FeatureError> {
         Ok(match self {
-            FeatureSpec::Number { column } => numeric(data, column)?.iter().map(|&v| v as f32).collect(),
-            FeatureSpec::Log1p { column } => {
-                numeric(data, column)?.iter().map(|&v| if v >= 0.0 { v.ln_1p() as f32 } else { f32::NAN }).collect()
+            FeatureSpec::Number { column } => {
+                numeric(data, column)?.iter().map(|&v| v as f32).collect()
             }
-            FeatureSpec::OneHot { column, category } => {
-                per_code(&*text(data, column)?, |v| (v == category.as_deref()) as u8 as f32)
-            }
-            FeatureSpec::Other { column, known } => {
-                per_code(&*text(data, column)?, |v| v.is_some_and(|v| !known.iter().any(|k| k == v)) as u8 as f32)
-            }
-            FeatureSpec::LetterCount { column, letter } => {
-                per_code(&*text(data, column)?, |v| v.map_or(0.0, |v| v.chars().filter(|c| c == letter).count() as f32))
-            }
-            FeatureSpec::TextLength { column } => {
-                per_code(&*text(data, column)?, |v| v.map_or(0.0, |v| v.chars().count() as f32))
-            }
-            FeatureSpec::FlagSet { column, letter } => {
-                per_code(&*text(data, column)?, |v| v.is_some_and(|v| v.contains(*letter)) as u8 as f32)
-            }
+            FeatureSpec::Log1p { column } => numeric(data, column)?
+                .iter()
+                .map(|&v| if v >= 0.0 { v.ln_1p() as f32 } else { f32::NAN })
+                .collect(),
+            FeatureSpec::OneHot { column, category } => per_code(&*text(data, column)?, |v| {
+                (v == category.as_deref()) as u8 as f32
+            }),
+            FeatureSpec::Other { column, known } => per_code(&*text(data, column)?, |v| {
+                v.is_some_and(|v| !known.iter().any(|k| k == v)) as u8 as f32
+            }),
+            FeatureSpec::LetterCount { column, letter } => per_code(&*text(data, column)?, |v| {
+                v.map_or(0.0, |v| v.chars().filter(|c| c == letter).count() as f32)
+            }),
+            FeatureSpec::TextLength { column } => per_code(&*text(data, column)?, |v| {
+                v.map_or(0.0, |v| v.chars().count() as f32)
+            }),
+            FeatureSpec::FlagSet { column, letter } => per_code(&*text(data, column)?, |v| {
+                v.is_some_and(|v| v.contains(*letter)) as u8 as f32
+            }),
             FeatureSpec::Divide { num, den } | FeatureSpec::LogDivide { num, den } => {
                 let n = sum_of(data, num)?;
                 let d = sum_of(data, den)?;
@@ -147,7 +175,10 @@ impl FeatureSpec {
                 a.iter()
                     .zip(b)
                     .map(|(&a, &b)| {
-                        let (a, b) = (if a.is_nan() { 0.0 } else { a }, if b.is_nan() { 0.0 } else { b });
+                        let (a, b) = (
+                            if a.is_nan() { 0.0 } else { a },
+                            if b.is_nan() { 0.0 } else { b },
+                        );
                         if a + b > 0.0 {
                             (a / (a + b)) as f32
                         } else {
@@ -158,7 +189,13 @@ impl FeatureSpec {
             }
             FeatureSpec::HourOfDay { column } => numeric(data, column)?
                 .iter()
-                .map(|&t| if t.is_nan() { f32::NAN } else { (t.rem_euclid(86_400.0) / 3600.0).floor() as f32 })
+                .map(|&t| {
+                    if t.is_nan() {
+                        f32::NAN
+                    } else {
+                        (t.rem_euclid(86_400.0) / 3600.0).floor() as f32
+                    }
+                })
                 .collect(),
         })
     }

@@ -10,7 +10,20 @@ pub const MISSING: u32 = u32::MAX;
 
 /// Values read as "not set": Zeek's `-` and `(empty)`, and the usual CSV spellings.
 pub fn is_missing(v: &str) -> bool {
-    matches!(v, "" | "-" | "(empty)" | "?" | "NA" | "N/A" | "NaN" | "nan" | "null" | "NULL" | "None" | "---")
+    matches!(
+        v,
+        "" | "-"
+            | "(empty)"
+            | "?"
+            | "NA"
+            | "N/A"
+            | "NaN"
+            | "nan"
+            | "null"
+            | "NULL"
+            | "None"
+            | "---"
+    )
 }
 
 /// Dictionary-encoded text.
@@ -184,9 +197,15 @@ impl ColumnBuilder {
                 column: Some(self.name.clone()),
                 count: n_text as u64,
                 examples: self.not_numbers.examples.clone(),
-                message: format!("{n_text} values are not numbers (expected a number); they count as missing"),
+                message: format!(
+                    "{n_text} values are not numbers (expected a number); they count as missing"
+                ),
             });
-            let col = Column { name: self.name, role: self.role, data: ColumnData::Numeric(self.numbers) };
+            let col = Column {
+                name: self.name,
+                role: self.role,
+                data: ColumnData::Numeric(self.numbers),
+            };
             return (col, warning);
         }
         let mut dict = self.dict;
@@ -199,8 +218,18 @@ impl ColumnBuilder {
                 codes[row] = dict.code(&format_number(*x));
             }
         }
-        let data = ColumnData::Text(TextColumn { codes, values: dict.values });
-        (Column { name: self.name, role: self.role, data }, None)
+        let data = ColumnData::Text(TextColumn {
+            codes,
+            values: dict.values,
+        });
+        (
+            Column {
+                name: self.name,
+                role: self.role,
+                data,
+            },
+            None,
+        )
     }
 }
 

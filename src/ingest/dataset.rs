@@ -69,7 +69,8 @@ impl Dataset {
                     .filter(|c| !set.contains(c))
                     .map(|c| self.columns[c].name.as_str())
                     .collect();
-                if !absent.is_empty() && absent.len() < self.columns.len() && self.files[f].kept > 0 {
+                if !absent.is_empty() && absent.len() < self.columns.len() && self.files[f].kept > 0
+                {
                     let all_missing = absent.len();
                     self.warnings.push(Warning {
                         file: Some(self.files[f].path.clone()),
@@ -81,8 +82,12 @@ impl Dataset {
                 }
             }
         }
-        let unlabelled_files: Vec<&str> =
-            self.files.iter().filter(|f| f.label_column.is_none()).map(|f| f.path.as_str()).collect();
+        let unlabelled_files: Vec<&str> = self
+            .files
+            .iter()
+            .filter(|f| f.label_column.is_none())
+            .map(|f| f.path.as_str())
+            .collect();
         if !unlabelled_files.is_empty() && unlabelled_files.len() < self.files.len() {
             self.warnings.push(Warning {
                 file: None,
@@ -127,9 +132,27 @@ impl Dataset {
     /// [`MISSING`] for unlabelled rows.
     pub fn labels_as(&self, taxonomy: Taxonomy) -> (Vec<u32>, Vec<String>) {
         let mapped: Vec<String> = self.label_names.iter().map(|n| taxonomy.map(n)).collect();
-        let classes: Vec<String> = mapped.iter().cloned().collect::<BTreeSet<_>>().into_iter().collect();
-        let code_of: Vec<u32> = mapped.iter().map(|m| classes.binary_search(m).map_or(MISSING, |i| i as u32)).collect();
-        let codes = self.labels.iter().map(|&l| if l == MISSING { MISSING } else { code_of[l as usize] }).collect();
+        let classes: Vec<String> = mapped
+            .iter()
+            .cloned()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let code_of: Vec<u32> = mapped
+            .iter()
+            .map(|m| classes.binary_search(m).map_or(MISSING, |i| i as u32))
+            .collect();
+        let codes = self
+            .labels
+            .iter()
+            .map(|&l| {
+                if l == MISSING {
+                    MISSING
+                } else {
+                    code_of[l as usize]
+                }
+            })
+            .collect();
         (codes, classes)
     }
 
@@ -147,8 +170,11 @@ impl Dataset {
                 counts[c as usize] += 1;
             }
         }
-        let label_counts: BTreeMap<String, u64> =
-            classes.into_iter().zip(counts).filter(|(_, n)| *n > 0).collect();
+        let label_counts: BTreeMap<String, u64> = classes
+            .into_iter()
+            .zip(counts)
+            .filter(|(_, n)| *n > 0)
+            .collect();
         let columns = self
             .columns
             .iter()
@@ -157,11 +183,20 @@ impl Dataset {
                     ColumnData::Numeric(_) => ("numeric", None),
                     ColumnData::Text(t) => {
                         let mut used = vec![false; t.values.len()];
-                        t.codes.iter().filter(|&&x| x != MISSING).for_each(|&x| used[x as usize] = true);
+                        t.codes
+                            .iter()
+                            .filter(|&&x| x != MISSING)
+                            .for_each(|&x| used[x as usize] = true);
                         ("text", Some(used.iter().filter(|&&u| u).count() as u64))
                     }
                 };
-                ColumnSummary { name: c.name.clone(), kind: kind.into(), role: c.role.name().into(), missing: c.missing(), distinct }
+                ColumnSummary {
+                    name: c.name.clone(),
+                    kind: kind.into(),
+                    role: c.role.name().into(),
+                    missing: c.missing(),
+                    distinct,
+                }
             })
             .collect();
         Summary {

@@ -32,7 +32,9 @@ pub(crate) struct ZipMembers {
 
 impl ZipMembers {
     pub fn open(bytes: Vec<u8>) -> Result<Self, String> {
-        zip::ZipArchive::new(Cursor::new(bytes)).map(|archive| ZipMembers { archive }).map_err(|e| e.to_string())
+        zip::ZipArchive::new(Cursor::new(bytes))
+            .map(|archive| ZipMembers { archive })
+            .map_err(|e| e.to_string())
     }
 
     /// Indices and names of the members to read.
@@ -42,14 +44,21 @@ impl ZipMembers {
                 let f = self.archive.by_index_raw(i).ok()?;
                 let name = f.name().ok()?.to_string();
                 let base = name.rsplit('/').next().unwrap_or("");
-                let skip = f.is_dir() || name.starts_with("__MACOSX/") || base.starts_with('.') || base.is_empty();
+                let skip = f.is_dir()
+                    || name.starts_with("__MACOSX/")
+                    || base.starts_with('.')
+                    || base.is_empty();
                 (!skip).then_some((i, name))
             })
             .collect()
     }
 
     /// Streams member `index` to `each` in chunks.
-    pub fn read(&mut self, index: usize, each: &mut dyn FnMut(&[u8]) -> bool) -> Result<(), String> {
+    pub fn read(
+        &mut self,
+        index: usize,
+        each: &mut dyn FnMut(&[u8]) -> bool,
+    ) -> Result<(), String> {
         let mut f = self.archive.by_index(index).map_err(|e| e.to_string())?;
         let mut buf = vec![0u8; 256 * 1024];
         loop {

@@ -13,11 +13,19 @@ pub enum IngestError {
     #[error("{file}: binary content at byte {offset}, not a text flow log or CSV (expected Zeek conn.log, CSV/TSV, or a .gz/.zip of them)")]
     Binary { file: String, offset: u64 },
     #[error("{file}, line {line}: {message}")]
-    Format { file: String, line: u64, message: String },
+    Format {
+        file: String,
+        line: u64,
+        message: String,
+    },
     #[error("{file}: no label column found among [{columns}]; expected one named label, class, attack_cat, attack… — choose the label column")]
     NoLabelColumn { file: String, columns: String },
     #[error("{file}: the chosen label column {name:?} is not in the file (columns: {columns})")]
-    LabelColumnMissing { file: String, name: String, columns: String },
+    LabelColumnMissing {
+        file: String,
+        name: String,
+        columns: String,
+    },
     #[error("{file}: cannot decompress: {message}")]
     Decompress { file: String, message: String },
     #[error("{file}: {message}")]

@@ -20,7 +20,12 @@ fn cell(data: &Dataset, col: usize, row: usize) -> String {
 /// Writes `rows` of `data` as CSV with a header row. When `safe` is set, cells that a spreadsheet
 /// would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) are prefixed with `'`, except
 /// numbers and the missing marker.
-pub fn write_csv<W: Write>(data: &Dataset, rows: &[usize], safe: bool, out: W) -> std::io::Result<()> {
+pub fn write_csv<W: Write>(
+    data: &Dataset,
+    rows: &[usize],
+    safe: bool,
+    out: W,
+) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(data.columns.iter().map(|c| c.name.as_str()))?;
     for &r in rows {
@@ -53,12 +58,14 @@ pub fn formula_safe(v: &str) -> String {
 fn zeek_type(name: &str) -> &'static str {
     match name {
         "ts" => "time",
-        "uid" | "service" | "conn_state" | "history" | "label" | "detailed-label" | "detailedlabel" => "string",
+        "uid" | "service" | "conn_state" | "history" | "label" | "detailed-label"
+        | "detailedlabel" => "string",
         "id.orig_h" | "id.resp_h" => "addr",
         "id.orig_p" | "id.resp_p" => "port",
         "proto" => "enum",
         "duration" => "interval",
-        "orig_bytes" | "resp_bytes" | "missed_bytes" | "orig_pkts" | "orig_ip_bytes" | "resp_pkts" | "resp_ip_bytes" => "count",
+        "orig_bytes" | "resp_bytes" | "missed_bytes" | "orig_pkts" | "orig_ip_bytes"
+        | "resp_pkts" | "resp_ip_bytes" => "count",
         "local_orig" | "local_resp" => "bool",
         "tunnel_parents" => "set[string]",
         _ => "string",
@@ -73,14 +80,29 @@ pub fn write_zeek<W: Write>(data: &Dataset, rows: &[usize], mut out: W) -> std::
     let quirk = n >= 3 && names[n - 2] == "label" && names[n - 3] == "tunnel_parents";
     let join = |parts: Vec<String>| -> String {
         if quirk {
-            format!("{}\t{}", parts[..n - 3].join("\t"), parts[n - 3..].join("   "))
+            format!(
+                "{}\t{}",
+                parts[..n - 3].join("\t"),
+                parts[n - 3..].join("   ")
+            )
         } else {
             parts.join("\t")
         }
     };
-    writeln!(out, "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tconn")?;
-    writeln!(out, "#fields\t{}", join(names.iter().map(|s| s.to_string()).collect()))?;
-    writeln!(out, "#types\t{}", join(names.iter().map(|s| zeek_type(s).to_string()).collect()))?;
+    writeln!(
+        out,
+        "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tconn"
+    )?;
+    writeln!(
+        out,
+        "#fields\t{}",
+        join(names.iter().map(|s| s.to_string()).collect())
+    )?;
+    writeln!(
+        out,
+        "#types\t{}",
+        join(names.iter().map(|s| zeek_type(s).to_string()).collect())
+    )?;
     for &r in rows {
         writeln!(out, "{}", join((0..n).map(|c| cell(data, c, r)).collect()))?;
     }

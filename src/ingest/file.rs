@@ -5,7 +5,9 @@ use super::columns::is_missing;
 use super::error::{IngestError, Tally, Warning};
 use super::labels::is_benign_or_background;
 use super::layouts::{self, Format, LabelRule, Parse, Role};
-use super::records::{sniff_delimiter, DelimitedSplitter, Directive, Record, RecordSink, ZeekSplitter};
+use super::records::{
+    sniff_delimiter, DelimitedSplitter, Directive, Record, RecordSink, ZeekSplitter,
+};
 use super::table::FileColumns;
 
 /// How many bytes are looked at before the format is decided.
@@ -87,7 +89,10 @@ impl FileParser {
     }
 
     pub fn label_column(&self) -> Option<String> {
-        self.state.rule.column().and_then(|c| self.state.names.get(c).cloned())
+        self.state
+            .rule
+            .column()
+            .and_then(|c| self.state.names.get(c).cloned())
     }
 
     /// Feeds decompressed bytes. An error means the file cannot be read; no row of it was emitted.
@@ -110,7 +115,10 @@ impl FileParser {
             let head = std::mem::take(head);
             self.start(&head, out)?;
         }
-        let mut sink = Sink { st: &mut self.state, out };
+        let mut sink = Sink {
+            st: &mut self.state,
+            out,
+        };
         match &mut self.splitter {
             Splitter::Zeek(z) => z.finish(&mut sink),
             Splitter::Delimited(d) => d.finish(&mut sink),
@@ -130,7 +138,11 @@ impl FileParser {
                 ),
                 None => "no data rows (expected rows after the header)".into(),
             };
-            return Err(IngestError::Format { file: st.name.clone(), line, message });
+            return Err(IngestError::Format {
+                file: st.name.clone(),
+                line,
+                message,
+            });
         }
         Ok(())
     }
@@ -146,7 +158,11 @@ impl FileParser {
                 column: None,
                 count: st.ragged.count,
                 examples: st.ragged.examples.clone(),
-                message: format!("{} rows skipped: wrong number of fields (expected {})", st.ragged.count, st.names.len()),
+                message: format!(
+                    "{} rows skipped: wrong number of fields (expected {})",
+                    st.ragged.count,
+                    st.names.len()
+                ),
             });
         }
         if st.unlabelled.count > 0 {
@@ -155,7 +171,10 @@ impl FileParser {
                 column: self.label_column(),
                 count: st.unlabelled.count,
                 examples: st.unlabelled.examples.clone(),
-                message: format!("{} rows have no label; they are kept but not used to train or score", st.unlabelled.count),
+                message: format!(
+                    "{} rows have no label; they are kept but not used to train or score",
+                    st.unlabelled.count
+                ),
             });
         }
         if st.no_label_column {
@@ -204,14 +223,23 @@ impl FileParser {
     fn sniff_headerless(&mut self, text: &str, delimiter: u8) -> Result<(), IngestError> {
         let first = text.lines().next().unwrap_or("");
         let fields: Vec<&str> = first.split(delimiter as char).map(str::trim).collect();
-        let numeric = fields.iter().filter(|f| super::columns::parse_number(f).is_some()).count();
+        let numeric = fields
+            .iter()
+            .filter(|f| super::columns::parse_number(f).is_some())
+            .count();
         if numeric == 0 {
             return Ok(());
         }
-        let proto = |i: usize| fields.get(i).is_some_and(|p| matches!(p.to_ascii_lowercase().as_str(), "tcp" | "udp" | "icmp"));
+        let proto = |i: usize| {
+            fields
+                .get(i)
+                .is_some_and(|p| matches!(p.to_ascii_lowercase().as_str(), "tcp" | "udp" | "icmp"))
+        };
         let names: Option<(Format, &[&str])> = match fields.len() {
             42 | 43 if proto(1) => Some((Format::NslKdd, &layouts::NSL_KDD[..fields.len()])),
-            49 if fields.get(4).is_some_and(|p| !p.is_empty()) => Some((Format::UnswNb15, &layouts::UNSW_NB15[..])),
+            49 if fields.get(4).is_some_and(|p| !p.is_empty()) => {
+                Some((Format::UnswNb15, &layouts::UNSW_NB15[..]))
+            }
             _ => None,
         };
         let Some((format, names)) = names else {
@@ -231,7 +259,10 @@ impl FileParser {
     }
 
     fn split(&mut self, data: &[u8], out: &mut dyn RowOut) -> Result<(), IngestError> {
-        let mut sink = Sink { st: &mut self.state, out };
+        let mut sink = Sink {
+            st: &mut self.state,
+            out,
+        };
         match &mut self.splitter {
             Splitter::Zeek(z) => z.feed(data, &mut sink),
             Splitter::Delimited(d) => d.feed(data, &mut sink),
@@ -257,7 +288,10 @@ fn binary_offset(head: &[u8]) -> Option<u64> {
         return head.iter().position(is_ctrl).map(|p| p as u64);
     }
     let text = String::from_utf8_lossy(head);
-    let bad = text.chars().filter(|&c| c == char::REPLACEMENT_CHARACTER).count();
+    let bad = text
+        .chars()
+        .filter(|&c| c == char::REPLACEMENT_CHARACTER)
+        .count();
     if bad * 20 > head.len() {
         return text.find(char::REPLACEMENT_CHARACTER).map(|p| p as u64);
     }
@@ -272,7 +306,11 @@ struct Sink<'a> {
 impl Sink<'_> {
     fn fail(&mut self, line: u64, message: String) {
         if self.st.error.is_none() && !self.st.started {
-            self.st.error = Some(IngestError::Format { file: self.st.name.clone(), line, message });
+            self.st.error = Some(IngestError::Format {
+                file: self.st.name.clone(),
+                line,
+                message,
+            });
         }
     }
 
@@ -284,7 +322,10 @@ impl Sink<'_> {
         }
         let mut seen = std::collections::HashSet::new();
         if let Some(dup) = st.names.iter().find(|n| !seen.insert(n.trim())) {
-            let msg = format!("column {:?} appears twice in the header; expected unique column names", dup.trim());
+            let msg = format!(
+                "column {:?} appears twice in the header; expected unique column names",
+                dup.trim()
+            );
             self.fail(line, msg);
             return false;
         }
@@ -300,18 +341,29 @@ impl Sink<'_> {
             }
         }
         st.no_label_column = st.rule == LabelRule::None;
-        let roles: Vec<Role> = st.names.iter().enumerate().map(|(i, n)| layouts::role_of(n, i, &st.rule)).collect();
+        let roles: Vec<Role> = st
+            .names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| layouts::role_of(n, i, &st.rule))
+            .collect();
         let parses = st
             .names
             .iter()
             .zip(&roles)
             .enumerate()
             .map(|(i, (n, &r))| match st.format {
-                Format::Zeek => layouts::parse_of_zeek_type(st.zeek_types.get(i).map_or("", |s| s.as_str()), r),
+                Format::Zeek => {
+                    layouts::parse_of_zeek_type(st.zeek_types.get(i).map_or("", |s| s.as_str()), r)
+                }
                 f => layouts::parse_of(f, n, r),
             })
             .collect::<Vec<Parse>>();
-        let cols = FileColumns { names: st.names.iter().map(|n| n.trim().to_string()).collect(), roles, parses };
+        let cols = FileColumns {
+            names: st.names.iter().map(|n| n.trim().to_string()).collect(),
+            roles,
+            parses,
+        };
         self.out.columns(&cols);
         st.started = true;
         true
@@ -327,7 +379,9 @@ impl Sink<'_> {
                 (Some(l), _) => Some(l.to_string()),
                 (None, d) => d.map(str::to_string),
             },
-            LabelRule::Cidds { class, attack_type } => get(attack_type).or(get(class)).map(str::to_string),
+            LabelRule::Cidds { class, attack_type } => {
+                get(attack_type).or(get(class)).map(str::to_string)
+            }
             LabelRule::Unsw { attack_cat, label } => match (get(attack_cat), get(label)) {
                 (Some(c), _) => Some(c.to_string()),
                 (None, Some("0")) => Some("Normal".to_string()),
@@ -346,7 +400,9 @@ impl RecordSink for Sink<'_> {
         match d {
             Directive::Fields(names) => {
                 if self.st.started && names != self.st.names {
-                    self.st.ragged.add(|| format!("line {line}: a second #fields header with other columns"));
+                    self.st
+                        .ragged
+                        .add(|| format!("line {line}: a second #fields header with other columns"));
                     return;
                 }
                 self.st.names = names;
@@ -364,7 +420,10 @@ impl RecordSink for Sink<'_> {
                 self.st.names = rec.fields.iter().map(|s| s.trim().to_string()).collect();
                 if self.st.names.iter().any(|n| n.is_empty()) && self.st.names.len() > 1 {
                     let pos = self.st.names.iter().position(|n| n.is_empty()).unwrap_or(0) + 1;
-                    self.fail(rec.line, format!("header field {pos} is empty; expected a name for every column"));
+                    self.fail(
+                        rec.line,
+                        format!("header field {pos} is empty; expected a name for every column"),
+                    );
                     return;
                 }
                 self.st.header = Header::Known;
@@ -372,7 +431,11 @@ impl RecordSink for Sink<'_> {
                 return;
             }
             if self.st.names.is_empty() {
-                self.fail(rec.line, "data before the #fields header line; expected #fields naming the columns".into());
+                self.fail(
+                    rec.line,
+                    "data before the #fields header line; expected #fields naming the columns"
+                        .into(),
+                );
                 return;
             }
             if !self.begin(rec.line) {
@@ -387,7 +450,9 @@ impl RecordSink for Sink<'_> {
         if fields.len() != expected {
             self.st.skipped += 1;
             let got = fields.len();
-            self.st.ragged.add(|| format!("line {}: {got} fields", rec.line));
+            self.st
+                .ragged
+                .add(|| format!("line {}: {got} fields", rec.line));
             return;
         }
         self.st.rows += 1;

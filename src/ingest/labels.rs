@@ -87,15 +87,45 @@ fn family_kind(raw: &str) -> Kind {
 }
 
 const NSL_DOS: &[&str] = &[
-    "neptune", "back", "land", "pod", "smurf", "teardrop", "apache2", "udpstorm", "processtable",
-    "mailbomb", "worm",
+    "neptune",
+    "back",
+    "land",
+    "pod",
+    "smurf",
+    "teardrop",
+    "apache2",
+    "udpstorm",
+    "processtable",
+    "mailbomb",
+    "worm",
 ];
 const NSL_PROBE: &[&str] = &["satan", "ipsweep", "nmap", "portsweep", "mscan", "saint"];
 const NSL_R2L: &[&str] = &[
-    "guess_passwd", "ftp_write", "imap", "phf", "multihop", "warezmaster", "warezclient", "spy",
-    "xlock", "xsnoop", "snmpguess", "snmpgetattack", "httptunnel", "sendmail", "named",
+    "guess_passwd",
+    "ftp_write",
+    "imap",
+    "phf",
+    "multihop",
+    "warezmaster",
+    "warezclient",
+    "spy",
+    "xlock",
+    "xsnoop",
+    "snmpguess",
+    "snmpgetattack",
+    "httptunnel",
+    "sendmail",
+    "named",
 ];
-const NSL_U2R: &[&str] = &["buffer_overflow", "loadmodule", "rootkit", "perl", "sqlattack", "xterm", "ps"];
+const NSL_U2R: &[&str] = &[
+    "buffer_overflow",
+    "loadmodule",
+    "rootkit",
+    "perl",
+    "sqlattack",
+    "xterm",
+    "ps",
+];
 
 fn attack_family(raw: &str) -> String {
     let c = clean(raw);

@@ -87,11 +87,20 @@ pub enum LabelRule {
     /// The value of one column.
     Column(usize),
     /// Zeek/IoT-23: the detailed label for malicious rows when it is set, else the label.
-    Detailed { label: usize, detailed: usize },
+    Detailed {
+        label: usize,
+        detailed: usize,
+    },
     /// CIDDS: `attackType` when it is not `---`, else `class`.
-    Cidds { class: usize, attack_type: usize },
+    Cidds {
+        class: usize,
+        attack_type: usize,
+    },
     /// UNSW-NB15: `attack_cat`, or `Normal` where it is empty and `label` is 0.
-    Unsw { attack_cat: usize, label: usize },
+    Unsw {
+        attack_cat: usize,
+        label: usize,
+    },
 }
 
 impl LabelRule {
@@ -109,33 +118,118 @@ impl LabelRule {
 
 /// NSL-KDD column names (41 features, then the attack and the difficulty level).
 pub const NSL_KDD: [&str; 43] = [
-    "duration", "protocol_type", "service", "flag", "src_bytes", "dst_bytes", "land",
-    "wrong_fragment", "urgent", "hot", "num_failed_logins", "logged_in", "num_compromised",
-    "root_shell", "su_attempted", "num_root", "num_file_creations", "num_shells",
-    "num_access_files", "num_outbound_cmds", "is_host_login", "is_guest_login", "count",
-    "srv_count", "serror_rate", "srv_serror_rate", "rerror_rate", "srv_rerror_rate",
-    "same_srv_rate", "diff_srv_rate", "srv_diff_host_rate", "dst_host_count",
-    "dst_host_srv_count", "dst_host_same_srv_rate", "dst_host_diff_srv_rate",
-    "dst_host_same_src_port_rate", "dst_host_srv_diff_host_rate", "dst_host_serror_rate",
-    "dst_host_srv_serror_rate", "dst_host_rerror_rate", "dst_host_srv_rerror_rate", "attack",
+    "duration",
+    "protocol_type",
+    "service",
+    "flag",
+    "src_bytes",
+    "dst_bytes",
+    "land",
+    "wrong_fragment",
+    "urgent",
+    "hot",
+    "num_failed_logins",
+    "logged_in",
+    "num_compromised",
+    "root_shell",
+    "su_attempted",
+    "num_root",
+    "num_file_creations",
+    "num_shells",
+    "num_access_files",
+    "num_outbound_cmds",
+    "is_host_login",
+    "is_guest_login",
+    "count",
+    "srv_count",
+    "serror_rate",
+    "srv_serror_rate",
+    "rerror_rate",
+    "srv_rerror_rate",
+    "same_srv_rate",
+    "diff_srv_rate",
+    "srv_diff_host_rate",
+    "dst_host_count",
+    "dst_host_srv_count",
+    "dst_host_same_srv_rate",
+    "dst_host_diff_srv_rate",
+    "dst_host_same_src_port_rate",
+    "dst_host_srv_diff_host_rate",
+    "dst_host_serror_rate",
+    "dst_host_srv_serror_rate",
+    "dst_host_rerror_rate",
+    "dst_host_srv_rerror_rate",
+    "attack",
     "difficulty",
 ];
 
 /// UNSW-NB15 column names of the headerless `UNSW-NB15_1..4.csv` files (UNSW-NB15_features.csv).
 pub const UNSW_NB15: [&str; 49] = [
-    "srcip", "sport", "dstip", "dsport", "proto", "state", "dur", "sbytes", "dbytes", "sttl",
-    "dttl", "sloss", "dloss", "service", "sload", "dload", "spkts", "dpkts", "swin", "dwin",
-    "stcpb", "dtcpb", "smeansz", "dmeansz", "trans_depth", "res_bdy_len", "sjit", "djit", "stime",
-    "ltime", "sintpkt", "dintpkt", "tcprtt", "synack", "ackdat", "is_sm_ips_ports",
-    "ct_state_ttl", "ct_flw_http_mthd", "is_ftp_login", "ct_ftp_cmd", "ct_srv_src", "ct_srv_dst",
-    "ct_dst_ltm", "ct_src_ltm", "ct_src_dport_ltm", "ct_dst_sport_ltm", "ct_dst_src_ltm",
-    "attack_cat", "label",
+    "srcip",
+    "sport",
+    "dstip",
+    "dsport",
+    "proto",
+    "state",
+    "dur",
+    "sbytes",
+    "dbytes",
+    "sttl",
+    "dttl",
+    "sloss",
+    "dloss",
+    "service",
+    "sload",
+    "dload",
+    "spkts",
+    "dpkts",
+    "swin",
+    "dwin",
+    "stcpb",
+    "dtcpb",
+    "smeansz",
+    "dmeansz",
+    "trans_depth",
+    "res_bdy_len",
+    "sjit",
+    "djit",
+    "stime",
+    "ltime",
+    "sintpkt",
+    "dintpkt",
+    "tcprtt",
+    "synack",
+    "ackdat",
+    "is_sm_ips_ports",
+    "ct_state_ttl",
+    "ct_flw_http_mthd",
+    "is_ftp_login",
+    "ct_ftp_cmd",
+    "ct_srv_src",
+    "ct_srv_dst",
+    "ct_dst_ltm",
+    "ct_src_ltm",
+    "ct_src_dport_ltm",
+    "ct_dst_sport_ltm",
+    "ct_dst_src_ltm",
+    "attack_cat",
+    "label",
 ];
 
 /// Names of columns that hold a label, in the order they are preferred when detecting one.
 pub const LABEL_NAMES: [&str; 12] = [
-    "label", "class", "attack_cat", "attack", "attack_type", "attacktype", "category", "target",
-    "detailed-label", "detailedlabel", "detailed_label", "attackid",
+    "label",
+    "class",
+    "attack_cat",
+    "attack",
+    "attack_type",
+    "attacktype",
+    "category",
+    "target",
+    "detailed-label",
+    "detailedlabel",
+    "detailed_label",
+    "attackid",
 ];
 
 const LABEL_COMPANIONS: [&str; 3] = ["attackdescription", "attack_description", "attack_id"];
@@ -145,7 +239,9 @@ fn key(name: &str) -> String {
 }
 
 fn find(names: &[String], wanted: &[&str]) -> Option<usize> {
-    wanted.iter().find_map(|w| names.iter().position(|n| key(n) == *w))
+    wanted
+        .iter()
+        .find_map(|w| names.iter().position(|n| key(n) == *w))
 }
 
 /// The format a header row describes.
@@ -162,13 +258,20 @@ pub fn format_of_header(names: &[String]) -> Format {
 
 /// Decides where labels come from: the user's column if given, else the format's rule, else the
 /// first column with a label-like name.
-pub fn label_rule(format: Format, names: &[String], chosen: Option<&str>) -> Result<LabelRule, String> {
+pub fn label_rule(
+    format: Format,
+    names: &[String],
+    chosen: Option<&str>,
+) -> Result<LabelRule, String> {
     if let Some(chosen) = chosen {
         return find(names, &[key(chosen).as_str()])
             .map(LabelRule::Column)
             .ok_or_else(|| chosen.to_string());
     }
-    let detailed = find(names, &["detailed-label", "detailedlabel", "detailed_label"]);
+    let detailed = find(
+        names,
+        &["detailed-label", "detailedlabel", "detailed_label"],
+    );
     Ok(match (format, find(names, &["label"]), detailed) {
         (Format::Cidds, ..) => match (find(names, &["class"]), find(names, &["attacktype"])) {
             (Some(class), Some(attack_type)) => LabelRule::Cidds { class, attack_type },
@@ -256,34 +359,83 @@ mod tests {
     #[test]
     fn cidds_header_is_recognised_and_labelled_by_attack_type() {
         let n = names(&[
-            "Date first seen", "Duration", "Proto", "Src IP Addr", "Src Pt", "Dst IP Addr",
-            "Dst Pt", "Packets", "Bytes", "Flows", "Flags", "Tos", "class", "attackType",
-            "attackID", "attackDescription",
+            "Date first seen",
+            "Duration",
+            "Proto",
+            "Src IP Addr",
+            "Src Pt",
+            "Dst IP Addr",
+            "Dst Pt",
+            "Packets",
+            "Bytes",
+            "Flows",
+            "Flags",
+            "Tos",
+            "class",
+            "attackType",
+            "attackID",
+            "attackDescription",
         ]);
         assert_eq!(format_of_header(&n), Format::Cidds);
         let rule = label_rule(Format::Cidds, &n, None).unwrap();
-        assert_eq!(rule, LabelRule::Cidds { class: 12, attack_type: 13 });
+        assert_eq!(
+            rule,
+            LabelRule::Cidds {
+                class: 12,
+                attack_type: 13
+            }
+        );
         assert_eq!(role_of("attackID", 14, &rule), Role::Label);
         assert_eq!(role_of("attackDescription", 15, &rule), Role::Label);
         assert_eq!(role_of("Src IP Addr", 3, &rule), Role::Identifier);
         assert_eq!(role_of("Dst Pt", 6, &rule), Role::Port);
-        assert_eq!(parse_of(Format::Cidds, "Bytes", Role::Feature), Parse::Scaled);
+        assert_eq!(
+            parse_of(Format::Cidds, "Bytes", Role::Feature),
+            Parse::Scaled
+        );
     }
 
     #[test]
     fn iot23_csv_uses_detailed_label_and_user_choice_wins() {
         let n = names(&["ts", "uid", "proto", "label", "detailed-label"]);
         assert_eq!(format_of_header(&n), Format::Csv);
-        assert_eq!(label_rule(Format::Csv, &n, None).unwrap(), LabelRule::Detailed { label: 3, detailed: 4 });
-        assert_eq!(label_rule(Format::Csv, &n, Some("Proto")).unwrap(), LabelRule::Column(2));
-        assert_eq!(label_rule(Format::Csv, &n, Some("nope")), Err("nope".into()));
+        assert_eq!(
+            label_rule(Format::Csv, &n, None).unwrap(),
+            LabelRule::Detailed {
+                label: 3,
+                detailed: 4
+            }
+        );
+        assert_eq!(
+            label_rule(Format::Csv, &n, Some("Proto")).unwrap(),
+            LabelRule::Column(2)
+        );
+        assert_eq!(
+            label_rule(Format::Csv, &n, Some("nope")),
+            Err("nope".into())
+        );
     }
 
     #[test]
     fn unsw_header_has_two_label_columns() {
-        let n = names(&["id", "dur", "proto", "sbytes", "dbytes", "sttl", "attack_cat", "label"]);
+        let n = names(&[
+            "id",
+            "dur",
+            "proto",
+            "sbytes",
+            "dbytes",
+            "sttl",
+            "attack_cat",
+            "label",
+        ]);
         assert_eq!(format_of_header(&n), Format::UnswNb15);
-        assert_eq!(label_rule(Format::UnswNb15, &n, None).unwrap(), LabelRule::Unsw { attack_cat: 6, label: 7 });
+        assert_eq!(
+            label_rule(Format::UnswNb15, &n, None).unwrap(),
+            LabelRule::Unsw {
+                attack_cat: 6,
+                label: 7
+            }
+        );
         assert_eq!(role_of("id", 0, &LabelRule::None), Role::Identifier);
     }
 }

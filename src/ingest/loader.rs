@@ -82,19 +82,31 @@ impl Loader {
         if self.current.is_some() {
             let _ = self.end_file();
         }
-        self.current = Some(Current { name: name.to_string(), stage: Stage::Magic(Vec::new()) });
+        self.current = Some(Current {
+            name: name.to_string(),
+            stage: Stage::Magic(Vec::new()),
+        });
     }
 
     /// Whether the current file has already failed (the rest of it need not be fed).
     pub fn file_failed(&self) -> bool {
-        matches!(self.current, Some(Current { stage: Stage::Failed(_), .. }))
+        matches!(
+            self.current,
+            Some(Current {
+                stage: Stage::Failed(_),
+                ..
+            })
+        )
     }
 
     /// Pushes the next bytes of the current file. An error means this file cannot be read (it is
     /// recorded and the load goes on with the next file); nothing of it was added.
     pub fn feed(&mut self, data: &[u8]) -> Result<(), IngestError> {
         let Some(cur) = self.current.as_mut() else {
-            return Err(IngestError::Io { file: "(none)".into(), message: "feed before start_file".into() });
+            return Err(IngestError::Io {
+                file: "(none)".into(),
+                message: "feed before start_file".into(),
+            });
         };
         let result = match &mut cur.stage {
             Stage::Failed(e) => return Err(e.clone()),
@@ -130,7 +142,9 @@ impl Loader {
     }
 
     fn begin(&mut self, head: Vec<u8>) -> Result<(), IngestError> {
-        let Some(cur) = self.current.as_mut() else { return Ok(()) };
+        let Some(cur) = self.current.as_mut() else {
+            return Ok(());
+        };
         let parser = || FileParser::new(&cur.name, self.opts.label_column.clone());
         self.out.begin_file(self.files.len() as u32, &cur.name);
         match detect(&head) {
@@ -165,7 +179,9 @@ impl Loader {
     /// Ends the current file. An error says why this file could not be read; it is also kept in
     /// the data set's `failed` list, and the other files are not affected.
     pub fn end_file(&mut self) -> Result<(), IngestError> {
-        let Some(mut cur) = self.current.take() else { return Ok(()) };
+        let Some(mut cur) = self.current.take() else {
+            return Ok(());
+        };
         if let Stage::Magic(head) = &mut cur.stage {
             let head = std::mem::take(head);
             self.current = Some(cur);
@@ -185,7 +201,10 @@ impl Loader {
             Stage::Gzip(mut dec, mut p) => {
                 let tail = dec.try_finish().map(|_| std::mem::take(dec.get_mut()));
                 match tail {
-                    Ok(rest) => p.feed(&rest, &mut self.out).and_then(|_| p.finish(&mut self.out)).map(|_| p),
+                    Ok(rest) => p
+                        .feed(&rest, &mut self.out)
+                        .and_then(|_| p.finish(&mut self.out))
+                        .map(|_| p),
                     Err(e) => match p.finish(&mut self.out) {
                         Ok(()) => {
                             self.warnings.push(Warning {
@@ -200,7 +219,10 @@ impl Loader {
                             });
                             Ok(p)
                         }
-                        Err(_) => Err(IngestError::Decompress { file: name.clone(), message: format!("{e} (truncated?)") }),
+                        Err(_) => Err(IngestError::Decompress {
+                            file: name.clone(),
+                            message: format!("{e} (truncated?)"),
+                        }),
                     },
                 }
             }
@@ -226,18 +248,33 @@ impl Loader {
 
     fn fail(&mut self, name: &str, e: IngestError) -> Result<(), IngestError> {
         self.out.drop_file(self.files.len());
-        self.failed.push(FileFailure { path: name.to_string(), message: e.to_string() });
+        self.failed.push(FileFailure {
+            path: name.to_string(),
+            message: e.to_string(),
+        });
         Err(e)
     }
 
     fn read_zip(&mut self, name: &str, bytes: Vec<u8>) -> Result<(), IngestError> {
         let mut zip = match ZipMembers::open(bytes) {
             Ok(z) => z,
-            Err(m) => return self.fail(name, IngestError::Decompress { file: name.into(), message: m }),
+            Err(m) => {
+                return self.fail(
+                    name,
+                    IngestError::Decompress {
+                        file: name.into(),
+                        message: m,
+                    },
+                )
+            }
         };
         let members = zip.names();
         if members.is_empty() {
-            let e = IngestError::Format { file: name.into(), line: 0, message: "the zip archive holds no files".into() };
+            let e = IngestError::Format {
+                file: name.into(),
+                line: 0,
+                message: "the zip archive holds no files".into(),
+            };
             return self.fail(name, e);
         }
         let mut first_error = None;
@@ -248,7 +285,10 @@ impl Loader {
             let read = zip.read(index, &mut |chunk| self.feed(chunk).is_ok());
             let r = match read {
                 Err(m) if !self.file_failed() => {
-                    let e = IngestError::Decompress { file: full.clone(), message: m };
+                    let e = IngestError::Decompress {
+                        file: full.clone(),
+                        message: m,
+                    };
                     self.current = None;
                     self.fail(&full, e)
                 }
@@ -277,11 +317,21 @@ impl Loader {
             let why = if self.failed.is_empty() {
                 "no files were given".to_string()
             } else {
-                self.failed.iter().map(|f| f.message.clone()).collect::<Vec<_>>().join("; ")
+                self.failed
+                    .iter()
+                    .map(|f| f.message.clone())
+                    .collect::<Vec<_>>()
+                    .join("; ")
             };
             return Err(IngestError::NothingLoaded(why));
         }
-        Ok(Dataset::new(table, self.files, self.failed, self.warnings, self.opts.taxonomy))
+        Ok(Dataset::new(
+            table,
+            self.files,
+            self.failed,
+            self.warnings,
+            self.opts.taxonomy,
+        ))
     }
 }
 
@@ -295,7 +345,10 @@ fn gz_feed(
     // `flush` hands over everything inflated so far (the decoder otherwise keeps up to 32 KiB).
     if let Err(e) = dec.write_all(data).and_then(|_| dec.flush()) {
         if p.state.rows == 0 {
-            return Err(IngestError::Decompress { file: name.to_string(), message: e.to_string() });
+            return Err(IngestError::Decompress {
+                file: name.to_string(),
+                message: e.to_string(),
+            });
         }
     }
     let text = std::mem::take(dec.get_mut());
@@ -351,8 +404,14 @@ impl Output {
     fn after_file_cap(&mut self, r: HeldRow) {
         match self.per_class {
             Some(cap) => {
-                let key = r.label.as_deref().map_or(String::new(), |l| self.taxonomy.map(l));
-                let res = self.class_res.entry(key).or_insert_with(|| Reservoir::new(cap));
+                let key = r
+                    .label
+                    .as_deref()
+                    .map_or(String::new(), |l| self.taxonomy.map(l));
+                let res = self
+                    .class_res
+                    .entry(key)
+                    .or_insert_with(|| Reservoir::new(cap));
                 res.offer(&mut self.rng, || r);
             }
             None => self.push_held(r),
@@ -362,7 +421,9 @@ impl Output {
     fn map(&mut self, file: u32) -> &[usize] {
         let f = file as usize;
         if self.maps[f].is_none() {
-            let cols = self.file_cols[f].as_ref().expect("columns announced before rows");
+            let cols = self.file_cols[f]
+                .as_ref()
+                .expect("columns announced before rows");
             self.maps[f] = Some(self.table.map_columns(cols));
         }
         self.maps[f].as_deref().unwrap_or(&[])
@@ -381,7 +442,10 @@ impl Output {
 
     fn finish(mut self) -> super::table::Table {
         if self.per_class.is_some() {
-            let mut rows: Vec<HeldRow> = std::mem::take(&mut self.class_res).into_values().flat_map(|r| r.rows).collect();
+            let mut rows: Vec<HeldRow> = std::mem::take(&mut self.class_res)
+                .into_values()
+                .flat_map(|r| r.rows)
+                .collect();
             rows.sort_by_key(|r| (r.file, r.line));
             for r in rows {
                 self.push_held(r);

@@ -33,8 +33,8 @@
 mod columns;
 mod dataset;
 mod decode;
-pub mod export;
 mod error;
+pub mod export;
 mod file;
 mod labels;
 pub mod layouts;
@@ -44,7 +44,9 @@ mod sample;
 mod summary;
 mod table;
 
-pub use columns::{is_missing, parse_datetime, parse_number, parse_scaled, Column, ColumnData, TextColumn, MISSING};
+pub use columns::{
+    is_missing, parse_datetime, parse_number, parse_scaled, Column, ColumnData, TextColumn, MISSING,
+};
 pub use dataset::Dataset;
 pub use error::{IngestError, Warning};
 pub use labels::Taxonomy;

@@ -34,7 +34,12 @@ pub struct ZeekSplitter {
 
 impl Default for ZeekSplitter {
     fn default() -> Self {
-        ZeekSplitter { pending: Vec::new(), line: 0, separator: b'\t', quirk: false }
+        ZeekSplitter {
+            pending: Vec::new(),
+            line: 0,
+            separator: b'\t',
+            quirk: false,
+        }
     }
 }
 
@@ -89,7 +94,11 @@ impl ZeekSplitter {
                         let last = parts.pop().unwrap_or_default();
                         parts.extend(last.split(QUIRK).map(|s| s.trim().to_string()));
                     }
-                    let d = if key == "fields" { Directive::Fields(parts) } else { Directive::Types(parts) };
+                    let d = if key == "fields" {
+                        Directive::Fields(parts)
+                    } else {
+                        Directive::Types(parts)
+                    };
                     sink.directive(self.line, d);
                 }
                 _ => {}
@@ -102,7 +111,10 @@ impl ZeekSplitter {
                 fields.extend(last.split(QUIRK));
             }
         }
-        sink.record(Record { line: self.line, fields: &fields });
+        sink.record(Record {
+            line: self.line,
+            fields: &fields,
+        });
     }
 }
 
@@ -141,8 +153,11 @@ impl DelimitedSplitter {
 
     fn run(&mut self, mut data: &[u8], sink: &mut dyn RecordSink) {
         loop {
-            let (res, nin, nout, nend) =
-                self.reader.read_record(data, &mut self.out[self.out_len..], &mut self.ends[self.n_ends..]);
+            let (res, nin, nout, nend) = self.reader.read_record(
+                data,
+                &mut self.out[self.out_len..],
+                &mut self.ends[self.n_ends..],
+            );
             let used = &data[..nin];
             self.newlines += used.iter().filter(|&&b| b == b'\n').count() as u64;
             if let Some(&b) = used.last() {
@@ -177,7 +192,11 @@ impl DelimitedSplitter {
         let bytes = &self.out[..self.out_len];
         // The record ends on the line of the last newline consumed if that newline ended it,
         // else on the line after; quoted newlines inside it move its start back.
-        let last_line = if self.last_byte == b'\n' { self.newlines } else { self.newlines + 1 };
+        let last_line = if self.last_byte == b'\n' {
+            self.newlines
+        } else {
+            self.newlines + 1
+        };
         let inside = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
         let line = last_line.saturating_sub(inside).max(1);
         let ends = &self.ends[..self.n_ends];
@@ -194,7 +213,10 @@ impl DelimitedSplitter {
                 fields.push(&text[s..e.max(s)]);
                 start = end;
             }
-            sink.record(Record { line, fields: &fields });
+            sink.record(Record {
+                line,
+                fields: &fields,
+            });
         }
         self.out_len = 0;
         self.n_ends = 0;
@@ -212,9 +234,17 @@ fn clamp_to_char(s: &str, mut i: usize) -> usize {
 /// Guesses the delimiter of the first lines: the candidate that appears the same non-zero number
 /// of times on most lines, preferring the most frequent.
 pub fn sniff_delimiter(head: &str) -> Option<u8> {
-    let lines: Vec<&str> = head.lines().filter(|l| !l.trim().is_empty()).take(30).collect();
+    let lines: Vec<&str> = head
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(30)
+        .collect();
     // The last line may be cut in the middle.
-    let lines = if lines.len() > 2 { &lines[..lines.len() - 1] } else { &lines[..] };
+    let lines = if lines.len() > 2 {
+        &lines[..lines.len() - 1]
+    } else {
+        &lines[..]
+    };
     let mut best: Option<(u8, usize, usize)> = None;
     for d in [b',', b'\t', b';', b'|'] {
         let counts: Vec<usize> = lines.iter().map(|l| count_outside_quotes(l, d)).collect();
@@ -261,13 +291,15 @@ mod tests {
             self.directives.push(d);
         }
         fn record(&mut self, rec: Record<'_>) {
-            self.rows.push((rec.line, rec.fields.iter().map(|s| s.to_string()).collect()));
+            self.rows
+                .push((rec.line, rec.fields.iter().map(|s| s.to_string()).collect()));
         }
     }
 
     #[test]
     fn zeek_quirk_splits_into_three_label_fields_across_chunks() {
-        let text = "#separator \\x09\n#fields\tts\tproto\ttunnel_parents   label   detailed-label\n\
+        let text =
+            "#separator \\x09\n#fields\tts\tproto\ttunnel_parents   label   detailed-label\n\
                     #types\ttime\tenum\tset[string]   string   string\n\
                     1.5\ttcp\t-   Malicious   C&C\n2.5\tudp\t(empty)   Benign   -\n#close\t2019\n";
         for chunk in [1, 3, 7, 1000] {
@@ -278,11 +310,29 @@ mod tests {
             }
             s.finish(&mut c);
             assert_eq!(c.rows.len(), 2);
-            assert_eq!(c.rows[0], (4, vec!["1.5".into(), "tcp".into(), "-".into(), "Malicious".into(), "C&C".into()]));
+            assert_eq!(
+                c.rows[0],
+                (
+                    4,
+                    vec![
+                        "1.5".into(),
+                        "tcp".into(),
+                        "-".into(),
+                        "Malicious".into(),
+                        "C&C".into()
+                    ]
+                )
+            );
             assert_eq!(c.rows[1].1[3], "Benign");
             assert_eq!(
                 c.directives[0],
-                Directive::Fields(vec!["ts".into(), "proto".into(), "tunnel_parents".into(), "label".into(), "detailed-label".into()])
+                Directive::Fields(vec![
+                    "ts".into(),
+                    "proto".into(),
+                    "tunnel_parents".into(),
+                    "label".into(),
+                    "detailed-label".into()
+                ])
             );
         }
     }
@@ -311,7 +361,10 @@ mod tests {
         assert_eq!(sniff_delimiter("a\tb\tc\n1\t2\t3\n"), Some(b'\t'));
         assert_eq!(sniff_delimiter("a;b;c\n1;2,5;3\n4;5;6\n"), Some(b';'));
         assert_eq!(sniff_delimiter("a|b\n1|2\n3|4\n"), Some(b'|'));
-        assert_eq!(sniff_delimiter("\"x,y\";b\n\"1,2\";3\n\"1,2\";3\n"), Some(b';'));
+        assert_eq!(
+            sniff_delimiter("\"x,y\";b\n\"1,2\";3\n\"1,2\";3\n"),
+            Some(b';')
+        );
         assert_eq!(sniff_delimiter("just one column\nno delimiters\n"), None);
     }
 }

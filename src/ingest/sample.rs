@@ -22,7 +22,11 @@ pub(crate) struct Reservoir {
 
 impl Reservoir {
     pub fn new(cap: usize) -> Self {
-        Reservoir { cap, seen: 0, rows: Vec::new() }
+        Reservoir {
+            cap,
+            seen: 0,
+            rows: Vec::new(),
+        }
     }
 
     /// Offers a row (built only if it is kept).
@@ -44,7 +48,12 @@ mod tests {
     use super::*;
 
     fn row(i: u64) -> HeldRow {
-        HeldRow { file: 0, line: i, label: None, fields: Box::new([]) }
+        HeldRow {
+            file: 0,
+            line: i,
+            label: None,
+            fields: Box::new([]),
+        }
     }
 
     #[test]
@@ -68,6 +77,9 @@ mod tests {
             late += r.rows.iter().filter(|h| h.line >= 90).count();
         }
         let share = late as f64 / 20_000.0;
-        assert!((share - 0.1).abs() < 0.015, "share of the last tenth: {share}");
+        assert!(
+            (share - 0.1).abs() < 0.015,
+            "share of the last tenth: {share}"
+        );
     }
 }

@@ -56,7 +56,14 @@ impl TableBuilder {
             .collect()
     }
 
-    pub fn push(&mut self, file: (u32, &str), line: u64, map: &[usize], fields: &[&str], label: Option<&str>) {
+    pub fn push(
+        &mut self,
+        file: (u32, &str),
+        line: u64,
+        map: &[usize],
+        fields: &[&str],
+        label: Option<&str>,
+    ) {
         let at = || format!("{} line {line}:", file.1);
         for (value, &c) in fields.iter().zip(map) {
             self.cols[c].push(value, &at);
@@ -69,7 +76,8 @@ impl TableBuilder {
                 }
             }
         }
-        self.labels.push(label.map_or(MISSING, |l| self.label_dict.code(l)));
+        self.labels
+            .push(label.map_or(MISSING, |l| self.label_dict.code(l)));
         self.sources.push(file.0);
         self.lines.push(line);
     }

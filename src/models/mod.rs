@@ -26,7 +26,11 @@ pub use crate::features::Matrix;
 pub enum ModelError {
     /// A hyper-parameter is out of range; says which, the value, and what is allowed.
     #[error("hyper-parameter {name} = {value}: expected {expected}")]
-    InvalidParam { name: &'static str, value: String, expected: &'static str },
+    InvalidParam {
+        name: &'static str,
+        value: String,
+        expected: &'static str,
+    },
     #[error("no training rows")]
     Empty,
     #[error("{rows} rows but {labels} labels")]
@@ -66,7 +70,10 @@ pub fn check_data(x: &Matrix, y: &[u32], n_classes: usize) -> Result<(), ModelEr
         return Err(ModelError::Empty);
     }
     if x.rows != y.len() {
-        return Err(ModelError::Shape { rows: x.rows, labels: y.len() });
+        return Err(ModelError::Shape {
+            rows: x.rows,
+            labels: y.len(),
+        });
     }
     if let Some(&label) = y.iter().find(|&&l| l as usize >= n_classes) {
         return Err(ModelError::BadLabel { label, n_classes });

@@ -34,9 +34,18 @@ pub enum FromWorker {
     /// The worker is up and waiting.
     Ready,
     /// Bytes read so far of the whole request.
-    Progress { request: u32, done: u64, total: u64, file: String },
+    Progress {
+        request: u32,
+        done: u64,
+        total: u64,
+        file: String,
+    },
     /// The request finished; this is the data set now loaded.
-    Loaded { request: u32, summary: Summary, parse_ms: f64 },
+    Loaded {
+        request: u32,
+        summary: Summary,
+        parse_ms: f64,
+    },
     /// The request failed; the data set that was loaded before (if any) is still loaded.
     Failed { request: u32, message: String },
     /// The request was cancelled; the previous data set is still loaded.
@@ -53,7 +62,10 @@ mod tests {
         let text = serde_json::to_string(&m).unwrap();
         assert_eq!(text, r#"{"type":"cancel","request":3}"#);
         assert_eq!(serde_json::from_str::<ToWorker>(&text).unwrap(), m);
-        let f = FromWorker::Failed { request: 1, message: "x".into() };
+        let f = FromWorker::Failed {
+            request: 1,
+            message: "x".into(),
+        };
         let back: FromWorker = serde_json::from_str(&serde_json::to_string(&f).unwrap()).unwrap();
         assert_eq!(back, f);
     }

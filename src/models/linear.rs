@@ -108,27 +108,25 @@ fn padded(k: usize) -> usize {
 
 /// The objective and its gradient over standardized data, parameters `[W (d × kp); b (kp)]`.
 struct Objective<'a> {
-    x: &'a Matrix,
+    /// Standardized inputs, `n × d` row-major.
+    x: &'a [f64],
+    d: usize,
     y: &'a [u32],
     k: usize,
     kp: usize,
     l2: f64,
-    xb: Vec<f64>,
     z: Vec<f64>,
 }
 
 impl Objective<'_> {
     fn eval(&mut self, theta: &[f64], grad: &mut [f64]) -> f64 {
-        let (d, k, kp, n) = (self.x.cols, self.k, self.kp, self.x.rows);
+        let (d, k, kp, n) = (self.d, self.k, self.kp, self.y.len());
         let (w, b) = theta.split_at(d * kp);
         grad.fill(0.0);
         let mut loss = 0.0;
         for start in (0..n).step_by(BLOCK) {
             let bs = BLOCK.min(n - start);
-            let xb = &mut self.xb[..bs * d];
-            for (o, &v) in xb.iter_mut().zip(&self.x.data[start * d..(start + bs) * d]) {
-                *o = v as f64;
-            }
+            let xb = &self.x[start * d..(start + bs) * d];
             let z = &mut self.z[..bs * kp];
             for row in z.chunks_mut(kp) {
                 row.copy_from_slice(b);
@@ -181,16 +179,16 @@ impl LogisticRegression {
         check_data(x, y, n_classes)?;
         let all: Vec<usize> = (0..x.rows).collect();
         let standardizer = Standardizer::fit(x, &all);
-        let xs = standardizer.transform(x)?;
+        let xs = standardizer.transform_f64(x)?;
         let (d, k) = (x.cols, n_classes);
         let kp = padded(k);
         let mut obj = Objective {
             x: &xs,
+            d,
             y,
             k,
             kp,
             l2: 1.0 / (params.c * x.rows as f64),
-            xb: vec![0.0; BLOCK * d],
             z: vec![0.0; BLOCK * kp],
         };
         let dim = d * kp + kp;
@@ -326,8 +324,14 @@ impl LogisticRegression {
 
     /// Class probabilities, `rows × n_classes` row-major (each row sums to 1).
     pub fn predict_proba(&self, x: &Matrix) -> Result<Vec<f32>, ModelError> {
-        let xs = self.standardizer.transform(x)?;
-        let (d, k) = (xs.cols, self.n_classes);
+        let s = &self.standardizer;
+        if x.cols != s.n_features() {
+            return Err(ModelError::Width {
+                expected: s.n_features(),
+                got: x.cols,
+            });
+        }
+        let (d, k) = (x.cols, self.n_classes);
         let kp = padded(k);
         let mut w = vec![0.0; d * kp];
         for j in 0..d {
@@ -340,8 +344,12 @@ impl LogisticRegression {
         let mut out = Vec::with_capacity(x.rows * k);
         for start in (0..x.rows).step_by(BLOCK) {
             let bs = BLOCK.min(x.rows - start);
-            for (o, &v) in xb.iter_mut().zip(&xs.data[start * d..(start + bs) * d]) {
-                *o = v as f64;
+            for (i, (o, &v)) in xb
+                .iter_mut()
+                .zip(&x.data[start * d..(start + bs) * d])
+                .enumerate()
+            {
+                *o = s.scale_f64(i % d, v);
             }
             for row in z[..bs * kp].chunks_mut(kp) {
                 row.copy_from_slice(&b);

@@ -88,19 +88,19 @@ impl GaussianNb {
         check_data(x, y, n_classes)?;
         let all: Vec<usize> = (0..x.rows).collect();
         let standardizer = Standardizer::fit(x, &all);
-        let xs = standardizer.transform(x)?;
+        let xs = standardizer.transform_f64(x)?;
         let (n, d, k) = (x.rows, x.cols, n_classes);
         let mut count = vec![0usize; k];
         for &c in y {
             count[c as usize] += 1;
         }
         let mut theta = vec![0.0; k * d];
-        for (row, &c) in xs.data.chunks(d.max(1)).zip(y) {
+        for (row, &c) in xs.chunks(d.max(1)).zip(y) {
             for (t, &v) in theta[c as usize * d..(c as usize + 1) * d]
                 .iter_mut()
                 .zip(row)
             {
-                *t += v as f64;
+                *t += v;
             }
         }
         for (c, &m) in count.iter().enumerate() {
@@ -109,33 +109,25 @@ impl GaussianNb {
             }
         }
         let mut var = vec![0.0; k * d];
-        for (row, &c) in xs.data.chunks(d.max(1)).zip(y) {
+        for (row, &c) in xs.chunks(d.max(1)).zip(y) {
             let c = c as usize;
             for ((s, &v), &m) in var[c * d..(c + 1) * d]
                 .iter_mut()
                 .zip(row)
                 .zip(&theta[c * d..(c + 1) * d])
             {
-                *s += (v as f64 - m) * (v as f64 - m);
+                *s += (v - m) * (v - m);
             }
         }
         // epsilon: var_smoothing × the largest variance over all rows, as scikit-learn.
         let mut max_var = 0.0f64;
         for j in 0..d {
-            let mean = xs
-                .data
-                .iter()
-                .skip(j)
-                .step_by(d)
-                .map(|&v| v as f64)
-                .sum::<f64>()
-                / n as f64;
+            let mean = xs.iter().skip(j).step_by(d).sum::<f64>() / n as f64;
             let v = xs
-                .data
                 .iter()
                 .skip(j)
                 .step_by(d)
-                .map(|&v| (v as f64 - mean) * (v as f64 - mean))
+                .map(|&v| (v - mean) * (v - mean))
                 .sum::<f64>()
                 / n as f64;
             max_var = max_var.max(v);
@@ -168,8 +160,8 @@ impl GaussianNb {
 
     /// Joint log-likelihood `ln P(c) + ln p(x | c)` per row and class, `rows × n_classes`.
     pub fn joint_log_likelihood(&self, x: &Matrix) -> Result<Vec<f64>, ModelError> {
-        let xs = self.standardizer.transform(x)?;
-        let (d, k) = (xs.cols, self.n_classes);
+        let xs = self.standardizer.transform_f64(x)?;
+        let (d, k) = (x.cols, self.n_classes);
         let two_pi = 2.0 * std::f64::consts::PI;
         let base: Vec<f64> = (0..k)
             .map(|c| {
@@ -183,23 +175,21 @@ impl GaussianNb {
                 num::ln(self.class_prior[c]) - 0.5 * log_det
             })
             .collect();
-        let inv_var: Vec<f64> = self.var.iter().map(|&v| 1.0 / v).collect();
         let mut out = Vec::with_capacity(x.rows * k);
         for r in 0..x.rows {
-            let row = xs.row(r);
+            let row = &xs[r * d..(r + 1) * d];
             for c in 0..k {
                 if base[c] == f64::NEG_INFINITY {
                     out.push(f64::NEG_INFINITY);
                     continue;
                 }
                 let mut q = 0.0;
-                for ((&v, &m), &iv) in row
+                for ((&v, &m), &var) in row
                     .iter()
                     .zip(&self.theta[c * d..(c + 1) * d])
-                    .zip(&inv_var[c * d..(c + 1) * d])
+                    .zip(&self.var[c * d..(c + 1) * d])
                 {
-                    let diff = v as f64 - m;
-                    q += diff * diff * iv;
+                    q += (v - m) * (v - m) / var;
                 }
                 out.push(base[c] - 0.5 * q);
             }

@@ -32,7 +32,7 @@ pub const CLIP: f32 = 1e6;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Standardizer {
     /// Imputation value per feature: median of the finite training values (0 when none).
-    pub median: Vec<f32>,
+    pub median: Vec<f64>,
     /// Mean of the imputed training column.
     pub mean: Vec<f64>,
     /// Population standard deviation of the imputed training column (1 when it is 0).
@@ -43,7 +43,7 @@ impl Standardizer {
     /// Learns medians, means and standard deviations from rows `rows` of `x`.
     pub fn fit(x: &Matrix, rows: &[usize]) -> Standardizer {
         let (n, d) = (rows.len(), x.cols);
-        let mut median = vec![0f32; d];
+        let mut median = vec![0f64; d];
         let mut mean = vec![0f64; d];
         let mut std = vec![1f64; d];
         // Column-major copy of the rows, so each feature is read contiguously.
@@ -63,7 +63,7 @@ impl Standardizer {
                 continue;
             }
             // Mean and variance of the imputed column (±∞ counts as the median here).
-            let value = |v: f32| if v.is_finite() { v as f64 } else { med as f64 };
+            let value = |v: f32| if v.is_finite() { v as f64 } else { med };
             let m = col.iter().map(|&v| value(v)).sum::<f64>() / n as f64;
             let var = col
                 .iter()
@@ -85,8 +85,8 @@ impl Standardizer {
     /// Scales one value of feature `j`.
     #[inline]
     pub fn scale(&self, j: usize, v: f32) -> f32 {
-        let v = if v.is_nan() { self.median[j] } else { v };
-        let z = ((v as f64 - self.mean[j]) / self.std[j]) as f32;
+        let v = if v.is_nan() { self.median[j] } else { v as f64 };
+        let z = ((v - self.mean[j]) / self.std[j]) as f32;
         if z.is_nan() {
             0.0
         } else {
@@ -114,6 +114,36 @@ impl Standardizer {
         })
     }
 
+    /// Imputes and scales every row of `x` into `f64` (no rounding to `f32`: the linear and
+    /// naive Bayes models compute in `f64` and match scikit-learn more closely this way). Scaled
+    /// values are clipped to `±CLIP` as in [`Standardizer::scale`].
+    pub fn transform_f64(&self, x: &Matrix) -> Result<Vec<f64>, ModelError> {
+        if x.cols != self.n_features() {
+            return Err(ModelError::Width {
+                expected: self.n_features(),
+                got: x.cols,
+            });
+        }
+        let d = x.cols.max(1);
+        Ok(x.data
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| self.scale_f64(i % d, v))
+            .collect())
+    }
+
+    /// Scales one value of feature `j`, in `f64`.
+    #[inline]
+    pub fn scale_f64(&self, j: usize, v: f32) -> f64 {
+        let v = if v.is_nan() { self.median[j] } else { v as f64 };
+        let z = (v - self.mean[j]) / self.std[j];
+        if z.is_nan() {
+            0.0
+        } else {
+            z.clamp(-CLIP as f64, CLIP as f64)
+        }
+    }
+
     /// Imputes and scales every row of `x`.
     pub fn transform(&self, x: &Matrix) -> Result<Matrix, ModelError> {
         if x.cols != self.n_features() {
@@ -138,22 +168,15 @@ impl Standardizer {
 }
 
 /// Median as numpy computes it (mean of the two middle values for an even count); 0 when empty.
-fn median_of(v: &mut [f32]) -> f32 {
+fn median_of(v: &mut [f32]) -> f64 {
     let n = v.len();
     if n == 0 {
         return 0.0;
     }
     let (_, &mut hi, _) = v.select_nth_unstable_by(n / 2, |a, b| a.total_cmp(b));
     if n % 2 == 1 {
-        return hi;
+        return hi as f64;
     }
     let lo = v[..n / 2].iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let m = (lo as f64 + hi as f64) / 2.0;
-    if m.is_finite() {
-        m as f32
-    } else if lo == hi {
-        lo
-    } else {
-        0.0
-    }
+    (lo as f64 + hi as f64) / 2.0
 }

@@ -31,6 +31,65 @@ pub const MISSING_BIN: u8 = 0;
 /// At most this many rows are looked at to place the bin edges.
 pub const MAX_SAMPLE_ROWS: usize = 200_000;
 
+/// Rows binned together by [`BinMapper::transform`].
+const TRANSFORM_BLOCK: usize = 512;
+
+/// Columns read together when fitting the mapper.
+const GROUP: usize = 16;
+
+/// Sort key of missing values.
+const NAN_KEY: u32 = u32::MAX;
+
+/// Order-preserving integer key of a value (`NaN` → [`NAN_KEY`]; infinities count as
+/// `±f32::MAX`, `-0.0` as `0.0`).
+fn sort_key(v: f32) -> u32 {
+    if v.is_nan() {
+        return NAN_KEY;
+    }
+    let b = (v.clamp(-f32::MAX, f32::MAX) + 0.0).to_bits();
+    if b >> 31 == 1 {
+        !b
+    } else {
+        b | 0x8000_0000
+    }
+}
+
+/// The value of a sort key.
+fn key_value(k: u32) -> f32 {
+    f32::from_bits(if k >> 31 == 1 { k & 0x7fff_ffff } else { !k })
+}
+
+/// LSD radix sort, 11-bit digits; passes where every key shares the digit are skipped.
+fn radix_sort(v: &mut Vec<u32>, tmp: &mut Vec<u32>) {
+    if v.len() < 256 {
+        v.sort_unstable();
+        return;
+    }
+    tmp.clear();
+    tmp.resize(v.len(), 0);
+    for shift in [0, 11, 22] {
+        let mut counts = [0usize; 2048];
+        for &k in v.iter() {
+            counts[(k >> shift) as usize & 2047] += 1;
+        }
+        if counts.contains(&v.len()) {
+            continue;
+        }
+        let mut sum = 0;
+        for c in counts.iter_mut() {
+            let n = *c;
+            *c = sum;
+            sum += n;
+        }
+        for &k in v.iter() {
+            let d = (k >> shift) as usize & 2047;
+            tmp[counts[d]] = k;
+            counts[d] += 1;
+        }
+        std::mem::swap(v, tmp);
+    }
+}
+
 /// RNG stream of the row sample used to place bin edges.
 const SAMPLE_STREAM: u64 = 0xB1A5_0000_0000_0001;
 
@@ -90,19 +149,26 @@ impl BinMapper {
         } else {
             (0..x.rows).collect()
         };
-        let mut values: Vec<f32> = Vec::with_capacity(sample.len());
+        // Columns in groups (a row-major read per group), as order-preserving integer keys,
+        // radix-sorted.
+        let ns = sample.len();
         let mut edges = Vec::with_capacity(x.cols);
-        for f in 0..x.cols {
-            values.clear();
-            values.extend(
-                sample
-                    .iter()
-                    .map(|&r| x.data[r * x.cols + f])
-                    .filter(|v| !v.is_nan())
-                    .map(|v| v.clamp(-f32::MAX, f32::MAX)),
-            );
-            values.sort_unstable_by(f32::total_cmp);
-            edges.push(feature_edges(&values, max_bins));
+        let mut keys = vec![0u32; ns * GROUP.min(x.cols)];
+        let (mut sorted, mut tmp) = (Vec::with_capacity(ns), Vec::with_capacity(ns));
+        for g in (0..x.cols).step_by(GROUP) {
+            let width = GROUP.min(x.cols - g);
+            for (i, &r) in sample.iter().enumerate() {
+                let row = &x.data[r * x.cols + g..r * x.cols + g + width];
+                for (j, &v) in row.iter().enumerate() {
+                    keys[j * ns + i] = sort_key(v);
+                }
+            }
+            for j in 0..width {
+                sorted.clear();
+                sorted.extend(keys[j * ns..(j + 1) * ns].iter().filter(|&&k| k != NAN_KEY));
+                radix_sort(&mut sorted, &mut tmp);
+                edges.push(feature_edges(&sorted, max_bins));
+            }
         }
         Ok(BinMapper { edges, max_bins })
     }
@@ -125,7 +191,13 @@ impl BinMapper {
         } else {
             // At most 254 edges, so the code fits in a u8; +inf counts as f32::MAX.
             let v = v.min(f32::MAX);
-            (1 + self.edges[f].partition_point(|&e| e < v)) as u8
+            let e = &self.edges[f];
+            let below = if e.len() <= 16 {
+                e.iter().map(|&e| usize::from(e < v)).sum()
+            } else {
+                e.partition_point(|&e| e < v)
+            };
+            (1 + below) as u8
         }
     }
 
@@ -153,22 +225,27 @@ impl BinMapper {
         let mut data = vec![0u8; x.rows * x.cols];
         let mut most_frequent = vec![0u8; x.cols];
         let mut most_frequent_share = vec![0f32; x.cols];
-        if x.rows > 0 {
-            for (f, col) in data.chunks_exact_mut(x.rows).enumerate() {
-                let mut counts = [0usize; 256];
-                for (r, out) in col.iter_mut().enumerate() {
-                    *out = self.bin_value(f, x.data[r * x.cols + f]);
-                    counts[*out as usize] += 1;
+        let mut counts = vec![[0usize; 256]; x.cols];
+        // Blocks of rows stay in cache while every column is binned.
+        for start in (0..x.rows).step_by(TRANSFORM_BLOCK) {
+            let end = (start + TRANSFORM_BLOCK).min(x.rows);
+            for (f, count) in counts.iter_mut().enumerate() {
+                let out = &mut data[f * x.rows + start..f * x.rows + end];
+                for (r, o) in (start..end).zip(out.iter_mut()) {
+                    *o = self.bin_value(f, x.data[r * x.cols + f]);
+                    count[*o as usize] += 1;
                 }
-                let mut best = 0;
-                for (b, &c) in counts.iter().enumerate() {
-                    if c > counts[best] {
-                        best = b;
-                    }
-                }
-                most_frequent[f] = best as u8;
-                most_frequent_share[f] = (counts[best] as f64 / x.rows as f64) as f32;
             }
+        }
+        for (f, count) in counts.iter().enumerate() {
+            let mut best = 0;
+            for (b, &c) in count.iter().enumerate() {
+                if c > count[best] {
+                    best = b;
+                }
+            }
+            most_frequent[f] = best as u8;
+            most_frequent_share[f] = (count[best] as f64 / x.rows.max(1) as f64) as f32;
         }
         Ok(BinnedMatrix {
             rows: x.rows,
@@ -225,15 +302,18 @@ fn edge_between(a: f32, b: f32) -> f32 {
     }
 }
 
-/// Edges of one feature from its sorted non-missing sample values.
-fn feature_edges(sorted: &[f32], max_bins: usize) -> Vec<f32> {
+/// Edges of one feature from the sorted keys of its non-missing sample values.
+fn feature_edges(sorted: &[u32], max_bins: usize) -> Vec<f32> {
     // Distinct values and their counts.
     let mut distinct: Vec<(f32, usize)> = Vec::new();
-    for &v in sorted {
-        match distinct.last_mut() {
-            Some((last, n)) if *last == v => *n += 1,
-            _ => distinct.push((v, 1)),
+    let mut i = 0;
+    while i < sorted.len() {
+        let k = sorted[i];
+        let start = i;
+        while i < sorted.len() && sorted[i] == k {
+            i += 1;
         }
+        distinct.push((key_value(k), i - start));
     }
     if distinct.len() <= max_bins {
         return distinct
@@ -268,7 +348,7 @@ mod tests {
 
     #[test]
     fn quantile_edges_split_many_values_evenly() {
-        let vals: Vec<f32> = (0..1000).map(|i| i as f32).collect();
+        let vals: Vec<u32> = (0..1000).map(|i| sort_key(i as f32)).collect();
         let e = feature_edges(&vals, 10);
         assert_eq!(e.len(), 9);
         assert_eq!(e[0], 99.5);
@@ -277,8 +357,8 @@ mod tests {
 
     #[test]
     fn heavy_value_gets_its_own_bin() {
-        let mut vals = vec![0.0f32; 900];
-        vals.extend((1..=100).map(|i| i as f32));
+        let mut vals = vec![sort_key(0.0); 900];
+        vals.extend((1..=100).map(|i| sort_key(i as f32)));
         let e = feature_edges(&vals, 4);
         assert_eq!(e[0], 0.5);
         assert_eq!(e.len(), 3);
@@ -302,6 +382,23 @@ mod tests {
                 assert_eq!(b.get(r, 0) <= bin, v <= m.threshold(0, bin));
             }
         }
+    }
+
+    #[test]
+    fn keys_sort_like_values() {
+        let mut rng = FlowRng::new(3, 0);
+        let mut vals: Vec<f32> = (0..5000)
+            .map(|i| ((rng.unit() - 0.5) * 1e6 / (1 + i % 7) as f64) as f32)
+            .collect();
+        vals.extend([0.0, -0.0, f32::MAX, -f32::MAX, 1e-40, -1e-40]);
+        let mut keys: Vec<u32> = vals.iter().map(|&v| sort_key(v)).collect();
+        radix_sort(&mut keys, &mut Vec::new());
+        let back: Vec<f32> = keys.iter().map(|&k| key_value(k)).collect();
+        let mut want: Vec<f32> = vals.iter().map(|&v| v + 0.0).collect();
+        want.sort_by(f32::total_cmp);
+        assert_eq!(back, want);
+        assert_eq!(sort_key(f32::NAN), NAN_KEY);
+        assert_eq!(sort_key(f32::INFINITY), sort_key(f32::MAX));
     }
 
     #[test]

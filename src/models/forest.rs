@@ -42,7 +42,7 @@ use super::{argmax_rows, check_data, Matrix, ModelError, Progress, Step};
 use crate::rng::FlowRng;
 
 /// Rows predicted together (they stay in cache while every tree walks them).
-pub(crate) const BLOCK: usize = 64;
+pub(crate) const BLOCK: usize = 256;
 
 /// Hyper-parameters of a [`RandomForest`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

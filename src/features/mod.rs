@@ -28,7 +28,8 @@
 //! loader.feed(csv.as_bytes()).unwrap();
 //! loader.end_file().unwrap();
 //! let data = loader.finish().unwrap();
-//! let pipe = Pipeline::fit(&data, &[0, 1], &FeatureOptions::default());
+//! let opts = FeatureOptions { min_category_rows: 1, ..Default::default() };
+//! let pipe = Pipeline::fit(&data, &[0, 1], &opts);
 //! let x = pipe.transform(&data).unwrap();
 //! let bpp = pipe.index_of("orig_bytes_per_pkt").unwrap();
 //! assert_eq!(x.get(0, bpp), 50.0);

@@ -20,6 +20,8 @@
 //! assert_eq!(mapper.threshold(0, 1), 1.5);
 //! ```
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::{Matrix, ModelError};
@@ -280,6 +282,43 @@ impl BinnedMatrix {
     pub fn n_bins(&self) -> Vec<usize> {
         (0..self.cols).map(|f| self.mapper.n_bins(f)).collect()
     }
+
+    /// Rows with identical codes in every column: the group of each row (groups numbered in
+    /// order of first appearance) and the first row of each group. Flow data repeats a lot, and
+    /// tree models treat a group as one row with a count.
+    pub fn row_groups(&self) -> RowGroups {
+        let (n, d) = (self.rows, self.cols);
+        let mut row_major = vec![0u8; n * d];
+        for start in (0..n).step_by(TRANSFORM_BLOCK) {
+            let end = (start + TRANSFORM_BLOCK).min(n);
+            for f in 0..d {
+                for (r, &c) in (start..end).zip(&self.col(f)[start..end]) {
+                    row_major[r * d + f] = c;
+                }
+            }
+        }
+        let mut first: HashMap<&[u8], u32> = HashMap::with_capacity(n / 2);
+        let mut group = Vec::with_capacity(n);
+        let mut first_row = Vec::new();
+        for r in 0..n {
+            let next = first_row.len() as u32;
+            let g = *first.entry(&row_major[r * d..(r + 1) * d]).or_insert(next);
+            if g == next {
+                first_row.push(r as u32);
+            }
+            group.push(g);
+        }
+        RowGroups { group, first_row }
+    }
+}
+
+/// Rows of a [`BinnedMatrix`] grouped by identical codes (see [`BinnedMatrix::row_groups`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowGroups {
+    /// Group of each row.
+    pub group: Vec<u32>,
+    /// First row of each group.
+    pub first_row: Vec<u32>,
 }
 
 fn check_shape(x: &Matrix) -> Result<(), ModelError> {

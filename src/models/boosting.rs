@@ -29,6 +29,8 @@
 //! assert!(model.train_loss[29] < model.train_loss[0]);
 //! ```
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::binning::{BinnedMatrix, MISSING_BIN};
@@ -462,10 +464,13 @@ impl Gh {
     }
 }
 
-/// A row in the node partition with its gradient and hessian for the current tree.
+/// A unit in the node partition: its representative row (for codes), the unit, how many of its
+/// rows the round sampled, and their summed gradient and hessian for the current tree.
 #[derive(Clone, Copy, Default)]
 struct Item {
     row: u32,
+    unit: u32,
+    w: u32,
     g: f32,
     h: f32,
 }
@@ -492,19 +497,29 @@ struct Leaf {
 struct Booster<'a> {
     p: &'a GradientBoostingParams,
     b: &'a BinnedMatrix,
-    y: &'a [u32],
     k: usize,
     m: usize,
     offsets: Vec<usize>,
     nbins: Vec<usize>,
+    /// Training rows (original indices), for row subsampling.
     train: Vec<u32>,
-    val: Vec<u32>,
+    /// Unit of each training row (same order as `train`).
+    train_unit: Vec<u32>,
+    /// Units: rows with identical codes and label, training units first (`0..n_train_units`),
+    /// then validation units. Rows of a unit always share their scores, so gradients, scores
+    /// and histograms are computed once per unit, weighted by its row count.
+    unit_row: Vec<u32>,
+    unit_label: Vec<u32>,
+    unit_count: Vec<u32>,
+    n_train_units: usize,
+    n_val_rows: usize,
     // Per-tree work buffers.
     items: Vec<Item>,
     tmp: Vec<Item>,
     pool: Vec<Vec<Gh>>,
     feats: Vec<usize>,
-    in_sample: Vec<bool>,
+    /// Rows of each training unit sampled this round.
+    sampled: Vec<u32>,
     /// Row-wise sparse codes: for row `r`, `csr_idx[csr_ptr[r]..csr_ptr[r + 1]]` are the
     /// histogram slots (feature offset + code) of its features whose code is not the column's
     /// most frequent one; the most frequent code's sums are recovered from the node total.
@@ -527,60 +542,96 @@ impl<'a> Booster<'a> {
             2 => 1,
             k => k,
         };
-        let mut csr_ptr = Vec::with_capacity(b.rows + 1);
-        let mut csr_idx = Vec::new();
-        csr_ptr.push(0);
-        for r in 0..b.rows {
-            for (f, (&mf, &off)) in b.most_frequent.iter().zip(&offsets).enumerate() {
-                let code = b.get(r, f);
-                if code != mf {
-                    csr_idx.push((off + code as usize) as u32);
-                }
-            }
-            csr_ptr.push(csr_idx.len());
-        }
         let (train, val) = if p.early_stopping_rounds.is_some() {
             stratified_split(y, k, p.validation_fraction, p.seed)
         } else {
             ((0..y.len() as u32).collect(), Vec::new())
         };
+        // Units: (group of identical rows, label), numbered by first appearance, training first.
+        let groups = b.row_groups();
+        let mut unit_of: HashMap<(u32, u32), u32> = HashMap::new();
+        let (mut unit_row, mut unit_label, mut unit_count) = (Vec::new(), Vec::new(), Vec::new());
+        let mut train_unit = Vec::with_capacity(train.len());
+        let mut n_train_units = 0;
+        for (rows, is_train) in [(&train, true), (&val, false)] {
+            for &r in rows.iter() {
+                let key = (groups.group[r as usize], y[r as usize]);
+                let u = *unit_of.entry(key).or_insert_with(|| {
+                    unit_row.push(r);
+                    unit_label.push(y[r as usize]);
+                    unit_count.push(0);
+                    unit_row.len() as u32 - 1
+                });
+                unit_count[u as usize] += 1;
+                if is_train {
+                    train_unit.push(u);
+                }
+            }
+            if is_train {
+                n_train_units = unit_row.len();
+            }
+        }
+        // Sparse codes of the representative rows.
+        let mut csr_ptr = vec![0usize; b.rows + 1];
+        let mut csr_idx = Vec::new();
+        let mut is_rep = vec![false; b.rows];
+        for &r in &unit_row {
+            is_rep[r as usize] = true;
+        }
+        for r in 0..b.rows {
+            if is_rep[r] {
+                for (f, (&mf, &off)) in b.most_frequent.iter().zip(&offsets).enumerate() {
+                    let code = b.get(r, f);
+                    if code != mf {
+                        csr_idx.push((off + code as usize) as u32);
+                    }
+                }
+            }
+            csr_ptr[r + 1] = csr_idx.len();
+        }
         Booster {
             p,
             b,
-            y,
             k,
             m,
             offsets,
             nbins,
             train,
-            val,
+            train_unit,
+            unit_row,
+            unit_label,
+            unit_count,
+            n_train_units,
+            n_val_rows: val.len(),
             items: Vec::new(),
             tmp: Vec::new(),
             pool: Vec::new(),
             feats: Vec::new(),
-            in_sample: vec![false; y.len()],
+            sampled: Vec::new(),
             csr_ptr,
             csr_idx,
         }
     }
 
     fn run(mut self, progress: Progress) -> Result<GradientBoosting, ModelError> {
-        let (n, m, k) = (self.b.rows, self.m, self.k);
+        let (m, k) = (self.m, self.k);
         let p = self.p;
+        let n_units = self.unit_row.len();
+        let nt = self.n_train_units;
+        let n_train = self.train.len() as f64;
         // Initial scores: log prior (softmax) or log odds (logistic).
         let mut counts = vec![0usize; k];
-        for &r in &self.train {
-            counts[self.y[r as usize] as usize] += 1;
+        for u in 0..nt {
+            counts[self.unit_label[u] as usize] += self.unit_count[u] as usize;
         }
-        let prior =
-            |c: usize| (counts[c] as f64 / self.train.len() as f64).clamp(1e-12, 1.0 - 1e-12);
+        let prior = |c: usize| (counts[c] as f64 / n_train).clamp(1e-12, 1.0 - 1e-12);
         let init: Vec<f64> = match m {
             0 => Vec::new(),
             1 => vec![det_ln(prior(1) / prior(0))],
             _ => (0..k).map(|c| det_ln(prior(c))).collect(),
         };
-        let mut scores: Vec<f64> = Vec::with_capacity(n * m);
-        for _ in 0..n {
+        let mut scores: Vec<f64> = Vec::with_capacity(n_units * m);
+        for _ in 0..n_units {
             scores.extend_from_slice(&init);
         }
         let mut model = GradientBoosting {
@@ -593,41 +644,41 @@ impl<'a> Booster<'a> {
             val_loss: Vec::new(),
             best_round: None,
         };
-        let mut grad = vec![0f32; m * n];
-        let mut hess = vec![0f32; m * n];
+        // Per-row gradient and hessian of each training unit, output-major.
+        let mut grad = vec![0f32; m * nt];
+        let mut hess = vec![0f32; m * nt];
         let mut prob = vec![0f64; k.max(2)];
         let mut best_val = f64::INFINITY;
         let mut best_round = 0;
         for round in 0..=p.n_rounds {
             // Gradients of the current scores, and the training loss of the previous round.
             let mut loss = 0.0;
-            for &r in &self.train {
-                let r = r as usize;
-                let yr = self.y[r] as usize;
-                link(&scores[r * m..(r + 1) * m], &mut prob[..k]);
-                loss -= det_ln(prob[yr].max(1e-15));
+            for u in 0..nt {
+                let yu = self.unit_label[u] as usize;
+                link(&scores[u * m..(u + 1) * m], &mut prob[..k]);
+                loss -= self.unit_count[u] as f64 * det_ln(prob[yu].max(1e-15));
                 if m == 1 {
                     let q = prob[1];
-                    grad[r] = (q - f64::from(u8::from(yr == 1))) as f32;
-                    hess[r] = (q * (1.0 - q)).max(1e-16) as f32;
+                    grad[u] = (q - f64::from(u8::from(yu == 1))) as f32;
+                    hess[u] = (q * (1.0 - q)).max(1e-16) as f32;
                 } else {
                     for c in 0..m {
                         let q = prob[c];
-                        grad[c * n + r] = (q - f64::from(u8::from(yr == c))) as f32;
-                        hess[c * n + r] = (q * (1.0 - q)).max(1e-16) as f32;
+                        grad[c * nt + u] = (q - f64::from(u8::from(yu == c))) as f32;
+                        hess[c * nt + u] = (q * (1.0 - q)).max(1e-16) as f32;
                     }
                 }
             }
             if round > 0 {
-                model.train_loss.push(loss / self.train.len() as f64);
-                let val_loss = (!self.val.is_empty()).then(|| {
+                model.train_loss.push(loss / n_train);
+                let val_loss = (self.n_val_rows > 0).then(|| {
                     let mut l = 0.0;
-                    for &r in &self.val {
-                        let r = r as usize;
-                        link(&scores[r * m..(r + 1) * m], &mut prob[..k]);
-                        l -= det_ln(prob[self.y[r] as usize].max(1e-15));
+                    for u in nt..n_units {
+                        link(&scores[u * m..(u + 1) * m], &mut prob[..k]);
+                        let p_true = prob[self.unit_label[u] as usize].max(1e-15);
+                        l -= self.unit_count[u] as f64 * det_ln(p_true);
                     }
-                    l / self.val.len() as f64
+                    l / self.n_val_rows as f64
                 });
                 if let Some(v) = val_loss {
                     model.val_loss.push(v);
@@ -655,56 +706,49 @@ impl<'a> Booster<'a> {
             if m == 0 {
                 continue;
             }
-            // Row sample of this round.
-            let rows = self.sample_rows(round);
+            self.sample_rows(round);
             for c in 0..m {
                 let tree_id = (round * m + c) as u64;
                 self.choose_features(tree_id);
-                let (g, h) = (&grad[c * n..(c + 1) * n], &hess[c * n..(c + 1) * n]);
-                let tree = self.grow(&rows, g, h, &mut scores, c);
-                // Rows not in the sample (and validation rows) follow the tree on binned data.
-                if rows.len() < self.train.len() {
-                    for &r in &self.train {
-                        if !self.in_sample[r as usize] {
-                            let r = r as usize;
-                            scores[r * m + c] += tree.value_binned(self.b, r) as f64;
-                        }
+                let (g, h) = (&grad[c * nt..(c + 1) * nt], &hess[c * nt..(c + 1) * nt]);
+                let tree = self.grow(g, h, &mut scores, c);
+                // Units outside the sample (and validation units) follow the tree on binned data.
+                for u in 0..n_units {
+                    if u >= nt || self.sampled[u] == 0 {
+                        let r = self.unit_row[u] as usize;
+                        scores[u * m + c] += tree.value_binned(self.b, r) as f64;
                     }
-                }
-                for &r in &self.val {
-                    let r = r as usize;
-                    scores[r * m + c] += tree.value_binned(self.b, r) as f64;
                 }
                 model.trees.push(tree);
             }
-            for &r in &rows {
-                self.in_sample[r as usize] = false;
-            }
         }
-        if p.early_stopping_rounds.is_some() && !self.val.is_empty() && m > 0 {
+        if p.early_stopping_rounds.is_some() && self.n_val_rows > 0 && m > 0 {
             model.best_round = Some(best_round);
             model.trees.truncate((best_round + 1) * m);
         }
         Ok(model)
     }
 
-    fn sample_rows(&mut self, round: usize) -> Vec<u32> {
-        let mut rows = self.train.clone();
+    /// Samples the round's training rows and counts them per unit (`sampled`).
+    fn sample_rows(&mut self, round: usize) {
+        self.sampled.clear();
+        self.sampled.resize(self.n_train_units, 0);
         if self.p.subsample < 1.0 {
-            let want =
-                ((self.p.subsample * rows.len() as f64).round() as usize).clamp(1, rows.len());
+            let n = self.train.len();
+            let want = ((self.p.subsample * n as f64).round() as usize).clamp(1, n);
+            let mut idx: Vec<u32> = (0..n as u32).collect();
             let mut rng = FlowRng::new(self.p.seed, STREAM_SUBSAMPLE + round as u64);
             for i in 0..want {
-                let j = i + rng.below((rows.len() - i) as u64) as usize;
-                rows.swap(i, j);
+                let j = i + rng.below((n - i) as u64) as usize;
+                idx.swap(i, j);
             }
-            rows.truncate(want);
-            rows.sort_unstable();
+            for &i in &idx[..want] {
+                self.sampled[self.train_unit[i as usize] as usize] += 1;
+            }
+        } else {
+            self.sampled
+                .copy_from_slice(&self.unit_count[..self.n_train_units]);
         }
-        for &r in &rows {
-            self.in_sample[r as usize] = true;
-        }
-        rows
     }
 
     fn choose_features(&mut self, tree_id: u64) {
@@ -743,7 +787,7 @@ impl<'a> Booster<'a> {
                 let e = &mut hist[slot as usize];
                 e.g += g;
                 e.h += h;
-                e.n += 1;
+                e.n += it.w;
             }
         }
         for &f in &self.feats {
@@ -818,29 +862,28 @@ impl<'a> Booster<'a> {
         best
     }
 
-    /// Grows one tree on the rows `rows` with gradients `g`, hessians `h`; adds its leaf values to
-    /// output `c` of the sampled rows' scores.
-    fn grow(
-        &mut self,
-        rows: &[u32],
-        g: &[f32],
-        h: &[f32],
-        scores: &mut [f64],
-        c: usize,
-    ) -> RegressionTree {
+    /// Grows one tree on the sampled units with per-row gradients `g`, hessians `h`; adds its leaf
+    /// values to output `c` of the sampled units' scores.
+    fn grow(&mut self, g: &[f32], h: &[f32], scores: &mut [f64], c: usize) -> RegressionTree {
         let p = self.p;
         self.items.clear();
-        self.items.extend(rows.iter().map(|&r| Item {
-            row: r,
-            g: g[r as usize],
-            h: h[r as usize],
-        }));
+        for (u, &w) in self.sampled.iter().enumerate() {
+            if w > 0 {
+                self.items.push(Item {
+                    row: self.unit_row[u],
+                    unit: u as u32,
+                    w,
+                    g: (g[u] as f64 * w as f64) as f32,
+                    h: (h[u] as f64 * w as f64) as f32,
+                });
+            }
+        }
         self.tmp.resize(self.items.len(), Item::default());
         let mut sum = Gh::default();
         for it in &self.items {
             sum.g += it.g as f64;
             sum.h += it.h as f64;
-            sum.n += 1;
+            sum.n += it.w;
         }
         let mut nodes = vec![node_of(&sum)];
         let mut leaves: Vec<Leaf> = Vec::new();
@@ -979,7 +1022,7 @@ impl<'a> Booster<'a> {
             };
             nodes[leaf.node].value = v;
             for it in &self.items[leaf.start..leaf.end] {
-                scores[it.row as usize * m + c] += v as f64;
+                scores[it.unit as usize * m + c] += v as f64;
             }
             if let Some(h) = leaf.hist {
                 self.pool.push(h);

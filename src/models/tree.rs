@@ -34,7 +34,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::binning::{BinnedMatrix, MISSING_BIN};
+use super::binning::{BinnedMatrix, RowGroups, MISSING_BIN};
 use super::{argmax_rows, check_data, Matrix, ModelError, Progress, Step};
 use crate::rng::FlowRng;
 
@@ -676,6 +676,7 @@ pub(crate) struct Workspace {
     left: Vec<u32>,
     miss: Vec<u32>,
     best_counts: Vec<u32>,
+    acc: Vec<u32>,
 }
 
 /// Everything fixed while growing the trees of one model.
@@ -693,6 +694,8 @@ pub(crate) struct GrowSpec<'a> {
     nbins: Vec<usize>,
     /// Skip the dominant code when building histograms (it holds most rows).
     skip: Vec<bool>,
+    /// Rows with identical codes.
+    groups: RowGroups,
 }
 
 impl<'a> GrowSpec<'a> {
@@ -722,6 +725,7 @@ impl<'a> GrowSpec<'a> {
             offsets,
             nbins,
             skip: b.most_frequent_share.iter().map(|&s| s >= 0.5).collect(),
+            groups: b.row_groups(),
         }
     }
 }
@@ -843,24 +847,26 @@ pub(crate) fn grow(
 ) -> DecisionTree {
     let k = spec.k;
     let d = spec.b.cols;
+    // One item per (group of identical rows, class), counting its rows: the same histograms as
+    // one item per row, with fewer items when rows repeat.
+    let groups = &spec.groups;
+    w.acc.clear();
+    w.acc.resize(groups.first_row.len() * k, 0);
+    for (r, (&g, &c)) in groups.group.iter().zip(y).enumerate() {
+        let m = counts.map_or(1, |cn| cn[r]);
+        w.acc[g as usize * k + c as usize] += m;
+    }
     w.items.clear();
-    match counts {
-        Some(c) => w.items.extend(
-            y.iter()
-                .zip(c)
-                .enumerate()
-                .filter(|(_, (_, &m))| m > 0)
-                .map(|(r, (&class, &mult))| Item {
-                    row: r as u32,
-                    class,
+    for (g, &row) in groups.first_row.iter().enumerate() {
+        for (class, &mult) in w.acc[g * k..(g + 1) * k].iter().enumerate() {
+            if mult > 0 {
+                w.items.push(Item {
+                    row,
+                    class: class as u32,
                     mult,
-                }),
-        ),
-        None => w.items.extend(y.iter().enumerate().map(|(r, &class)| Item {
-            row: r as u32,
-            class,
-            mult: 1,
-        })),
+                });
+            }
+        }
     }
     w.tmp.resize(
         w.items.len(),

@@ -63,11 +63,11 @@ fn accuracy(pred: &[u32], y: &[u32]) -> f64 {
 
 fn export(path: &Path, x: &Matrix, y: &[u32]) {
     let mut out = std::io::BufWriter::new(std::fs::File::create(path).expect("create export"));
-    for r in 0..x.rows {
+    for (r, label) in y.iter().enumerate().take(x.rows) {
         for v in x.row(r) {
             write!(out, "{v},").unwrap();
         }
-        writeln!(out, "{}", y[r]).unwrap();
+        writeln!(out, "{label}").unwrap();
     }
 }
 

@@ -234,7 +234,7 @@ impl LogisticRegression {
                 }
             }
             let mut slope = dot(&grad, &dir);
-            if !(slope < 0.0) {
+            if slope.is_nan() || slope >= 0.0 {
                 // Not a descent direction (rounding): restart from steepest descent.
                 ss.clear();
                 ys.clear();

@@ -731,7 +731,7 @@ pub(crate) mod num {
                     let out = &mut c[(i0 + r) * ldc + j0..(i0 + r) * ldc + j0 + w];
                     if accumulate {
                         for (o, &v) in out.iter_mut().zip(acc_r) {
-                            *o = *o + v;
+                            *o += v;
                         }
                     } else {
                         out.copy_from_slice(&acc_r[..w]);
@@ -766,8 +766,8 @@ pub(crate) mod num {
         acc
     }
 
-    const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
-    const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+    const LN2_HI: f64 = f64::from_bits(0x3FE6_2E42_FEE0_0000); // ln 2, upper bits (fdlibm)
+    const LN2_LO: f64 = f64::from_bits(0x3DEA_39EF_3579_3C76); // ln 2 - LN2_HI
 
     /// `1 / i!` for `i` in `0..=13`.
     const INV_FACT: [f64; 14] = {
@@ -921,7 +921,7 @@ pub(crate) mod num {
                 x += 0.0137;
             }
             for &x in &[
-                1e-300, 1e-20, 0.1, 0.5, 0.70710678, 1.0, 1.0000001, 1.5, 2.0, 10.0, 1e10, 1e300,
+                1e-300, 1e-20, 0.1, 0.5, 0.7071, 1.0, 1.0000001, 1.5, 2.0, 10.0, 1e10, 1e300,
                 5e-324,
             ] {
                 let (a, b) = (ln(x), x.ln());

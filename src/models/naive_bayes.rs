@@ -178,8 +178,8 @@ impl GaussianNb {
         let mut out = Vec::with_capacity(x.rows * k);
         for r in 0..x.rows {
             let row = &xs[r * d..(r + 1) * d];
-            for c in 0..k {
-                if base[c] == f64::NEG_INFINITY {
+            for (c, &b) in base.iter().enumerate() {
+                if b == f64::NEG_INFINITY {
                     out.push(f64::NEG_INFINITY);
                     continue;
                 }
@@ -191,7 +191,7 @@ impl GaussianNb {
                 {
                     q += (v - m) * (v - m) / var;
                 }
-                out.push(base[c] - 0.5 * q);
+                out.push(b - 0.5 * q);
             }
         }
         Ok(out)

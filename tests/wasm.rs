@@ -72,6 +72,6 @@ fn a_binary_file_fails_and_names_itself() {
         .collect();
     let _ = loader.feed(&junk);
     assert!(loader.end_file().is_err());
-    let message = loader.finish().err().expect("nothing loaded").to_string();
+    let message = loader.finish().expect_err("nothing loaded").to_string();
     assert!(message.contains("junk.bin"), "{message}");
 }

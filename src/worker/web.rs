@@ -102,9 +102,15 @@ enum Outcome {
 
 impl WorkerState {
     fn post(&self, message: &FromWorker) {
-        let text = serde_json::to_string(message).unwrap_or_else(|e| {
-            format!(r#"{{"type":"failed","request":0,"message":"cannot encode a reply: {e}"}}"#)
-        });
+        let text = serde_json::to_string(message)
+            .or_else(|e| {
+                let message = format!("cannot encode a reply: {e}");
+                serde_json::to_string(&FromWorker::Failed {
+                    request: 0,
+                    message,
+                })
+            })
+            .unwrap_or_default();
         if let Err(e) = self.scope.post_message(&JsValue::from_str(&text)) {
             web_sys::console::error_2(&"flowlab worker: postMessage failed".into(), &e);
         }

@@ -285,26 +285,44 @@ impl BinnedMatrix {
 
     /// Rows with identical codes in every column: the group of each row (groups numbered in
     /// order of first appearance) and the first row of each group. Flow data repeats a lot, and
-    /// tree models treat a group as one row with a count.
+    /// tree models treat a group as one row with a count. Needs no copy of the codes.
     pub fn row_groups(&self) -> RowGroups {
         let (n, d) = (self.rows, self.cols);
-        let mut row_major = vec![0u8; n * d];
-        for start in (0..n).step_by(TRANSFORM_BLOCK) {
-            let end = (start + TRANSFORM_BLOCK).min(n);
-            for f in 0..d {
-                for (r, &c) in (start..end).zip(&self.col(f)[start..end]) {
-                    row_major[r * d + f] = c;
-                }
+        // A 64-bit hash of each row, column by column, then exact comparison within a hash.
+        let mut hash = vec![0x9E37_79B9_7F4A_7C15u64; n];
+        for f in 0..d {
+            for (h, &c) in hash.iter_mut().zip(self.col(f)) {
+                *h = (*h ^ c as u64)
+                    .wrapping_mul(0x100_0000_01B3)
+                    .rotate_left(29);
             }
         }
-        let mut first: HashMap<&[u8], u32> = HashMap::with_capacity(n / 2);
+        let same = |a: usize, b: usize| (0..d).all(|f| self.get(a, f) == self.get(b, f));
+        let mut first: HashMap<u64, u32> = HashMap::with_capacity(n / 4);
+        // Next group with the same hash (u32::MAX: none).
+        let mut next_same: Vec<u32> = Vec::new();
         let mut group = Vec::with_capacity(n);
-        let mut first_row = Vec::new();
-        for r in 0..n {
-            let next = first_row.len() as u32;
-            let g = *first.entry(&row_major[r * d..(r + 1) * d]).or_insert(next);
-            if g == next {
+        let mut first_row: Vec<u32> = Vec::new();
+        for (r, &h) in hash.iter().enumerate() {
+            let new = first_row.len() as u32;
+            let mut g = *first.entry(h).or_insert(new);
+            if g != new {
+                loop {
+                    if same(first_row[g as usize] as usize, r) {
+                        break;
+                    }
+                    let nx = next_same[g as usize];
+                    if nx == u32::MAX {
+                        next_same[g as usize] = new;
+                        g = new;
+                        break;
+                    }
+                    g = nx;
+                }
+            }
+            if g == new {
                 first_row.push(r as u32);
+                next_same.push(u32::MAX);
             }
             group.push(g);
         }
@@ -438,6 +456,18 @@ mod tests {
         assert_eq!(back, want);
         assert_eq!(sort_key(f32::NAN), NAN_KEY);
         assert_eq!(sort_key(f32::INFINITY), sort_key(f32::MAX));
+    }
+
+    #[test]
+    fn identical_rows_share_a_group() {
+        let x = Matrix {
+            rows: 5,
+            cols: 2,
+            data: vec![1.0, 2.0, 3.0, 4.0, 1.0, 2.0, f32::NAN, 4.0, 3.0, 4.0],
+        };
+        let g = BinnedMatrix::new(&x, 255, 0).unwrap().row_groups();
+        assert_eq!(g.group, vec![0, 1, 0, 2, 1]);
+        assert_eq!(g.first_row, vec![0, 1, 3]);
     }
 
     #[test]

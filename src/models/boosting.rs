@@ -153,7 +153,8 @@ impl GradientBoostingParams {
     }
 }
 
-/// One node of a [`RegressionTree`]; `left == 0` marks a leaf.
+/// One node of a [`RegressionTree`]; `left == 0` marks a leaf. The right child always directly
+/// follows the left one (`right == left + 1`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct RegressionNode {
     /// Feature tested (splits only).
@@ -195,6 +196,8 @@ impl RegressionTree {
                 return n.value;
             }
             let v = row[n.feature as usize];
+            // Missing values follow `missing_left`; +inf counts as f32::MAX. (Branches beat a
+            // branch-free select here: speculation hides the next node's load.)
             let go_left = if v.is_nan() {
                 n.missing_left
             } else {
@@ -229,8 +232,7 @@ impl RegressionTree {
                 n.left == 0
                     || ((n.feature as usize) < n_features
                         && (n.left as usize) > i
-                        && (n.left as usize) < len
-                        && (n.right as usize) > i
+                        && n.right as u64 == n.left as u64 + 1
                         && (n.right as usize) < len)
             })
     }

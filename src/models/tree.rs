@@ -233,7 +233,8 @@ pub(crate) fn validate_tree_params(
     Ok(())
 }
 
-/// One node of a [`DecisionTree`]; `left == 0` marks a leaf (the root is never a child).
+/// One node of a [`DecisionTree`]; `left == 0` marks a leaf (the root is never a child). The
+/// right child always directly follows the left one (`right == left + 1`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Node {
     /// Feature tested (splits only).
@@ -459,6 +460,8 @@ impl DecisionTree {
                 return n.leaf as usize;
             }
             let v = row[n.feature as usize];
+            // Missing values follow `missing_left`; +inf counts as f32::MAX. (Branches beat a
+            // branch-free select here: speculation hides the next node's load.)
             let go_left = if v.is_nan() {
                 n.missing_left
             } else {
@@ -511,8 +514,7 @@ impl DecisionTree {
             } else {
                 (n.feature as usize) < self.n_features
                     && (n.left as usize) > i
-                    && (n.left as usize) < len
-                    && (n.right as usize) > i
+                    && n.right as u64 == n.left as u64 + 1
                     && (n.right as usize) < len
             };
             if !ok {

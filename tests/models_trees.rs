@@ -1,7 +1,16 @@
 //! Binned trees, random forest and gradient boosting: determinism, forest chunks, thresholds,
 //! missing values, parameter validation, cancellation, serialisation, and accuracy on real flows.
+//!
+//! Every test but the real-data one also runs in headless Chromium under
+//! `cargo test --target wasm32-unknown-unknown`; `same_bits_natively_and_in_wasm` pins checksums
+//! of fitted models, so both targets must produce the same bits.
 
 mod common;
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use flowlab::features::Matrix;
 use flowlab::models::binning::BinnedMatrix;
@@ -67,6 +76,80 @@ fn small_boost() -> GradientBoostingParams {
         min_samples_leaf: 5,
         ..Default::default()
     }
+}
+
+/// FNV-style checksum of float bits.
+fn checksum(values: impl IntoIterator<Item = u64>) -> u64 {
+    values.into_iter().fold(0xcbf2_9ce4_8422_2325, |h, v| {
+        (h ^ v).wrapping_mul(0x100_0000_01b3)
+    })
+}
+
+#[test]
+fn same_bits_natively_and_in_wasm() {
+    let (x, y) = synthetic(400, 5, 12);
+    let t = DecisionTree::fit(
+        &DecisionTreeParams {
+            criterion: Criterion::Entropy,
+            max_features: MaxFeatures::Sqrt,
+            seed: 1,
+            ..Default::default()
+        },
+        &x,
+        &y,
+        3,
+        &mut no_progress(),
+    )
+    .unwrap();
+    let f = RandomForest::fit(
+        &RandomForestParams {
+            n_trees: 6,
+            oob_score: true,
+            class_weight: ClassWeight::Balanced,
+            seed: 2,
+            ..Default::default()
+        },
+        &x,
+        &y,
+        3,
+        &mut no_progress(),
+    )
+    .unwrap();
+    let g = GradientBoosting::fit(
+        &GradientBoostingParams {
+            n_rounds: 15,
+            subsample: 0.8,
+            colsample: 0.8,
+            early_stopping_rounds: Some(20),
+            min_samples_leaf: 3,
+            seed: 3,
+            ..Default::default()
+        },
+        &x,
+        &y,
+        3,
+        &mut no_progress(),
+    )
+    .unwrap();
+    let bits = |p: Vec<f32>| checksum(p.into_iter().map(|v| v.to_bits() as u64));
+    let sums = [
+        bits(t.predict_proba(&x).unwrap()),
+        bits(f.predict_proba(&x).unwrap()),
+        bits(g.predict_proba(&x).unwrap()),
+        checksum(f.oob_accuracy.map(f64::to_bits)),
+        checksum(g.train_loss.iter().chain(&g.val_loss).map(|v| v.to_bits())),
+    ];
+    eprintln!("{sums:?}");
+    assert_eq!(
+        sums,
+        [
+            6171008978476953829,
+            3291861811627143922,
+            7203485351392930084,
+            2513082306834769858,
+            4413877791572865753
+        ]
+    );
 }
 
 #[test]

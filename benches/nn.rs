@@ -5,7 +5,8 @@
 //! MLP for a fixed 20 epochs (batch 256, hidden [64, 32], no early stopping), the logistic
 //! regression and naive Bayes fit times, and test accuracy of each.
 //!
-//! `FLOWLAB_NN_ONLY=mlp` stops after the fixed-epoch MLP (for profiling).
+//! `FLOWLAB_NN_ONLY=mlp` stops after the fixed-epoch MLP, `FLOWLAB_NN_ONLY=logistic` runs only
+//! the logistic regression (for profiling).
 //! `FLOWLAB_NN_EXPORT=dir` also writes `dir/train.csv` and `dir/test.csv` (features, then the class
 //! code in the last column; missing as `nan`) to time scikit-learn on the same matrix
 //! (`scripts`-free: see the report of the learning-engine issue for the Python snippet).
@@ -117,6 +118,20 @@ fn main() {
         println!("exported to {dir}/train.csv, test.csv");
     }
 
+    let only = std::env::var("FLOWLAB_NN_ONLY").unwrap_or_default();
+    if only == "logistic" {
+        let (lr, secs, cpu) = timed(|| {
+            LogisticRegression::fit(&LogisticParams::default(), &xtr, &ytr, k, &mut |_: Step| {
+                true
+            })
+            .expect("logistic")
+        });
+        println!(
+            "logistic: wall {secs:.2} s, cpu {cpu:.2} s, {} iterations",
+            lr.n_iter
+        );
+        return;
+    }
     let epochs = 20;
     let params = MlpParams {
         max_epochs: epochs,
@@ -135,7 +150,7 @@ fn main() {
         mlp.loss_curve.last().unwrap()
     );
 
-    if std::env::var("FLOWLAB_NN_ONLY").is_ok_and(|v| v == "mlp") {
+    if only == "mlp" {
         return;
     }
     let (mlp, secs, cpu) = timed(|| {

@@ -637,7 +637,7 @@ pub(crate) mod num {
             unsafe { gemm_f64_avx2(m, n, k, a, rsa, csa, b, ldb, c, ldc, accumulate) };
             return;
         }
-        gemm_body::<f64, 4, 8>(m, n, k, a, rsa, csa, b, ldb, c, ldc, accumulate);
+        gemm_body::<f64, 6, 8>(m, n, k, a, rsa, csa, b, ldb, c, ldc, accumulate);
     }
 
     // AVX2 only widens the vectors: no FMA is enabled, and Rust never contracts `a * b + c`, so
@@ -677,7 +677,7 @@ pub(crate) mod num {
         ldc: usize,
         accumulate: bool,
     ) {
-        gemm_body::<f64, 4, 8>(m, n, k, a, rsa, csa, b, ldb, c, ldc, accumulate);
+        gemm_body::<f64, 6, 8>(m, n, k, a, rsa, csa, b, ldb, c, ldc, accumulate);
     }
 
     /// The blocked product: `MR × NR` tiles of `c`, each accumulated in registers over the whole
@@ -781,6 +781,7 @@ pub(crate) mod num {
     };
 
     /// `e^x` to about 1 ulp, with the same result on every platform.
+    #[inline]
     pub(crate) fn exp(x: f64) -> f64 {
         if x.is_nan() {
             return x;
@@ -791,7 +792,10 @@ pub(crate) mod num {
         if x < -708.0 {
             return 0.0;
         }
-        let n = (x * std::f64::consts::LOG2_E + 0.5).floor();
+        // floor(t) without a libm call (|t| < 1100 here).
+        let t = x * std::f64::consts::LOG2_E + 0.5;
+        let ti = t as i64;
+        let n = (if (ti as f64) > t { ti - 1 } else { ti }) as f64;
         let r = (x - n * LN2_HI) - n * LN2_LO;
         // Taylor series to r^13 / 13! (|r| <= ln 2 / 2: truncation below 1e-17).
         let mut p = INV_FACT[13];
@@ -813,6 +817,7 @@ pub(crate) mod num {
     };
 
     /// Natural logarithm to about 1 ulp, with the same result on every platform.
+    #[inline]
     pub(crate) fn ln(x: f64) -> f64 {
         if x.is_nan() || x < 0.0 {
             return f64::NAN;

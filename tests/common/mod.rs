@@ -6,22 +6,33 @@ use std::path::{Path, PathBuf};
 use flowlab::ingest::{Dataset, IngestError, IngestOptions, Loader};
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// The shared data folder, or `None` (and a note on stderr) when it is absent.
 pub fn shared(rel: &str) -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data").join(rel);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data")
+        .join(rel);
     if p.exists() {
         Some(p)
     } else {
-        eprintln!("SKIP: {} not found (../shared/data is absent); this test needs the shared data set", p.display());
+        eprintln!(
+            "SKIP: {} not found (../shared/data is absent); this test needs the shared data set",
+            p.display()
+        );
         None
     }
 }
 
 /// Loads files in chunks of `chunk` bytes.
-pub fn load_chunked(paths: &[PathBuf], opts: IngestOptions, chunk: usize) -> Result<Dataset, IngestError> {
+pub fn load_chunked(
+    paths: &[PathBuf],
+    opts: IngestOptions,
+    chunk: usize,
+) -> Result<Dataset, IngestError> {
     let mut loader = Loader::new(opts);
     for p in paths {
         let bytes = std::fs::read(p).expect("read fixture");
@@ -53,7 +64,10 @@ pub fn pairs(v: &[(&str, u64)]) -> Vec<(String, u64)> {
 }
 
 /// Column equality where missing (`NaN`) equals missing; prints only the first difference.
-pub fn same_columns(a: &[flowlab::ingest::Column], b: &[flowlab::ingest::Column]) -> Result<(), String> {
+pub fn same_columns(
+    a: &[flowlab::ingest::Column],
+    b: &[flowlab::ingest::Column],
+) -> Result<(), String> {
     if a.len() != b.len() {
         return Err(format!("{} vs {} columns", a.len(), b.len()));
     }

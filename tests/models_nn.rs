@@ -549,6 +549,66 @@ fn missing_and_infinite_inputs_never_give_nan() {
     assert_distributions(&m.predict_proba(&odd).unwrap(), 3);
 }
 
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn degenerate_shapes_still_fit() {
+    // No features at all: every model falls back to the class priors (or close to them).
+    let x = Matrix {
+        rows: 6,
+        cols: 0,
+        data: vec![],
+    };
+    let y = [0, 0, 0, 0, 1, 1];
+    let mlp = Mlp::fit(
+        &MlpParams {
+            early_stopping: false,
+            max_epochs: 300,
+            learning_rate: 0.05,
+            ..small_mlp()
+        },
+        &x,
+        &y,
+        2,
+        &mut no_progress(),
+    )
+    .unwrap();
+    let lr =
+        LogisticRegression::fit(&LogisticParams::default(), &x, &y, 2, &mut no_progress()).unwrap();
+    let nb = GaussianNb::fit(&GaussianNbParams::default(), &x, &y, 2, &mut no_progress()).unwrap();
+    for p in [
+        mlp.predict_proba(&x).unwrap(),
+        lr.predict_proba(&x).unwrap(),
+        nb.predict_proba(&x).unwrap(),
+    ] {
+        assert_distributions(&p, 2);
+        assert!(
+            (p[0] - 2.0 / 3.0).abs() < 0.05,
+            "prior-like probability {}",
+            p[0]
+        );
+    }
+    // No hidden layer (softmax regression), one class, a batch larger than the data.
+    let (x, y) = blobs(60, 9);
+    let flat = MlpParams {
+        hidden: vec![],
+        batch_size: 1000,
+        ..small_mlp()
+    };
+    assert_distributions(
+        &Mlp::fit(&flat, &x, &y, 3, &mut no_progress())
+            .unwrap()
+            .predict_proba(&x)
+            .unwrap(),
+        3,
+    );
+    let one = vec![0; 60];
+    let m = Mlp::fit(&small_mlp(), &x, &one, 1, &mut no_progress()).unwrap();
+    assert!(m.predict_proba(&x).unwrap().iter().all(|&p| p == 1.0));
+    let lr = LogisticRegression::fit(&LogisticParams::default(), &x, &one, 1, &mut no_progress())
+        .unwrap();
+    assert!(lr.predict_proba(&x).unwrap().iter().all(|&p| p == 1.0));
+}
+
 // --- scikit-learn agreement -------------------------------------------------------------------
 
 #[derive(serde::Deserialize)]

@@ -158,10 +158,13 @@ impl MlpParams {
 /// One fully connected layer: `out = in · weights + bias`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Layer {
+    /// Inputs (width of the previous layer, or the number of features).
     pub n_in: usize,
+    /// Outputs (units of this layer, or the number of classes for the last).
     pub n_out: usize,
     /// `n_in × n_out`, row-major.
     pub weights: Vec<f32>,
+    /// One per output.
     pub bias: Vec<f32>,
 }
 
@@ -432,10 +435,12 @@ impl Mlp {
         Ok(super::argmax_rows(&self.predict_proba(x)?, self.n_classes))
     }
 
+    /// Number of classes (columns of [`Self::predict_proba`]).
     pub fn n_classes(&self) -> usize {
         self.n_classes
     }
 
+    /// Number of input features the model expects.
     pub fn n_features(&self) -> usize {
         self.standardizer.n_features()
     }

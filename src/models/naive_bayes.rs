@@ -212,10 +212,12 @@ impl GaussianNb {
         Ok(super::argmax_rows(&self.predict_proba(x)?, self.n_classes))
     }
 
+    /// Number of classes (columns of [`Self::predict_proba`]).
     pub fn n_classes(&self) -> usize {
         self.n_classes
     }
 
+    /// Number of input features the model expects.
     pub fn n_features(&self) -> usize {
         self.standardizer.n_features()
     }

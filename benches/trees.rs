@@ -8,7 +8,9 @@
 //! - `FLOWLAB_BENCH_CSV=path`: also write the feature matrix as CSV (features…, `label`, `split`)
 //!   to compare with scikit-learn / LightGBM on the same numbers;
 //! - `FLOWLAB_BENCH_ONLY=tree|forest|boosting`: run one model;
-//! - `FLOWLAB_BENCH_REPEAT=n`: repeat each fit `n` times (for profiling).
+//! - `FLOWLAB_BENCH_REPEAT=n`: repeat each fit `n` times (for profiling);
+//! - `FLOWLAB_BENCH_UNIQUE=1`: add a column of uniform noise so that no two rows are equal (the
+//!   models group repeated rows; this measures the case without repeats).
 
 use std::io::Write;
 use std::path::Path;
@@ -81,7 +83,23 @@ fn main() {
     let (labels, classes) = data.labels_as(Taxonomy::Attack);
     let split = stratified_holdout(&labels, 0.25, 42);
     let pipe = Pipeline::fit(&data, &split.train, &FeatureOptions::default());
-    let x = pipe.transform(&data).expect("transform");
+    let mut x = pipe.transform(&data).expect("transform");
+    if std::env::var("FLOWLAB_BENCH_UNIQUE").is_ok() {
+        // One more column of uniform noise: every row becomes unique (no repeated flows to
+        // group), the worst case for the tree models' row grouping.
+        let mut rng = flowlab::rng::FlowRng::new(7, 7);
+        let mut data = Vec::with_capacity(x.rows * (x.cols + 1));
+        for r in 0..x.rows {
+            data.extend_from_slice(x.row(r));
+            data.push(rng.unit() as f32);
+        }
+        x = Matrix {
+            rows: x.rows,
+            cols: x.cols + 1,
+            data,
+        };
+        println!("FLOWLAB_BENCH_UNIQUE: added a noise column, every row is unique");
+    }
     let (xtr, xte) = (select(&x, &split.train), select(&x, &split.test));
     let ytr: Vec<u32> = split.train.iter().map(|&r| labels[r]).collect();
     let yte: Vec<u32> = split.test.iter().map(|&r| labels[r]).collect();

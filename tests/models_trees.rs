@@ -366,6 +366,55 @@ fn missing_values_follow_the_learnt_direction() {
 }
 
 #[test]
+fn growth_limits_are_respected() {
+    let (x, y) = synthetic(600, 5, 13);
+    for (max_depth, min_leaf) in [(Some(3), 1), (None, 25), (Some(6), 10)] {
+        let p = DecisionTreeParams {
+            max_depth,
+            min_samples_leaf: min_leaf,
+            min_samples_split: 2 * min_leaf + 5,
+            ..Default::default()
+        };
+        let t = DecisionTree::fit(&p, &x, &y, 3, &mut no_progress()).unwrap();
+        assert!(t.depth() <= max_depth.unwrap_or(usize::MAX));
+        let nodes = t.nodes();
+        for n in nodes {
+            if n.is_leaf() {
+                assert!(n.samples as usize >= min_leaf);
+            } else {
+                assert!(n.samples as usize >= 2 * min_leaf + 5);
+                let (l, r) = (nodes[n.left as usize], nodes[n.right as usize]);
+                assert_eq!(l.samples + r.samples, n.samples);
+                assert!(n.gain > 0.0);
+            }
+        }
+        assert_eq!(t.n_leaves(), nodes.iter().filter(|n| n.is_leaf()).count());
+    }
+    let p = GradientBoostingParams {
+        n_rounds: 5,
+        max_leaves: 7,
+        max_depth: Some(4),
+        min_samples_leaf: 15,
+        min_child_weight: 2.0,
+        ..Default::default()
+    };
+    let g = GradientBoosting::fit(&p, &x, &y, 3, &mut no_progress()).unwrap();
+    for t in g.trees() {
+        let leaves: Vec<_> = t.nodes.iter().filter(|n| n.left == 0).collect();
+        assert!(leaves.len() <= 7 && leaves.len() >= 2);
+        assert!(leaves.iter().all(|n| n.samples >= 15 && n.hessian >= 2.0));
+        let mut depth = vec![0usize; t.nodes.len()];
+        for (i, n) in t.nodes.iter().enumerate() {
+            if n.left != 0 {
+                depth[n.left as usize] = depth[i] + 1;
+                depth[n.right as usize] = depth[i] + 1;
+            }
+        }
+        assert!(depth.iter().all(|&d| d <= 4));
+    }
+}
+
+#[test]
 fn sample_counts_equal_repeated_rows() {
     let (x, y) = synthetic(200, 3, 4);
     let counts: Vec<u32> = (0..200).map(|i| (i % 3) as u32).collect();
@@ -910,6 +959,24 @@ fn nan_and_infinite_inputs_never_panic() {
     proba_rows_sum_to_one(&g.predict_proba(&x).unwrap(), 3);
     // Training and prediction agree on where infinities go (binned vs raw thresholds).
     assert!(serde_json::to_string(&t).is_ok());
+    // No feature at all: a single leaf with the class shares.
+    let none = Matrix {
+        rows: 4,
+        cols: 0,
+        data: vec![],
+    };
+    let y4 = [0, 1, 1, 1];
+    let t = DecisionTree::fit(
+        &DecisionTreeParams::default(),
+        &none,
+        &y4,
+        2,
+        &mut no_progress(),
+    )
+    .unwrap();
+    assert_eq!(t.predict_proba(&none).unwrap()[..2], [0.25, 0.75]);
+    let g = GradientBoosting::fit(&small_boost(), &none, &y4, 2, &mut no_progress()).unwrap();
+    assert!((g.predict_proba(&none).unwrap()[1] - 0.75).abs() < 1e-6);
     let all_nan = Matrix {
         rows: 4,
         cols: 1,

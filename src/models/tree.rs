@@ -345,8 +345,16 @@ impl DecisionTree {
                     labels: c.len(),
                 });
             }
-            if c.iter().all(|&c| c == 0) {
+            let total: u64 = c.iter().map(|&c| c as u64).sum();
+            if total == 0 {
                 return Err(ModelError::Empty);
+            }
+            if total > u32::MAX as u64 {
+                return Err(ModelError::InvalidParam {
+                    name: "counts",
+                    value: total.to_string(),
+                    expected: "a total below 2^32",
+                });
             }
         }
         let cw = params.class_weight.weights(y, n_classes);

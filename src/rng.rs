@@ -22,6 +22,14 @@ impl FlowRng {
         self.0.random_range(0..n)
     }
 
+    /// Fisher–Yates shuffle of `v` in place.
+    pub fn shuffle<T>(&mut self, v: &mut [T]) {
+        for i in (1..v.len()).rev() {
+            let j = self.below(i as u64 + 1) as usize;
+            v.swap(i, j);
+        }
+    }
+
     /// Uniform float in `[0, 1)`.
     pub fn unit(&mut self) -> f64 {
         self.0.random::<f64>()

@@ -29,13 +29,6 @@ pub struct Split {
     pub test: Vec<usize>,
 }
 
-fn shuffle(v: &mut [usize], rng: &mut FlowRng) {
-    for i in (1..v.len()).rev() {
-        let j = rng.below(i as u64 + 1) as usize;
-        v.swap(i, j);
-    }
-}
-
 fn by_class(y: &[u32]) -> BTreeMap<u32, Vec<usize>> {
     let mut m: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
     for (r, &c) in y.iter().enumerate() {
@@ -52,7 +45,7 @@ pub fn stratified_holdout(y: &[u32], test_size: f64, seed: u64) -> Split {
     let mut rng = FlowRng::new(seed, 0x5e1);
     let (mut train, mut test) = (Vec::new(), Vec::new());
     for (_, mut rows) in by_class(y) {
-        shuffle(&mut rows, &mut rng);
+        rng.shuffle(&mut rows);
         let mut n_test = (rows.len() as f64 * test_size).round() as usize;
         if rows.len() >= 2 {
             n_test = n_test.clamp(1, rows.len() - 1);
@@ -76,7 +69,7 @@ pub fn stratified_kfold(y: &[u32], k: usize, repeats: usize, seed: u64) -> Vec<S
         let mut fold_of = vec![usize::MAX; y.len()];
         // The start rotates per class so small classes do not all land in fold 0.
         for (offset, (_, mut rows)) in by_class(y).into_iter().enumerate() {
-            shuffle(&mut rows, &mut rng);
+            rng.shuffle(&mut rows);
             for (i, r) in rows.into_iter().enumerate() {
                 fold_of[r] = (i + offset) % k;
             }

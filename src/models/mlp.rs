@@ -202,7 +202,7 @@ pub fn stratified_split(
     }
     let (mut train, mut val) = (Vec::new(), Vec::new());
     for rows in &mut by_class {
-        shuffle(rows, rng);
+        rng.shuffle(rows);
         let k = ((rows.len() as f64 * fraction).round() as usize).min(rows.len().saturating_sub(1));
         val.extend_from_slice(&rows[..k]);
         train.extend_from_slice(&rows[k..]);
@@ -210,14 +210,6 @@ pub fn stratified_split(
     train.sort_unstable();
     val.sort_unstable();
     (train, val)
-}
-
-/// Fisher–Yates shuffle driven by [`FlowRng`].
-pub fn shuffle<T>(v: &mut [T], rng: &mut FlowRng) {
-    for i in (1..v.len()).rev() {
-        let j = rng.below(i as u64 + 1) as usize;
-        v.swap(i, j);
-    }
 }
 
 /// Adam moments of one layer.
@@ -324,7 +316,7 @@ impl Mlp {
         let mut prev_layers = layers.clone();
         let (mut b1t, mut b2t) = (1.0f64, 1.0f64);
         for epoch in 1..=params.max_epochs {
-            shuffle(&mut order, &mut shuffler);
+            shuffler.shuffle(&mut order);
             let mut ce_sum = 0.0f64;
             let mut l2_sum = 0.0f64;
             for batch in order.chunks(bs_max) {

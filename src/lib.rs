@@ -24,6 +24,7 @@ pub mod cli;
 pub mod eval;
 pub mod features;
 pub mod ingest;
+pub mod job;
 pub mod model_file;
 pub mod models;
 pub mod rng;

@@ -8,18 +8,18 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::eval::leakage::{self, Finding};
+use crate::eval::leakage::Finding;
 use crate::eval::metrics::Report;
-use crate::eval::split::{self, Split};
 use crate::features::{FeatureError, FeatureOptions, Matrix, Pipeline};
 use crate::ingest::{Dataset, Taxonomy, MISSING};
+use crate::job::{self, JobRequest, LossCurve, TreeNodeView, TreeView};
 use crate::models::boosting::{GradientBoosting, GradientBoostingParams};
 use crate::models::forest::{RandomForest, RandomForestParams};
 use crate::models::linear::{LogisticParams, LogisticRegression};
 use crate::models::mlp::{Mlp, MlpParams};
 use crate::models::naive_bayes::{GaussianNb, GaussianNbParams};
 use crate::models::tree::{DecisionTree, DecisionTreeParams};
-use crate::models::{argmax_rows, ModelError, Progress, Step};
+use crate::models::{argmax_rows, ModelError, Progress};
 
 /// A model kind and its hyper-parameters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -84,6 +84,30 @@ impl ModelSpec {
         })
     }
 
+    /// Checks the hyper-parameters (before any data is touched).
+    pub fn validate(&self) -> Result<(), ModelError> {
+        match self {
+            ModelSpec::Dt(p) => p.validate(),
+            ModelSpec::Rf(p) => p.validate(),
+            ModelSpec::Gbdt(p) => p.validate(),
+            ModelSpec::Mlp(p) => p.validate(),
+            ModelSpec::Logreg(p) => p.validate(),
+            ModelSpec::Nb(p) => p.validate(),
+        }
+    }
+
+    /// A human name: "random forest", …
+    pub fn title(&self) -> &'static str {
+        match self {
+            ModelSpec::Dt(_) => "decision tree",
+            ModelSpec::Rf(_) => "random forest",
+            ModelSpec::Gbdt(_) => "gradient boosting",
+            ModelSpec::Mlp(_) => "MLP",
+            ModelSpec::Logreg(_) => "logistic regression",
+            ModelSpec::Nb(_) => "Gaussian naive Bayes",
+        }
+    }
+
     /// Fits this model.
     pub fn fit(
         &self,
@@ -113,6 +137,116 @@ impl Model {
 
     pub fn n_classes(&self) -> usize {
         each_model!(self, m => m.n_classes())
+    }
+
+    /// Gain (impurity decrease) importance per feature, summing to 1, for the tree models.
+    pub fn gain_importance(&self) -> Option<Vec<f64>> {
+        match self {
+            Model::Dt(m) => Some(m.feature_importance()),
+            Model::Rf(m) => Some(m.feature_importance()),
+            Model::Gbdt(m) => Some(m.feature_importance()),
+            _ => None,
+        }
+    }
+
+    /// Loss per epoch / round / iteration, for the models that minimise one.
+    pub fn loss_curve(&self) -> Option<LossCurve> {
+        match self {
+            Model::Gbdt(m) => Some(LossCurve {
+                step: "round".into(),
+                train: m.train_loss.clone(),
+                val: m.val_loss.clone(),
+            }),
+            Model::Mlp(m) => Some(LossCurve {
+                step: "epoch".into(),
+                train: m.loss_curve.clone(),
+                val: m.val_loss_curve.clone(),
+            }),
+            Model::Logreg(m) => Some(LossCurve {
+                step: "iteration".into(),
+                train: m.loss_curve.clone(),
+                val: Vec::new(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// How big the fitted model is, in words ("100 trees", "37 epochs (best 30)", …).
+    pub fn size(&self) -> Option<String> {
+        match self {
+            Model::Dt(m) => Some(format!("depth {}, {} leaves", m.depth(), m.n_leaves())),
+            Model::Rf(m) => Some(match m.oob_accuracy {
+                Some(oob) => format!("{} trees, out-of-bag accuracy {oob:.4}", m.trees().len()),
+                None => format!("{} trees", m.trees().len()),
+            }),
+            Model::Gbdt(m) => Some(match m.best_round {
+                Some(best) => format!("{} rounds (best {})", m.n_rounds(), best + 1),
+                None => format!("{} rounds", m.n_rounds()),
+            }),
+            Model::Mlp(m) => Some(match m.best_epoch {
+                Some(best) => format!("{} epochs (best {})", m.epochs, best + 1),
+                None => format!("{} epochs", m.epochs),
+            }),
+            _ => None,
+        }
+    }
+
+    /// The first `depth` levels of the decision tree, for drawing (decision trees only).
+    pub fn tree_view(
+        &self,
+        features: &[String],
+        classes: &[String],
+        depth: usize,
+    ) -> Option<TreeView> {
+        let Model::Dt(tree) = self else { return None };
+        let nodes = tree.nodes();
+        let mut out = Vec::new();
+        // (node, depth, index in out of the parent)
+        let mut queue = std::collections::VecDeque::from([(0usize, 0usize, None::<usize>)]);
+        while let Some((i, d, parent)) = queue.pop_front() {
+            let Some(n) = nodes.get(i) else { continue };
+            let dist = tree.class_distribution(i);
+            let sum: f64 = dist.iter().sum();
+            let distribution: Vec<f32> = dist
+                .iter()
+                .map(|&w| if sum > 0.0 { (w / sum) as f32 } else { 0.0 })
+                .collect();
+            let class = argmax_rows(&distribution, classes.len().max(1))
+                .first()
+                .and_then(|&c| classes.get(c as usize))
+                .cloned()
+                .unwrap_or_default();
+            let expand = !n.is_leaf() && d < depth;
+            let test = (!n.is_leaf()).then(|| {
+                let name = features.get(n.feature as usize).map_or("?", String::as_str);
+                let missing = if n.missing_left { " (or missing)" } else { "" };
+                format!("{name} ≤ {}{missing}", n.threshold)
+            });
+            let me = out.len();
+            out.push(TreeNodeView {
+                test,
+                children: Vec::new(),
+                samples: n.samples,
+                distribution,
+                class,
+                impurity: n.impurity,
+            });
+            if let Some(p) = parent {
+                let parent: &mut TreeNodeView = &mut out[p];
+                parent.children.push(me);
+            }
+            if expand {
+                queue.push_back((n.left as usize, d + 1, Some(me)));
+                queue.push_back((n.right as usize, d + 1, Some(me)));
+            }
+        }
+        let full = tree.depth();
+        Some(TreeView {
+            nodes: out,
+            depth: full,
+            shown_depth: full.min(depth),
+            leaves: tree.n_leaves(),
+        })
     }
 }
 
@@ -262,103 +396,21 @@ impl TrainedModel {
     }
 }
 
-fn subset(x: &Matrix, rows: &[usize]) -> Matrix {
-    let mut data = Vec::with_capacity(rows.len() * x.cols);
-    for &r in rows {
-        data.extend_from_slice(x.row(r));
-    }
-    Matrix {
-        rows: rows.len(),
-        cols: x.cols,
-        data,
-    }
-}
-
-/// Trains `req.spec` on `data` and scores it as `req.split` says. `progress` sees the steps of
-/// every fit (folds, then the final model), numbered across them.
+/// Trains `req.spec` on `data` and scores it as `req.split` says (in this thread: [`job`] with
+/// one worker). `progress` sees one step per fit and per scoring.
 pub fn train(
     data: &Dataset,
     req: &TrainRequest,
     progress: Progress,
 ) -> Result<TrainedModel, TrainError> {
-    let (y, classes) = data.labels_as(req.taxonomy);
-    let labelled: Vec<usize> = (0..y.len()).filter(|&r| y[r] != MISSING).collect();
-    if labelled.is_empty() {
-        return Err(TrainError::NoLabels);
-    }
-    let k = classes.len();
-    if k < 2 {
-        return Err(TrainError::OneClass(
-            classes.first().cloned().unwrap_or_default(),
-        ));
-    }
-    let splits: Vec<Split> = match req.split {
-        SplitKind::Random { test_size } => vec![split::stratified_holdout(&y, test_size, req.seed)],
-        SplitKind::KFold { folds, repeats } => {
-            split::stratified_kfold(&y, folds, repeats, req.seed)
-        }
-        SplitKind::Group { folds } => {
-            split::group_kfold(&data.sources, &y, folds).map_err(TrainError::Split)?
-        }
-    };
-    let n_fits = splits.len() + usize::from(!matches!(req.split, SplitKind::Random { .. }));
-    let fit_no = std::cell::Cell::new(0usize);
-    let mut step = |s: Step| {
-        progress(Step {
-            done: fit_no.get() * s.total + s.done,
-            total: n_fits * s.total,
-            ..s
-        })
-    };
-    // Scores: pooled over the test folds.
-    let (mut y_all, mut pred_all, mut proba_all) = (Vec::new(), Vec::new(), Vec::new());
-    let mut duplicates_removed = 0;
-    let mut last = None;
-    for s in &splits {
-        let pipeline = Pipeline::fit(data, &s.train, &req.features);
-        let x = pipeline.transform(data)?;
-        let mut s = s.clone();
-        duplicates_removed += split::drop_test_duplicates(&x, &y, &mut s);
-        let y_train: Vec<u32> = s.train.iter().map(|&r| y[r]).collect();
-        let model = req
-            .spec
-            .fit(&subset(&x, &s.train), &y_train, k, &mut step)?;
-        fit_no.set(fit_no.get() + 1);
-        let proba = model.predict_proba(&subset(&x, &s.test))?;
-        pred_all.extend(argmax_rows(&proba, k));
-        proba_all.extend(proba);
-        y_all.extend(s.test.iter().map(|&r| y[r]));
-        last = Some((pipeline, model, s));
-    }
-    let metrics = Report::new(&y_all, &pred_all, Some(&proba_all), k);
-    let leak_split = splits[0].clone();
-    let leakage = leakage::detect(data, &y, k, &leak_split);
-    let (pipeline, model, train_rows) = match (req.split, last) {
-        (SplitKind::Random { .. }, Some((pipeline, model, s))) => (pipeline, model, s.train.len()),
-        _ => {
-            // Cross-validated scores; the saved model is fitted on every labelled row.
-            let pipeline = Pipeline::fit(data, &labelled, &req.features);
-            let x = pipeline.transform(data)?;
-            let y_l: Vec<u32> = labelled.iter().map(|&r| y[r]).collect();
-            let model = req.spec.fit(&subset(&x, &labelled), &y_l, k, &mut step)?;
-            (pipeline, model, labelled.len())
-        }
-    };
-    Ok(TrainedModel {
-        pipeline,
+    let job = JobRequest {
+        models: vec![req.spec.clone()],
         taxonomy: req.taxonomy,
-        classes,
-        model,
-        meta: TrainingMeta {
-            flowlab_version: env!("CARGO_PKG_VERSION").to_string(),
-            sources: data.files.iter().map(|f| f.path.clone()).collect(),
-            request: req.clone(),
-            split: req.split.describe(),
-            train_rows,
-            test_rows: y_all.len(),
-            duplicates_removed,
-            metrics,
-            leakage,
-        },
-    })
+        split: req.split,
+        seed: req.seed,
+        features: req.features.clone(),
+        by_capture: false,
+    };
+    let mut trained = job::run_local(data, &job, progress)?;
+    Ok(trained.remove(0).0)
 }

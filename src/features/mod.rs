@@ -110,7 +110,7 @@ pub struct Pipeline {
 }
 
 /// Row-major `f32` matrix (`NaN` = missing).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Matrix {
     pub rows: usize,
     pub cols: usize,

@@ -194,7 +194,7 @@ pub struct FitData {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskOutput {
-    Model(Model),
+    Model(Box<Model>),
     Trees(Vec<DecisionTree>),
 }
 
@@ -448,12 +448,12 @@ pub fn run_task(
     progress: Progress,
 ) -> Result<TaskOutput, ModelError> {
     match (task.part, spec) {
-        (Part::Whole, spec) => Ok(TaskOutput::Model(spec.fit(
+        (Part::Whole, spec) => Ok(TaskOutput::Model(Box::new(spec.fit(
             &data.x,
             &data.y,
             data.n_classes,
             progress,
-        )?)),
+        )?))),
         (Part::Trees { start, end }, ModelSpec::Rf(p)) => {
             let binned = RandomForest::bin(p, &data.x)?;
             Ok(TaskOutput::Trees(RandomForest::fit_trees(
@@ -482,7 +482,7 @@ fn merge(
     if outputs.len() == 1 {
         if let Some(TaskOutput::Model(_)) = outputs.first() {
             if let Some(TaskOutput::Model(m)) = outputs.pop() {
-                return Ok(m);
+                return Ok(*m);
             }
         }
     }

@@ -22,11 +22,13 @@
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod eval;
+pub mod explore;
 pub mod features;
 pub mod ingest;
 pub mod job;
 pub mod model_file;
 pub mod models;
+pub mod predictions;
 pub mod rng;
 pub mod train;
 pub mod worker;

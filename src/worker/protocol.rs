@@ -1,8 +1,22 @@
-//! The serde messages exchanged with the worker. Both sides serialise them with `serde_json`.
+//! The serde messages exchanged with the workers. Both sides serialise them with `serde_json`.
+//!
+//! There are two kinds of worker, running the same code:
+//! - the **data worker** holds the loaded data set, the prediction data set and the trained
+//!   models; it parses, explores, prepares training jobs, assembles models, predicts and exports;
+//! - **pool workers** hold nothing: each runs [`ToWorker::Fit`] tasks on the bytes it is sent.
+//!
+//! Binary payloads (fit data, task outputs, model files, CSV downloads) travel beside the JSON in
+//! the message envelope as `Uint8Array`s (`bytes`), never inside the JSON; files to read travel as
+//! `Blob`s (`files`). See `worker::web::envelope`.
 
 use serde::{Deserialize, Serialize};
 
+use crate::explore::Exploration;
 use crate::ingest::{Summary, Taxonomy};
+use crate::job::{Diagnostics, JobRequest, Plan, Task};
+use crate::models::Step;
+use crate::predictions::{PredictionPage, PredictionSummary, RowQuery};
+use crate::train::{ModelSpec, TrainingMeta};
 
 /// Sent by the page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,11 +37,88 @@ pub enum ToWorker {
     },
     /// Show the current data set under another label taxonomy (no re-parse).
     SetTaxonomy { request: u32, taxonomy: Taxonomy },
-    /// Stop the load in progress; the previous data set stays.
+    /// Stop the load or prediction in progress; what was loaded before stays.
     Cancel { request: u32 },
+
+    /// Statistics of the loaded data set under `taxonomy` → [`FromWorker::Explored`].
+    Explore { request: u32, taxonomy: Taxonomy },
+    /// The loaded (sampled) rows as a formula-safe CSV → [`FromWorker::Download`].
+    ExportData { request: u32 },
+
+    /// Data worker: split, fit pipelines and plan the tasks of a training job for `workers` pool
+    /// workers → [`FromWorker::Prepared`] with one fit-data payload per fit in `bytes`.
+    Prepare {
+        request: u32,
+        job: JobRequest,
+        workers: usize,
+    },
+    /// Pool worker: run `task` of `spec` on the fit data in `bytes[0]` →
+    /// [`FromWorker::FitProgress`]…, then [`FromWorker::Fitted`] with the output in `bytes[0]`.
+    Fit {
+        request: u32,
+        task: Task,
+        spec: ModelSpec,
+    },
+    /// Data worker: assemble model `model` of the prepared job `request` from its tasks' outputs
+    /// (`bytes`, in plan order) → [`FromWorker::Trained`]. The model is kept under a new id.
+    Assemble {
+        request: u32,
+        model: usize,
+        /// Worker time summed over the model's tasks, and wall time from first dispatch to last
+        /// output, in milliseconds (measured by the page).
+        cpu_ms: f64,
+        wall_ms: f64,
+    },
+
+    /// Data worker: read the attached files and predict them with model `model` →
+    /// [`FromWorker::Progress`]…, then [`FromWorker::Predicted`]. The training data stays loaded.
+    Predict {
+        request: u32,
+        model: u32,
+        names: Vec<String>,
+    },
+    /// A page of the current predictions → [`FromWorker::PredictionRows`].
+    PredictionRows { request: u32, query: RowQuery },
+    /// The current predictions as a formula-safe CSV → [`FromWorker::Download`].
+    ExportPredictions { request: u32 },
+
+    /// A model file (`bytes`, as `flowlab train --out` writes) for model `model` →
+    /// [`FromWorker::Download`].
+    ExportModel { request: u32, model: u32 },
+    /// Load the model file in `bytes[0]` (from an import or from the browser's storage) →
+    /// [`FromWorker::ModelAdded`].
+    ImportModel { request: u32, name: String },
+    /// Forget model `model` in the worker.
+    DropModel { request: u32, model: u32 },
 }
 
-/// Sent by the worker.
+/// A model the data worker holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelInfo {
+    /// The worker's id for it (used by `Predict`, `ExportModel`, …).
+    pub id: u32,
+    pub name: String,
+    /// `dt`, `rf`, …, and a readable title.
+    pub kind: String,
+    pub title: String,
+    pub classes: Vec<String>,
+    pub taxonomy: Taxonomy,
+    pub features: Vec<String>,
+    pub meta: TrainingMeta,
+}
+
+/// A model trained in this page: its info, how long it took, and everything to plot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainedResult {
+    pub info: ModelInfo,
+    pub cpu_ms: f64,
+    pub wall_ms: f64,
+    /// Assembling and scoring, in the data worker.
+    pub assemble_ms: f64,
+    pub diagnostics: Diagnostics,
+}
+
+/// Sent by a worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FromWorker {
@@ -50,6 +141,39 @@ pub enum FromWorker {
     Failed { request: u32, message: String },
     /// The request was cancelled; the previous data set is still loaded.
     Cancelled { request: u32 },
+
+    Explored {
+        request: u32,
+        exploration: Box<Exploration>,
+    },
+    /// A file to save: `bytes[0]`, with a suggested name and MIME type.
+    Download {
+        request: u32,
+        name: String,
+        mime: String,
+    },
+
+    /// The job is ready; `bytes[i]` is the fit data of `plan.fits[i]`.
+    Prepared { request: u32, plan: Box<Plan> },
+    /// A pool worker's progress on a task.
+    FitProgress { request: u32, task: u32, step: Step },
+    /// A pool worker finished a task: output in `bytes[0]`, worker time in `ms`.
+    Fitted { request: u32, task: u32, ms: f64 },
+    /// A model was assembled and scored.
+    Trained {
+        request: u32,
+        result: Box<TrainedResult>,
+    },
+
+    /// The prediction file was read and predicted; the first page of rows is included.
+    Predicted {
+        request: u32,
+        summary: Box<PredictionSummary>,
+    },
+    PredictionRows { request: u32, page: PredictionPage },
+
+    /// A model file was loaded.
+    ModelAdded { request: u32, info: Box<ModelInfo> },
 }
 
 #[cfg(test)]

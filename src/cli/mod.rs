@@ -2,6 +2,7 @@
 //!
 //! The binary only calls [`main`]; each command lives in its own module and returns an exit code.
 
+mod features;
 mod inspect;
 mod sample;
 mod train;
@@ -100,6 +101,8 @@ enum Command {
     Eval(train::UseArgs),
     /// Classify flow files with a saved model: one CSV row per flow with class and confidence.
     Predict(train::UseArgs),
+    /// Export the feature matrix and random split of `train` as train.csv / test.csv.
+    Features(features::FeaturesArgs),
 }
 
 /// Runs the command line; returns the process exit code.
@@ -121,6 +124,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Train(a) => train::run_train(&a),
         Command::Eval(a) => train::run_eval(&a),
         Command::Predict(a) => train::run_predict(&a),
+        Command::Features(a) => features::run(&a),
     }
 }
 

@@ -25,10 +25,11 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
+use flowlab::eval::split::stratified_validation;
 use flowlab::features::{FeatureOptions, Matrix, Pipeline};
 use flowlab::ingest::{IngestOptions, Loader, Taxonomy, MISSING};
 use flowlab::models::linear::{LogisticParams, LogisticRegression};
-use flowlab::models::mlp::{stratified_split, Mlp, MlpParams};
+use flowlab::models::mlp::{Mlp, MlpParams};
 use flowlab::models::naive_bayes::{GaussianNb, GaussianNbParams};
 use flowlab::models::Step;
 use flowlab::rng::FlowRng;
@@ -104,7 +105,7 @@ fn main() {
     let labelled: Vec<usize> = (0..codes.len()).filter(|&r| codes[r] != MISSING).collect();
     let y_all: Vec<u32> = labelled.iter().map(|&r| codes[r]).collect();
     let k = classes.len();
-    let (tr, te) = stratified_split(&y_all, k, 0.2, &mut FlowRng::new(42, 0));
+    let (tr, te) = stratified_validation(&y_all, 0.2, &mut FlowRng::new(42, 0));
     let train: Vec<usize> = tr.iter().map(|&i| labelled[i]).collect();
     let test: Vec<usize> = te.iter().map(|&i| labelled[i]).collect();
     let pipe = Pipeline::fit(&data, &train, &FeatureOptions::default());

@@ -1,6 +1,8 @@
 //! Honest evaluation: splits (random and by capture), metrics exactly as scikit-learn defines
-//! them, and the leakage detector.
+//! them, the leakage detector, permutation importance and learning curves.
 
+pub mod importance;
 pub mod leakage;
+pub mod learning_curve;
 pub mod metrics;
 pub mod split;

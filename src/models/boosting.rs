@@ -37,6 +37,7 @@ use super::binning::{BinnedMatrix, MISSING_BIN};
 use super::forest::BLOCK;
 use super::tree::{det_exp, det_ln, normalise};
 use super::{argmax_rows, check_data, Matrix, ModelError, Progress, Step};
+use crate::eval::split::stratified_validation;
 use crate::rng::FlowRng;
 
 const STREAM_VALIDATION: u64 = 0xB005_7000_0000_0001;
@@ -545,7 +546,10 @@ impl<'a> Booster<'a> {
             k => k,
         };
         let (train, val) = if p.early_stopping_rounds.is_some() {
-            stratified_split(y, k, p.validation_fraction, p.seed)
+            let mut rng = FlowRng::new(p.seed, STREAM_VALIDATION);
+            let (train, val) = stratified_validation(y, p.validation_fraction, &mut rng);
+            let to_u32 = |v: Vec<usize>| v.into_iter().map(|r| r as u32).collect::<Vec<u32>>();
+            (to_u32(train), to_u32(val))
         } else {
             ((0..y.len() as u32).collect(), Vec::new())
         };
@@ -1047,28 +1051,4 @@ fn node_of(s: &Gh) -> RegressionNode {
         samples: s.n,
         hessian: s.h as f32,
     }
-}
-
-/// Stratified split of row indices into (train, validation): about `fraction` of each class
-/// (rounded) is held out, keeping at least one training row per class.
-fn stratified_split(y: &[u32], k: usize, fraction: f64, seed: u64) -> (Vec<u32>, Vec<u32>) {
-    let mut by_class: Vec<Vec<u32>> = vec![Vec::new(); k];
-    for (r, &c) in y.iter().enumerate() {
-        by_class[c as usize].push(r as u32);
-    }
-    let mut rng = FlowRng::new(seed, STREAM_VALIDATION);
-    let (mut train, mut val) = (Vec::new(), Vec::new());
-    for rows in &mut by_class {
-        for i in (1..rows.len()).rev() {
-            let j = rng.below(i as u64 + 1) as usize;
-            rows.swap(i, j);
-        }
-        let n_val =
-            ((rows.len() as f64 * fraction).round() as usize).min(rows.len().saturating_sub(1));
-        val.extend_from_slice(&rows[..n_val]);
-        train.extend_from_slice(&rows[n_val..]);
-    }
-    train.sort_unstable();
-    val.sort_unstable();
-    (train, val)
 }

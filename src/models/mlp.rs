@@ -42,6 +42,7 @@ use serde::{Deserialize, Serialize};
 
 use super::standardize::Standardizer;
 use super::{check_data, Matrix, ModelError, Progress, Step};
+use crate::eval::split::stratified_validation;
 use crate::rng::FlowRng;
 
 /// Hyper-parameters of [`Mlp`].
@@ -188,30 +189,6 @@ pub struct Mlp {
     pub best_epoch: Option<usize>,
 }
 
-/// Stratified hold-out: `fraction` of each class (rounded, keeping at least one training row per
-/// class), chosen by a [`FlowRng`] shuffle. Returns `(train, validation)` row lists, sorted.
-pub fn stratified_split(
-    y: &[u32],
-    n_classes: usize,
-    fraction: f64,
-    rng: &mut FlowRng,
-) -> (Vec<usize>, Vec<usize>) {
-    let mut by_class: Vec<Vec<usize>> = vec![Vec::new(); n_classes];
-    for (i, &c) in y.iter().enumerate() {
-        by_class[c as usize].push(i);
-    }
-    let (mut train, mut val) = (Vec::new(), Vec::new());
-    for rows in &mut by_class {
-        rng.shuffle(rows);
-        let k = ((rows.len() as f64 * fraction).round() as usize).min(rows.len().saturating_sub(1));
-        val.extend_from_slice(&rows[..k]);
-        train.extend_from_slice(&rows[k..]);
-    }
-    train.sort_unstable();
-    val.sort_unstable();
-    (train, val)
-}
-
 /// Adam moments of one layer.
 struct AdamState {
     mw: Vec<f32>,
@@ -243,9 +220,8 @@ impl Mlp {
         params.validate()?;
         check_data(x, y, n_classes)?;
         let (train, val) = if params.early_stopping {
-            stratified_split(
+            stratified_validation(
                 y,
-                n_classes,
                 params.validation_fraction,
                 &mut FlowRng::new(params.seed, 1),
             )

@@ -39,6 +39,9 @@ pub enum ModelError {
     BadLabel { label: u32, n_classes: usize },
     #[error("the model expects {expected} features, the data has {got}")]
     Width { expected: usize, got: usize },
+    /// A model returned a probability matrix of the wrong size.
+    #[error("the model returned {got} probabilities, expected {expected} (rows × classes)")]
+    ProbaShape { expected: usize, got: usize },
     #[error("cancelled")]
     Cancelled,
 }

@@ -10,16 +10,28 @@
 //! Columns: the pipeline's feature names, then `label` (the class name in the chosen taxonomy).
 //! Missing values are written `NaN`; numbers as the shortest text that reads back to the same
 //! `f32`.
+//!
+//! `--out` may be left out when `--fit` is given. With `--fit MODEL` (and `--set NAME=VALUE` as in `flowlab train`) it also fits that model on
+//! the training rows and prints one JSON line: the seconds of the model fit alone (no parsing,
+//! feature pipeline, scoring or leakage scan, which `flowlab train`'s `fit_seconds` includes),
+//! the seconds to predict the test rows, and the test scores — the same model and scores as
+//! `flowlab train --split random` with the same seed.
 
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde_json::{json, Value};
 
 use super::{load, print, ReadArgs};
+use crate::eval::metrics::Report;
 use crate::eval::split::{self, Split};
 use crate::features::{FeatureOptions, Matrix, Pipeline};
 use crate::ingest::export::formula_safe;
 use crate::ingest::MISSING;
+use crate::models::{argmax_rows, no_progress};
+use crate::train::ModelSpec;
 
 /// Options of `flowlab features`.
 #[derive(clap::Args, Debug)]
@@ -36,17 +48,93 @@ pub(super) struct FeaturesArgs {
     #[arg(long)]
     include_ports: bool,
     /// Folder to write `train.csv` and `test.csv` into (created if missing).
-    #[arg(long)]
-    out: PathBuf,
+    #[arg(long, required_unless_present = "fit")]
+    out: Option<PathBuf>,
+    /// Also fit this model on the training rows and print its fit time and test scores as JSON.
+    #[arg(long, value_parser = ["dt", "rf", "gbdt", "mlp", "logreg", "nb"])]
+    fit: Option<String>,
+    /// A hyper-parameter of the `--fit` model, as NAME=VALUE (repeatable), as in `flowlab train`.
+    #[arg(long = "set", value_name = "NAME=VALUE", requires = "fit")]
+    set: Vec<String>,
 }
 
-/// Row counts of an export.
+/// The default hyper-parameters of `model` with NAME=VALUE settings applied through their serde
+/// form (as `flowlab train --set`); unknown names are refused with the list of names.
+fn spec_with(model: &str, sets: &[String]) -> Result<ModelSpec, String> {
+    let spec = ModelSpec::default_for(model).ok_or_else(|| format!("unknown model {model}"))?;
+    let mut value = serde_json::to_value(&spec).map_err(|e| e.to_string())?;
+    let params = value
+        .get_mut(model)
+        .and_then(Value::as_object_mut)
+        .ok_or("model parameters are not an object")?;
+    for s in sets {
+        let (name, raw) = s
+            .split_once('=')
+            .ok_or_else(|| format!("--set {s}: expected NAME=VALUE"))?;
+        if !params.contains_key(name) {
+            let names: Vec<&str> = params.keys().map(String::as_str).collect();
+            return Err(format!(
+                "--set {s}: {model} has no hyper-parameter {name:?}; it has: {}",
+                names.join(", ")
+            ));
+        }
+        let new: Value =
+            serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.to_string()));
+        params.insert(name.to_string(), new);
+    }
+    serde_json::from_value(value).map_err(|e| format!("--set: {e}"))
+}
+
+fn subset(x: &Matrix, rows: &[usize]) -> Matrix {
+    let mut data = Vec::with_capacity(rows.len() * x.cols);
+    for &r in rows {
+        data.extend_from_slice(x.row(r));
+    }
+    Matrix {
+        rows: rows.len(),
+        cols: x.cols,
+        data,
+    }
+}
+
+/// Fits `spec` on the training rows (timed alone) and scores it on the test rows.
+fn fit_and_score(
+    spec: &ModelSpec,
+    x: &Matrix,
+    y: &[u32],
+    k: usize,
+    s: &Split,
+) -> Result<Value, String> {
+    let x_train = subset(x, &s.train);
+    let y_train: Vec<u32> = s.train.iter().map(|&r| y[r]).collect();
+    let x_test = subset(x, &s.test);
+    let t = Instant::now();
+    let model = spec
+        .fit(&x_train, &y_train, k, &mut no_progress())
+        .map_err(|e| e.to_string())?;
+    let fit_seconds = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let proba = model.predict_proba(&x_test).map_err(|e| e.to_string())?;
+    let predict_seconds = t.elapsed().as_secs_f64();
+    let y_test: Vec<u32> = s.test.iter().map(|&r| y[r]).collect();
+    let r = Report::new(&y_test, &argmax_rows(&proba, k), Some(&proba), k);
+    Ok(json!({
+        "model": spec.name(),
+        "fit_seconds": fit_seconds,
+        "predict_seconds": predict_seconds,
+        "metrics": {"accuracy": r.accuracy, "macro_f1": r.macro_f1, "mcc": r.mcc},
+    }))
+}
+
+/// Row counts of an export, and the fit result of `--fit`.
 struct Exported {
     train_rows: usize,
     test_rows: usize,
     duplicates_removed: usize,
     features: usize,
     classes: Vec<String>,
+    prepare_seconds: f64,
+    fit: Option<Value>,
 }
 
 fn write_csv(
@@ -85,6 +173,10 @@ fn export(a: &FeaturesArgs) -> Result<Exported, String> {
             a.test_size
         ));
     }
+    let spec = match &a.fit {
+        Some(m) => Some(spec_with(m, &a.set)?),
+        None => None,
+    };
     let data = load(&a.read, None).map_err(|e| e.to_string())?;
     for f in &data.failed {
         eprintln!("flowlab features: skipped {}", f.message);
@@ -99,6 +191,7 @@ fn export(a: &FeaturesArgs) -> Result<Exported, String> {
             classes.first().cloned().unwrap_or_default()
         ));
     }
+    let t = Instant::now();
     let mut s: Split = split::stratified_holdout(&y, a.test_size, a.read.seed);
     let opts = FeatureOptions {
         include_ports: a.include_ports,
@@ -107,29 +200,31 @@ fn export(a: &FeaturesArgs) -> Result<Exported, String> {
     let pipeline = Pipeline::fit(&data, &s.train, &opts);
     let x = pipeline.transform(&data).map_err(|e| e.to_string())?;
     let duplicates_removed = split::drop_test_duplicates(&x, &y, &mut s);
-    std::fs::create_dir_all(&a.out).map_err(|e| format!("{}: {e}", a.out.display()))?;
-    write_csv(
-        &a.out.join("train.csv"),
-        &pipeline,
-        &x,
-        &y,
-        &classes,
-        &s.train,
-    )?;
-    write_csv(
-        &a.out.join("test.csv"),
-        &pipeline,
-        &x,
-        &y,
-        &classes,
-        &s.test,
-    )?;
+    let prepare_seconds = t.elapsed().as_secs_f64();
+    if let Some(out) = &a.out {
+        std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+        write_csv(
+            &out.join("train.csv"),
+            &pipeline,
+            &x,
+            &y,
+            &classes,
+            &s.train,
+        )?;
+        write_csv(&out.join("test.csv"), &pipeline, &x, &y, &classes, &s.test)?;
+    }
+    let fit = match &spec {
+        Some(spec) => Some(fit_and_score(spec, &x, &y, classes.len(), &s)?),
+        None => None,
+    };
     Ok(Exported {
         train_rows: s.train.len(),
         test_rows: s.test.len(),
         duplicates_removed,
         features: pipeline.width(),
         classes,
+        prepare_seconds,
+        fit,
     })
 }
 
@@ -137,15 +232,27 @@ fn export(a: &FeaturesArgs) -> Result<Exported, String> {
 pub(super) fn run(a: &FeaturesArgs) -> i32 {
     match export(a) {
         Ok(e) => {
-            print(&format!(
-                "train rows {}  test rows {}  duplicates removed {}  features {}  classes {}  → {}\n",
-                e.train_rows,
-                e.test_rows,
-                e.duplicates_removed,
-                e.features,
-                e.classes.join(", "),
-                a.out.display()
-            ));
+            match e.fit {
+                Some(mut v) => {
+                    let o = v.as_object_mut().expect("object");
+                    o.insert("train_rows".into(), json!(e.train_rows));
+                    o.insert("test_rows".into(), json!(e.test_rows));
+                    o.insert("duplicates_removed".into(), json!(e.duplicates_removed));
+                    o.insert("features".into(), json!(e.features));
+                    o.insert("classes".into(), json!(e.classes));
+                    o.insert("prepare_seconds".into(), json!(e.prepare_seconds));
+                    print(&format!("{v}\n"));
+                }
+                None => print(&format!(
+                    "train rows {}  test rows {}  duplicates removed {}  features {}  classes {}  → {}\n",
+                    e.train_rows,
+                    e.test_rows,
+                    e.duplicates_removed,
+                    e.features,
+                    e.classes.join(", "),
+                    a.out.as_deref().map(|p| p.display().to_string()).unwrap_or_default()
+                )),
+            }
             0
         }
         Err(e) => {

@@ -94,6 +94,20 @@ fn export_matches_the_rows_train_fits_and_scores() {
             "{class}"
         );
     }
+
+    // `--fit` fits the same model on the same rows: the same scores as `train`.
+    let mut args = vec!["features", "--fit", "dt"];
+    args.extend(common);
+    args.extend([files[0].as_str(), files[1].as_str()]);
+    let (code, line, err) = flowlab(&args);
+    assert_eq!(code, 0, "{err}");
+    let f: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(f["model"], "dt");
+    assert_eq!(f["train_rows"], v["train_rows"]);
+    assert_eq!(f["test_rows"], v["test_rows"]);
+    assert_eq!(f["metrics"]["macro_f1"], v["metrics"]["macro_f1"]);
+    assert_eq!(f["metrics"]["accuracy"], v["metrics"]["accuracy"]);
+    assert!(f["fit_seconds"].as_f64().unwrap() > 0.0);
 }
 
 #[test]
@@ -127,4 +141,14 @@ fn ports_are_exported_only_on_request_and_bad_sizes_are_refused() {
         err.contains("--test-size 1.5 must be between 0 and 1"),
         "{err}"
     );
+
+    let (code, _, err) = flowlab(&["features", "--fit", "rf", "--set", "n_tree=3", &file]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("rf has no hyper-parameter \"n_tree\""),
+        "{err}"
+    );
+    let (code, _, err) = flowlab(&["features", &file]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--out"), "{err}");
 }

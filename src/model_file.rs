@@ -21,7 +21,7 @@ use thiserror::Error;
 /// First bytes of every model file.
 pub const MAGIC: [u8; 8] = *b"FLOWLAB\x1a";
 /// The format version this build writes (and the only one it reads).
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 const HEADER: usize = 8 + 4 + 8;
 /// Largest payload accepted (guards against allocating for a corrupt length).
 const LIMIT: usize = 1 << 31;

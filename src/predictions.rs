@@ -1,9 +1,14 @@
 //! Predictions of a whole file, as the page shows them: a summary (distribution, metrics when the
 //! file is labelled), pages of rows sorted and filtered on request, and the CSV download.
 
+use std::io::Write;
+
 use serde::{Deserialize, Serialize};
 
 use crate::eval::metrics::Report;
+use crate::ingest::export::formula_safe;
+use crate::ingest::{Dataset, Taxonomy, MISSING};
+use crate::train::{Predictions, TrainError, TrainedModel};
 
 /// How to sort prediction rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,4 +77,218 @@ pub struct PredictionSummary {
     pub parse_ms: f64,
     pub predict_ms: f64,
     pub first_page: PredictionPage,
+}
+
+/// Writes one CSV row per flow: file, line, predicted class, confidence, one probability per
+/// class, and the true label (in the model's taxonomy) when the data is labelled. Every text cell
+/// is formula-safe (see [`formula_safe`]).
+pub fn write_csv<W: Write>(
+    data: &Dataset,
+    taxonomy: Taxonomy,
+    p: &Predictions,
+    out: W,
+) -> std::io::Result<()> {
+    let (codes, names) = data.labels_as(taxonomy);
+    let mut w = csv::Writer::from_writer(out);
+    let mut header = vec![
+        "file".to_string(),
+        "line".into(),
+        "predicted".into(),
+        "confidence".into(),
+    ];
+    header.extend(p.classes.iter().map(|c| format!("p_{c}")));
+    let labelled = data.has_labels();
+    if labelled {
+        header.push("true_label".into());
+    }
+    w.write_record(header.iter().map(|h| formula_safe(h)))?;
+    let k = p.classes.len();
+    for r in 0..data.n_rows() {
+        let mut row = vec![
+            formula_safe(&data.files[data.sources[r] as usize].path),
+            data.lines[r].to_string(),
+            formula_safe(&p.classes[p.predicted[r] as usize]),
+            format!("{:.6}", p.confidence[r]),
+        ];
+        row.extend((0..k).map(|c| format!("{:.6}", p.proba[r * k + c])));
+        if labelled {
+            row.push(if codes[r] == MISSING {
+                String::new()
+            } else {
+                formula_safe(&names[codes[r] as usize])
+            });
+        }
+        w.write_record(&row)?;
+    }
+    w.flush()
+}
+
+/// A file predicted by one model, kept to answer page and download requests.
+#[derive(Debug, Clone)]
+pub struct PredictionSet {
+    pub model: u32,
+    pub taxonomy: Taxonomy,
+    pub data: Dataset,
+    pub predictions: Predictions,
+    /// Each row's label in the model's taxonomy (`None`: unlabelled row).
+    truth: Vec<Option<String>>,
+    metrics: Option<(Report, Vec<String>)>,
+}
+
+impl PredictionSet {
+    /// Predicts every row of `data` with `model` (known to the page as `id`).
+    pub fn new(id: u32, model: &TrainedModel, data: Dataset) -> Result<Self, TrainError> {
+        let predictions = model.predict(&data)?;
+        let (codes, names) = data.labels_as(model.taxonomy);
+        let truth = codes
+            .iter()
+            .map(|&c| (c != MISSING).then(|| names[c as usize].clone()))
+            .collect();
+        let metrics = match model.evaluate(&data) {
+            Ok(m) => Some(m),
+            Err(TrainError::NoLabels) => None,
+            Err(e) => return Err(e),
+        };
+        Ok(PredictionSet {
+            model: id,
+            taxonomy: model.taxonomy,
+            data,
+            predictions,
+            truth,
+            metrics,
+        })
+    }
+
+    /// Rows predicted.
+    pub fn len(&self) -> usize {
+        self.predictions.predicted.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn row(&self, r: usize) -> PredictionRow {
+        let p = &self.predictions;
+        let k = p.classes.len();
+        PredictionRow {
+            row: r,
+            file: self.data.files[self.data.sources[r] as usize].path.clone(),
+            line: self.data.lines[r],
+            predicted: p.classes[p.predicted[r] as usize].clone(),
+            confidence: p.confidence[r],
+            truth: self.truth[r].clone(),
+            proba: p.proba[r * k..(r + 1) * k].to_vec(),
+        }
+    }
+
+    /// The rows matching `query`'s filters, sorted, and the page of them it asks for.
+    pub fn page(&self, query: &RowQuery) -> PredictionPage {
+        let p = &self.predictions;
+        let class = query
+            .class
+            .as_ref()
+            .map(|c| p.classes.iter().position(|x| x == c).map(|i| i as u32));
+        let mut rows: Vec<usize> = (0..self.len())
+            .filter(|&r| match class {
+                Some(Some(c)) => p.predicted[r] == c,
+                Some(None) => false,
+                None => true,
+            })
+            .filter(|&r| query.max_confidence.is_none_or(|m| p.confidence[r] < m))
+            .filter(|&r| {
+                !query.errors_only
+                    || self.truth[r]
+                        .as_ref()
+                        .is_some_and(|t| *t != p.classes[p.predicted[r] as usize])
+            })
+            .collect();
+        match query.sort {
+            SortKey::Row => {}
+            SortKey::Confidence => {
+                rows.sort_by(|&a, &b| p.confidence[a].total_cmp(&p.confidence[b]).then(a.cmp(&b)))
+            }
+            SortKey::Predicted => rows.sort_by(|&a, &b| {
+                p.classes[p.predicted[a] as usize]
+                    .cmp(&p.classes[p.predicted[b] as usize])
+                    .then(a.cmp(&b))
+            }),
+        }
+        if query.descending {
+            rows.reverse();
+        }
+        let matching = rows.len();
+        let rows = rows
+            .into_iter()
+            .skip(query.offset)
+            .take(query.limit.min(MAX_PAGE))
+            .map(|r| self.row(r))
+            .collect();
+        PredictionPage {
+            query: query.clone(),
+            matching,
+            rows,
+        }
+    }
+
+    /// The summary the page shows first, with the first page of `query`.
+    pub fn summary(&self, query: &RowQuery, parse_ms: f64, predict_ms: f64) -> PredictionSummary {
+        let p = &self.predictions;
+        let mut distribution = vec![0u64; p.classes.len()];
+        for &c in &p.predicted {
+            distribution[c as usize] += 1;
+        }
+        let warnings = self
+            .data
+            .failed
+            .iter()
+            .map(|f| format!("{}: {}", f.path, f.message))
+            .chain(self.data.warnings.iter().map(|w| match &w.file {
+                Some(file) => format!("{file}: {}", w.message),
+                None => w.message.clone(),
+            }))
+            .collect();
+        PredictionSummary {
+            model: self.model,
+            files: self.data.files.iter().map(|f| f.path.clone()).collect(),
+            rows: self.len(),
+            classes: p.classes.clone(),
+            distribution,
+            metrics: self.metrics.as_ref().map(|m| m.0.clone()),
+            metric_classes: self
+                .metrics
+                .as_ref()
+                .map(|m| m.1.clone())
+                .unwrap_or_default(),
+            warnings,
+            parse_ms,
+            predict_ms,
+            first_page: self.page(query),
+        }
+    }
+
+    /// The predictions CSV (see [`write_csv`]).
+    pub fn to_csv(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        // Writing into a Vec cannot fail.
+        let _ = write_csv(&self.data, self.taxonomy, &self.predictions, &mut out);
+        out
+    }
+}
+
+/// Most rows in one page.
+pub const MAX_PAGE: usize = 1000;
+
+impl Default for RowQuery {
+    fn default() -> Self {
+        RowQuery {
+            offset: 0,
+            limit: 50,
+            sort: SortKey::Row,
+            descending: false,
+            class: None,
+            max_confidence: None,
+            errors_only: false,
+        }
+    }
 }

@@ -10,9 +10,8 @@ use serde_json::{json, Map, Value};
 use super::{load, print, ReadArgs};
 use crate::eval::metrics::Report;
 use crate::features::FeatureOptions;
-use crate::ingest::export::formula_safe;
-use crate::ingest::MISSING;
 use crate::model_file;
+use crate::predictions;
 use crate::train::{self, ModelSpec, SplitKind, TrainRequest, TrainedModel};
 
 /// Options of `flowlab train`.
@@ -303,41 +302,10 @@ pub(super) fn run_predict(a: &UseArgs) -> i32 {
     let result = read_model(&a.model).and_then(|m| {
         let data = load_for(&m, a)?;
         let p = m.predict(&data).map_err(|e| e.to_string())?;
-        let (codes, names) = data.labels_as(m.taxonomy);
         let file = File::create(out).map_err(|e| format!("{}: {e}", out.display()))?;
-        let mut w = csv::Writer::from_writer(BufWriter::new(file));
-        let mut header = vec![
-            "file".to_string(),
-            "line".into(),
-            "predicted".into(),
-            "confidence".into(),
-        ];
-        header.extend(p.classes.iter().map(|c| format!("p_{c}")));
-        let labelled = data.has_labels();
-        if labelled {
-            header.push("true_label".into());
-        }
-        w.write_record(header.iter().map(|h| formula_safe(h)))
-            .map_err(|e| e.to_string())?;
+        predictions::write_csv(&data, m.taxonomy, &p, BufWriter::new(file))
+            .map_err(|e| format!("{}: {e}", out.display()))?;
         let k = p.classes.len();
-        for r in 0..data.n_rows() {
-            let mut row = vec![
-                formula_safe(&data.files[data.sources[r] as usize].path),
-                data.lines[r].to_string(),
-                formula_safe(&p.classes[p.predicted[r] as usize]),
-                format!("{:.6}", p.confidence[r]),
-            ];
-            row.extend((0..k).map(|c| format!("{:.6}", p.proba[r * k + c])));
-            if labelled {
-                row.push(if codes[r] == MISSING {
-                    String::new()
-                } else {
-                    formula_safe(&names[codes[r] as usize])
-                });
-            }
-            w.write_record(&row).map_err(|e| e.to_string())?;
-        }
-        w.flush().map_err(|e| e.to_string())?;
         let mut counts = vec![0usize; k];
         p.predicted.iter().for_each(|&c| counts[c as usize] += 1);
         Ok((

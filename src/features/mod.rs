@@ -70,6 +70,9 @@ pub struct FeatureOptions {
     pub min_category_rows: usize,
     /// Add engineered features (ratios, rates, per-packet sizes, history letters, hour of day).
     pub engineered: bool,
+    /// Columns the user switched off (never inputs, whatever their role).
+    #[serde(default)]
+    pub exclude_columns: Vec<String>,
 }
 
 impl Default for FeatureOptions {
@@ -79,6 +82,7 @@ impl Default for FeatureOptions {
             max_categories: 24,
             min_category_rows: 2,
             engineered: true,
+            exclude_columns: Vec::new(),
         }
     }
 }
@@ -165,6 +169,7 @@ impl Pipeline {
                 (Role::Port, _) if !opts.include_ports => {
                     Some("port: may leak (often names the capture); off unless asked for")
                 }
+                _ if opts.exclude_columns.contains(&c.name) => Some("switched off"),
                 _ => None,
             };
             if let Some(reason) = reason {

@@ -2,21 +2,52 @@
 //! parsing worker. Nothing is parsed on the main thread: files go to the worker as `Blob`s and only
 //! summaries come back.
 
+pub mod charts;
 mod data_tab;
+pub mod download;
 mod drop;
+mod explore_tab;
+mod models_tab;
+mod pool;
+mod predict_tab;
+mod results_tab;
+mod train_tab;
 mod worker_client;
 
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use js_sys::Uint8Array;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, File, FileList, Response};
 
 use crate::ingest::{Summary, Taxonomy};
-use crate::worker::protocol::{FromWorker, ToWorker};
+use crate::worker::protocol::{FromWorker, ModelInfo, ToWorker, TrainedResult};
 use crate::worker::web::js_error_message;
 use data_tab::DataTab;
 use drop::DropZone;
+use explore_tab::ExploreTab;
+use models_tab::ModelsTab;
+use predict_tab::PredictTab;
+use results_tab::ResultsTab;
+use train_tab::TrainTab;
 use worker_client::WorkerClient;
+
+/// A reply handler registered by [`Session::call`].
+type Handler = Rc<dyn Fn(FromWorker, Vec<Uint8Array>)>;
+
+/// Whether `reply` ends its request (a handler gets nothing more after it).
+fn is_final(reply: &FromWorker) -> bool {
+    !matches!(
+        reply,
+        FromWorker::Progress { .. } | FromWorker::FitProgress { .. } | FromWorker::Ready
+    )
+}
+
+/// Handles files dropped on the page while a tab other than Data wants them.
+pub type DropHandler = Rc<dyn Fn(Vec<Blob>, Vec<String>)>;
 
 /// The embedded sample, loaded when the page opens (relative, so the page works from any path).
 pub const SAMPLE_URL: &str = "./sample/iot23-sample.conn.log.labeled";
@@ -88,18 +119,16 @@ impl DataState {
                 done,
                 total,
                 file,
-            } => {
-                if self
-                    .loading
-                    .with_untracked(|l| l.as_ref().is_some_and(|l| l.request == request))
-                {
-                    self.loading.set(Some(LoadProgress {
-                        request,
-                        done,
-                        total,
-                        file,
-                    }));
-                }
+            } if self
+                .loading
+                .with_untracked(|l| l.as_ref().is_some_and(|l| l.request == request)) =>
+            {
+                self.loading.set(Some(LoadProgress {
+                    request,
+                    done,
+                    total,
+                    file,
+                }));
             }
             FromWorker::Loaded {
                 request,
@@ -124,24 +153,42 @@ impl DataState {
                 self.banner
                     .set(Some(Banner::Info(format!("Loading cancelled.{kept}"))));
             }
+            // Replies to requests made with `Session::call` go to their handlers.
+            _ => {}
         }
     }
 }
 
 /// The page's connection to the worker plus the state it feeds. `Copy`, so every handler can hold
 /// one; components get it from context ([`use_session`]).
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct Session {
     pub state: DataState,
+    /// Models the data worker holds (trained here, imported, or restored from browser storage),
+    /// newest last.
+    pub models: RwSignal<Vec<ModelInfo>>,
+    /// Results of the models trained in this page, in the order they finished.
+    pub results: RwSignal<Vec<TrainedResult>>,
+    /// The tab shown.
+    pub tab: RwSignal<Tab>,
+    /// The training pool and its run (kept while tabs change).
+    pub trainer: pool::Trainer,
     client: StoredValue<Option<WorkerClient>, LocalStorage>,
+    handlers: StoredValue<HashMap<u32, Handler>, LocalStorage>,
+    /// Where files dropped on the page go instead of the Data tab, when set (by the tab shown).
+    pub drop_handler: StoredValue<Option<DropHandler>, LocalStorage>,
     next_request: StoredValue<u32>,
 }
 
 impl Session {
-    /// Starts the worker (an error banner says so if it cannot start).
+    /// Starts the data worker (an error banner says so if it cannot start).
     fn start() -> Self {
         let state = DataState::new();
-        let client = match WorkerClient::spawn(move |reply| state.apply(reply)) {
+        let handlers: StoredValue<HashMap<u32, Handler>, LocalStorage> =
+            StoredValue::new_local(HashMap::new());
+        let client = match WorkerClient::spawn(move |reply, bytes| {
+            Self::route(state, handlers, reply, bytes)
+        }) {
             Ok(client) => Some(client),
             Err(message) => {
                 state.banner.set(Some(Banner::Error(message)));
@@ -150,9 +197,115 @@ impl Session {
         };
         Session {
             state,
+            models: RwSignal::new(Vec::new()),
+            results: RwSignal::new(Vec::new()),
+            tab: RwSignal::new(Tab::Data),
+            trainer: pool::Trainer::new(),
             client: StoredValue::new_local(client),
+            handlers,
+            drop_handler: StoredValue::new_local(None),
             next_request: StoredValue::new(1),
         }
+    }
+
+    /// Hands a reply to the handler of its request, or to the data state (loads).
+    fn route(
+        state: DataState,
+        handlers: StoredValue<HashMap<u32, Handler>, LocalStorage>,
+        reply: FromWorker,
+        bytes: Vec<Uint8Array>,
+    ) {
+        let request = reply_request(&reply);
+        let handler = request.and_then(|r| handlers.with_value(|h| h.get(&r).cloned()));
+        match handler {
+            Some(handler) => {
+                if is_final(&reply) {
+                    if let Some(r) = request {
+                        handlers.update_value(|h| {
+                            h.remove(&r);
+                        });
+                    }
+                }
+                handler(reply, bytes);
+            }
+            None => state.apply(reply),
+        }
+    }
+
+    /// Sends a message to the data worker; `on_reply` gets every reply to it (progress included,
+    /// and a `Failed`) with the reply's byte payloads. `make` builds the message from the request
+    /// id, which is returned.
+    pub fn call(
+        &self,
+        make: impl FnOnce(u32) -> ToWorker,
+        files: Vec<Blob>,
+        bytes: Vec<Uint8Array>,
+        on_reply: impl Fn(FromWorker, Vec<Uint8Array>) + 'static,
+    ) -> u32 {
+        let request = self.request_id();
+        self.handlers.update_value(|h| {
+            h.insert(request, Rc::new(on_reply));
+        });
+        let message = make(request);
+        self.client.with_value(|client| match client {
+            Some(client) => client.send(&message, &files, &bytes, false),
+            None => Self::route(
+                self.state,
+                self.handlers,
+                FromWorker::Failed {
+                    request,
+                    message: "the data worker is not running".into(),
+                },
+                Vec::new(),
+            ),
+        });
+        request
+    }
+
+    /// Sends a message that gets no reply.
+    pub fn tell(&self, message: &ToWorker) {
+        self.send(message, &[]);
+    }
+
+    /// A fresh request id (for messages to pool workers).
+    pub fn next_id(&self) -> u32 {
+        self.request_id()
+    }
+
+    /// Loads a model file into the data worker; `done` gets its info (also added to
+    /// [`Session::models`]) or the reason it was refused.
+    pub fn add_model_bytes(
+        &self,
+        name: String,
+        bytes: Uint8Array,
+        done: impl Fn(Result<ModelInfo, String>) + 'static,
+    ) {
+        let models = self.models;
+        self.call(
+            |request| ToWorker::ImportModel { request, name },
+            Vec::new(),
+            vec![bytes],
+            move |reply, _| match reply {
+                FromWorker::ModelAdded { info, .. } => {
+                    models.update(|m| m.push((*info).clone()));
+                    done(Ok(*info));
+                }
+                FromWorker::Failed { message, .. } => done(Err(message)),
+                _ => {}
+            },
+        );
+    }
+
+    /// Forgets model `id` in the worker and in [`Session::models`].
+    pub fn drop_model(&self, id: u32) {
+        let request = self.request_id();
+        self.tell(&ToWorker::DropModel { request, model: id });
+        self.models.update(|m| m.retain(|i| i.id != id));
+    }
+
+    /// Shows tab `tab`.
+    pub fn goto(&self, tab: Tab) {
+        self.tab.set(tab);
     }
 
     fn request_id(&self) -> u32 {
@@ -164,7 +317,7 @@ impl Session {
     fn send(&self, message: &ToWorker, files: &[Blob]) {
         self.client.with_value(|client| {
             if let Some(client) = client {
-                client.send(message, files);
+                client.send(message, files, &[], false);
             }
         });
     }
@@ -234,6 +387,26 @@ impl Session {
     }
 }
 
+/// The request id a reply answers (`None` for `Ready`).
+fn reply_request(reply: &FromWorker) -> Option<u32> {
+    Some(match reply {
+        FromWorker::Ready => return None,
+        FromWorker::Progress { request, .. }
+        | FromWorker::Loaded { request, .. }
+        | FromWorker::Failed { request, .. }
+        | FromWorker::Cancelled { request }
+        | FromWorker::Explored { request, .. }
+        | FromWorker::Download { request, .. }
+        | FromWorker::Prepared { request, .. }
+        | FromWorker::FitProgress { request, .. }
+        | FromWorker::Fitted { request, .. }
+        | FromWorker::Trained { request, .. }
+        | FromWorker::Predicted { request, .. }
+        | FromWorker::PredictionRows { request, .. }
+        | FromWorker::ModelAdded { request, .. } => *request,
+    })
+}
+
 /// The session provided by [`App`].
 pub fn use_session() -> Session {
     use_context::<Session>().expect("Session is provided by App")
@@ -260,53 +433,44 @@ async fn fetch_blob(url: &str) -> Result<Blob, String> {
 
 /// The page's tabs, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Tab {
+pub enum Tab {
     Data,
     Explore,
     Train,
     Results,
     Predict,
+    Models,
 }
 
 impl Tab {
-    const ALL: [Tab; 5] = [
+    pub const ALL: [Tab; 6] = [
         Tab::Data,
         Tab::Explore,
         Tab::Train,
         Tab::Results,
         Tab::Predict,
+        Tab::Models,
     ];
 
-    fn label(self) -> &'static str {
+    pub fn label(self) -> &'static str {
         match self {
             Tab::Data => "Data",
             Tab::Explore => "Explore",
             Tab::Train => "Train",
             Tab::Results => "Results",
             Tab::Predict => "Predict",
+            Tab::Models => "Models",
         }
     }
 
-    fn id(self) -> &'static str {
+    pub fn id(self) -> &'static str {
         match self {
             Tab::Data => "data",
             Tab::Explore => "explore",
             Tab::Train => "train",
             Tab::Results => "results",
             Tab::Predict => "predict",
-        }
-    }
-
-    /// What the tab will do, for the "coming next" placeholder.
-    fn coming(self) -> &'static str {
-        match self {
-            Tab::Data => "",
-            Tab::Explore => "Distributions and correlations of the loaded flows, per class.",
-            Tab::Train => "Train a classifier on the loaded flows, in a worker on this machine.",
-            Tab::Results => {
-                "Accuracy, per-class scores and the confusion matrix of the trained model."
-            }
-            Tab::Predict => "Label new flow files with the trained model.",
+            Tab::Models => "models",
         }
     }
 }
@@ -317,7 +481,7 @@ pub fn App() -> impl IntoView {
     let session = Session::start();
     provide_context(session);
     session.load_sample();
-    let tab = RwSignal::new(Tab::Data);
+    let tab = session.tab;
     // A load started from any tab (e.g. a drop) shows its progress and result on the Data tab.
     let load_in_flight = Memo::new(move |_| {
         session
@@ -361,26 +525,15 @@ pub fn App() -> impl IntoView {
         <main class="panel" id=move || format!("panel-{}", tab.get().id()) role="tabpanel">
             {move || match tab.get() {
                 Tab::Data => view! { <DataTab /> }.into_any(),
-                other => view! { <ComingNext tab=other /> }.into_any(),
+                Tab::Explore => view! { <ExploreTab /> }.into_any(),
+                Tab::Train => view! { <TrainTab /> }.into_any(),
+                Tab::Results => view! { <ResultsTab /> }.into_any(),
+                Tab::Predict => view! { <PredictTab /> }.into_any(),
+                Tab::Models => view! { <ModelsTab /> }.into_any(),
             }}
         </main>
         <footer class="app-footer">
             "flowlab parses and learns in a Web Worker on this page; no file is uploaded anywhere."
         </footer>
-    }
-}
-
-/// Placeholder for a tab that is not built yet.
-#[component]
-fn ComingNext(
-    /// The tab this stands in for.
-    tab: Tab,
-) -> impl IntoView {
-    view! {
-        <section class="empty-state" data-testid="coming-next">
-            <h2>{tab.label()} " — coming next"</h2>
-            <p>{tab.coming()}</p>
-            <p class="muted">"Load data in the Data tab; this tab will use it."</p>
-        </section>
     }
 }

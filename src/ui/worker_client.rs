@@ -5,12 +5,16 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use js_sys::{Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, Event, MessageEvent, Worker};
 
 use crate::worker::protocol::{FromWorker, ToWorker};
-use crate::worker::web::{envelope, js_error_message};
+use crate::worker::web::{envelope, js_error_message, unpack};
+
+/// What the page gets from a worker: a reply and its byte payloads.
+pub type OnReply = dyn Fn(FromWorker, Vec<Uint8Array>);
 
 /// Where trunk puts the worker's loader shim (next to `index.html`).
 pub const WORKER_URL: &str = "./worker_loader.js";
@@ -19,8 +23,8 @@ pub const WORKER_URL: &str = "./worker_loader.js";
 pub struct WorkerClient {
     worker: Worker,
     ready: Rc<Cell<bool>>,
-    queue: Rc<RefCell<Vec<JsValue>>>,
-    on_reply: Rc<dyn Fn(FromWorker)>,
+    queue: Rc<RefCell<Vec<(JsValue, Array)>>>,
+    on_reply: Rc<OnReply>,
     _onmessage: Closure<dyn FnMut(MessageEvent)>,
     _onerror: Closure<dyn FnMut(Event)>,
 }
@@ -28,14 +32,14 @@ pub struct WorkerClient {
 impl WorkerClient {
     /// Starts the worker; `on_reply` gets each message it sends back. A worker that fails to start
     /// or crashes is reported as a `Failed` reply for request 0.
-    pub fn spawn(on_reply: impl Fn(FromWorker) + 'static) -> Result<Self, String> {
+    pub fn spawn(on_reply: impl Fn(FromWorker, Vec<Uint8Array>) + 'static) -> Result<Self, String> {
         let worker = Worker::new(WORKER_URL).map_err(|e| {
             let e = js_error_message(e);
             format!("cannot start the parsing worker ({WORKER_URL}): {e}")
         })?;
         let ready = Rc::new(Cell::new(false));
-        let queue: Rc<RefCell<Vec<JsValue>>> = Rc::default();
-        let on_reply: Rc<dyn Fn(FromWorker)> = Rc::new(on_reply);
+        let queue: Rc<RefCell<Vec<(JsValue, Array)>>> = Rc::default();
+        let on_reply: Rc<OnReply> = Rc::new(on_reply);
 
         let onmessage = {
             let (worker, ready, queue, on_reply) = (
@@ -45,20 +49,23 @@ impl WorkerClient {
                 on_reply.clone(),
             );
             Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-                let text = event.data().as_string().unwrap_or_default();
-                let reply = serde_json::from_str::<FromWorker>(&text).unwrap_or_else(|e| {
-                    FromWorker::Failed {
-                        request: 0,
-                        message: format!("unreadable reply from the worker: {e}"),
-                    }
-                });
+                let (reply, bytes) = match unpack::<FromWorker>(&event.data()) {
+                    Ok((reply, _, bytes)) => (reply, bytes),
+                    Err(e) => (
+                        FromWorker::Failed {
+                            request: 0,
+                            message: format!("unreadable reply from a worker: {e}"),
+                        },
+                        Vec::new(),
+                    ),
+                };
                 if reply == FromWorker::Ready {
                     ready.set(true);
-                    for message in queue.take() {
-                        post(&worker, &message, &*on_reply);
+                    for (message, transfer) in queue.take() {
+                        post(&worker, &message, &transfer, &*on_reply);
                     }
                 }
-                on_reply(reply);
+                on_reply(reply, bytes);
             })
         };
         let onerror = {
@@ -75,10 +82,13 @@ impl WorkerClient {
                     }
                     _ => "the parsing worker failed to start or crashed".to_string(),
                 };
-                on_reply(FromWorker::Failed {
-                    request: 0,
-                    message,
-                });
+                on_reply(
+                    FromWorker::Failed {
+                        request: 0,
+                        message,
+                    },
+                    Vec::new(),
+                );
             })
         };
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
@@ -93,13 +103,20 @@ impl WorkerClient {
         })
     }
 
-    /// Sends `message` with `files` attached (queued until the worker is ready).
-    pub fn send(&self, message: &ToWorker, files: &[Blob]) {
-        let packed = envelope(message, files);
-        if self.ready.get() {
-            post(&self.worker, &packed, &*self.on_reply);
+    /// Sends `message` with `files` and byte payloads attached (queued until the worker is
+    /// ready). With `transfer`, the payloads' buffers move to the worker (they are then empty
+    /// here); without, they are copied.
+    pub fn send(&self, message: &ToWorker, files: &[Blob], bytes: &[Uint8Array], transfer: bool) {
+        let packed = envelope(message, files, bytes);
+        let list: Array = if transfer {
+            bytes.iter().map(|b| b.buffer()).collect()
         } else {
-            self.queue.borrow_mut().push(packed);
+            Array::new()
+        };
+        if self.ready.get() {
+            post(&self.worker, &packed, &list, &*self.on_reply);
+        } else {
+            self.queue.borrow_mut().push((packed, list));
         }
     }
 }
@@ -110,12 +127,15 @@ impl Drop for WorkerClient {
     }
 }
 
-fn post(worker: &Worker, message: &JsValue, on_reply: &dyn Fn(FromWorker)) {
-    if let Err(e) = worker.post_message(message) {
-        let message = format!("cannot send to the parsing worker: {}", js_error_message(e));
-        on_reply(FromWorker::Failed {
-            request: 0,
-            message,
-        });
+fn post(worker: &Worker, message: &JsValue, transfer: &Array, on_reply: &OnReply) {
+    if let Err(e) = worker.post_message_with_transfer(message, transfer) {
+        let message = format!("cannot send to a worker: {}", js_error_message(e));
+        on_reply(
+            FromWorker::Failed {
+                request: 0,
+                message,
+            },
+            Vec::new(),
+        );
     }
 }

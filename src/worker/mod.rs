@@ -1,8 +1,11 @@
-//! Messages between the page and its Web Worker, and the worker's state machine.
+//! Messages between the page and its Web Workers, and the workers' state machine.
 //!
-//! The page never touches data or model internals: it posts a [`ToWorker`] (JSON text, with any
-//! `File` objects attached beside it) and renders each [`FromWorker`] it gets back.
+//! The page never touches data or model internals: it posts a [`protocol::ToWorker`] (JSON text,
+//! with any `File` objects and byte payloads attached beside it) and renders each
+//! [`protocol::FromWorker`] it gets back.
 
+#[cfg(target_arch = "wasm32")]
+mod handlers;
 pub mod protocol;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -59,10 +59,12 @@ pub enum ToWorker {
         task: Task,
         spec: ModelSpec,
     },
-    /// Data worker: assemble model `model` of the prepared job `request` from its tasks' outputs
-    /// (`bytes`, in plan order) → [`FromWorker::Trained`]. The model is kept under a new id.
+    /// Data worker: assemble model `model` of the job prepared by request `job` from its tasks'
+    /// outputs (`bytes`, in plan order) → [`FromWorker::Trained`]. The model is kept under a new
+    /// id.
     Assemble {
         request: u32,
+        job: u32,
         model: usize,
         /// Worker time summed over the model's tasks, and wall time from first dispatch to last
         /// output, in milliseconds (measured by the page).
@@ -138,9 +140,14 @@ pub enum FromWorker {
         parse_ms: f64,
     },
     /// The request failed; the data set that was loaded before (if any) is still loaded.
-    Failed { request: u32, message: String },
+    Failed {
+        request: u32,
+        message: String,
+    },
     /// The request was cancelled; the previous data set is still loaded.
-    Cancelled { request: u32 },
+    Cancelled {
+        request: u32,
+    },
 
     Explored {
         request: u32,
@@ -154,11 +161,22 @@ pub enum FromWorker {
     },
 
     /// The job is ready; `bytes[i]` is the fit data of `plan.fits[i]`.
-    Prepared { request: u32, plan: Box<Plan> },
+    Prepared {
+        request: u32,
+        plan: Box<Plan>,
+    },
     /// A pool worker's progress on a task.
-    FitProgress { request: u32, task: u32, step: Step },
+    FitProgress {
+        request: u32,
+        task: u32,
+        step: Step,
+    },
     /// A pool worker finished a task: output in `bytes[0]`, worker time in `ms`.
-    Fitted { request: u32, task: u32, ms: f64 },
+    Fitted {
+        request: u32,
+        task: u32,
+        ms: f64,
+    },
     /// A model was assembled and scored.
     Trained {
         request: u32,
@@ -170,10 +188,16 @@ pub enum FromWorker {
         request: u32,
         summary: Box<PredictionSummary>,
     },
-    PredictionRows { request: u32, page: PredictionPage },
+    PredictionRows {
+        request: u32,
+        page: PredictionPage,
+    },
 
     /// A model file was loaded.
-    ModelAdded { request: u32, info: Box<ModelInfo> },
+    ModelAdded {
+        request: u32,
+        info: Box<ModelInfo>,
+    },
 }
 
 #[cfg(test)]

@@ -17,8 +17,11 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
-use super::protocol::{FromWorker, ToWorker};
+use super::protocol::{FromWorker, ModelInfo, ToWorker};
 use crate::ingest::{Dataset, IngestOptions, Loader, Taxonomy};
+use crate::job::Prepared;
+use crate::predictions::PredictionSet;
+use crate::train::TrainedModel;
 
 /// Bytes read from a file per step.
 const CHUNK_BYTES: f64 = 1024.0 * 1024.0;
@@ -27,37 +30,63 @@ const PROGRESS_EVERY_MS: f64 = 100.0;
 /// Envelope keys.
 const JSON_KEY: &str = "json";
 const FILES_KEY: &str = "files";
+const BYTES_KEY: &str = "bytes";
 
-/// Packs a message for the worker: its JSON text, and the blobs to read beside it.
-pub fn envelope(message: &ToWorker, files: &[Blob]) -> JsValue {
+/// Packs a message: its JSON text, and beside it the blobs to read and the byte payloads.
+pub fn pack<T: serde::Serialize>(message: &T, files: &[Blob], bytes: &[Uint8Array]) -> JsValue {
     let object = js_sys::Object::new();
-    let json = serde_json::to_string(message).expect("ToWorker serialises to JSON");
+    let json = serde_json::to_string(message).unwrap_or_else(|e| {
+        serde_json::to_string(&FromWorker::Failed {
+            request: 0,
+            message: format!("cannot encode a message: {e}"),
+        })
+        .unwrap_or_default()
+    });
     let blobs: Array = files.iter().collect();
+    let payloads: Array = bytes.iter().collect();
     // Setting a property on a fresh plain object cannot fail.
     let _ = Reflect::set(&object, &JSON_KEY.into(), &json.into());
     let _ = Reflect::set(&object, &FILES_KEY.into(), &blobs);
+    let _ = Reflect::set(&object, &BYTES_KEY.into(), &payloads);
     object.into()
 }
 
-/// Unpacks what [`envelope`] packed.
-fn open_envelope(data: &JsValue) -> Result<(ToWorker, Vec<Blob>), String> {
-    let json = Reflect::get(data, &JSON_KEY.into())
-        .ok()
-        .and_then(|v| v.as_string())
-        .ok_or("a message to the worker carries no JSON text")?;
-    let message: ToWorker = serde_json::from_str(&json)
-        .map_err(|e| format!("unreadable message to the worker: {e}"))?;
-    let files = match Reflect::get(data, &FILES_KEY.into()) {
+/// Packs a message for a worker (see [`pack`]).
+pub fn envelope(message: &ToWorker, files: &[Blob], bytes: &[Uint8Array]) -> JsValue {
+    pack(message, files, bytes)
+}
+
+/// The array under `key` of an envelope, each element cast to `T`.
+fn array_of<T: JsCast>(data: &JsValue, key: &str, what: &str) -> Result<Vec<T>, String> {
+    match Reflect::get(data, &key.into()) {
         Ok(v) if Array::is_array(&v) => Array::from(&v)
             .iter()
             .map(|b| {
-                b.dyn_into::<Blob>()
-                    .map_err(|_| "an attached file is not a Blob".to_string())
+                b.dyn_into::<T>()
+                    .map_err(|_| format!("an attached {what} has the wrong type"))
             })
-            .collect::<Result<Vec<_>, _>>()?,
-        _ => Vec::new(),
-    };
-    Ok((message, files))
+            .collect(),
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// Unpacks what [`pack`] packed: the message, its blobs and its byte payloads.
+pub fn unpack<T: serde::de::DeserializeOwned>(
+    data: &JsValue,
+) -> Result<(T, Vec<Blob>, Vec<Uint8Array>), String> {
+    let json = Reflect::get(data, &JSON_KEY.into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .ok_or("a message between page and worker carries no JSON text")?;
+    let message: T = serde_json::from_str(&json).map_err(|e| format!("unreadable message: {e}"))?;
+    let files = array_of::<Blob>(data, FILES_KEY, "file")?;
+    let bytes = array_of::<Uint8Array>(data, BYTES_KEY, "payload")?;
+    Ok((message, files, bytes))
+}
+
+/// Copies a JS byte array into wasm memory.
+pub fn to_vec(bytes: &Uint8Array) -> Vec<u8> {
+    bytes.to_vec()
 }
 
 /// Starts answering messages in this worker; posts `Ready` once listening.
@@ -69,6 +98,10 @@ pub fn start() {
         taxonomy: Cell::new(Taxonomy::default()),
         parse_ms: Cell::new(0.0),
         active: RefCell::new(None),
+        job: RefCell::new(None),
+        models: RefCell::new(Vec::new()),
+        next_model: Cell::new(1),
+        predictions: RefCell::new(None),
     });
     let handler = worker.clone();
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
@@ -81,19 +114,26 @@ pub fn start() {
 }
 
 /// Everything the worker keeps between messages.
-struct WorkerState {
-    scope: DedicatedWorkerGlobalScope,
+pub(super) struct WorkerState {
+    pub(super) scope: DedicatedWorkerGlobalScope,
     /// The data set loaded last (kept when a later load fails or is cancelled).
-    data: RefCell<Option<Dataset>>,
+    pub(super) data: RefCell<Option<Dataset>>,
     /// The taxonomy the page shows now.
     taxonomy: Cell<Taxonomy>,
     /// How long the loaded data set took to parse.
     parse_ms: Cell<f64>,
-    /// The load in progress, if any: its request and its cancel flag.
+    /// The load or prediction in progress, if any: its request and its cancel flag.
     active: RefCell<Option<(u32, Rc<Cell<bool>>)>>,
+    /// The training job prepared last, under the request that prepared it.
+    pub(super) job: RefCell<Option<(u32, Prepared)>>,
+    /// Models trained here or imported, by id.
+    pub(super) models: RefCell<Vec<(ModelInfo, TrainedModel)>>,
+    pub(super) next_model: Cell<u32>,
+    /// The file predicted last.
+    pub(super) predictions: RefCell<Option<PredictionSet>>,
 }
 
-/// How a load ended, short of posting it.
+/// How a read ended, short of posting it.
 enum Outcome {
     Loaded(Dataset),
     Cancelled,
@@ -101,34 +141,53 @@ enum Outcome {
 }
 
 impl WorkerState {
-    fn post(&self, message: &FromWorker) {
-        let text = serde_json::to_string(message)
-            .or_else(|e| {
-                let message = format!("cannot encode a reply: {e}");
-                serde_json::to_string(&FromWorker::Failed {
-                    request: 0,
-                    message,
-                })
-            })
-            .unwrap_or_default();
-        if let Err(e) = self.scope.post_message(&JsValue::from_str(&text)) {
+    /// Posts a message with no payload.
+    pub(super) fn post(&self, message: &FromWorker) {
+        self.post_with(message, Vec::new());
+    }
+
+    /// Posts a message with byte payloads, transferring their buffers (no copy).
+    pub(super) fn post_with(&self, message: &FromWorker, bytes: Vec<Vec<u8>>) {
+        let arrays: Vec<Uint8Array> = bytes.iter().map(|b| Uint8Array::from(&b[..])).collect();
+        let transfer: Array = arrays.iter().map(|a| a.buffer()).collect();
+        let packed = pack(message, &[], &arrays);
+        if let Err(e) = self.scope.post_message_with_transfer(&packed, &transfer) {
             web_sys::console::error_2(&"flowlab worker: postMessage failed".into(), &e);
         }
     }
 
-    fn now(&self) -> f64 {
+    pub(super) fn fail(&self, request: u32, message: impl Into<String>) {
+        self.post(&FromWorker::Failed {
+            request,
+            message: message.into(),
+        });
+    }
+
+    pub(super) fn now(&self) -> f64 {
         self.scope.performance().map_or(0.0, |p| p.now())
     }
 
+    /// Marks `request` as the read in progress (a newer one supersedes it) and returns its
+    /// cancel flag.
+    fn begin(&self, request: u32) -> Rc<Cell<bool>> {
+        let cancel = Rc::new(Cell::new(false));
+        if let Some((_, previous)) = self.active.replace(Some((request, cancel.clone()))) {
+            previous.set(true);
+        }
+        cancel
+    }
+
+    fn end(&self, request: u32) {
+        let still_active = matches!(&*self.active.borrow(), Some((r, _)) if *r == request);
+        if still_active {
+            self.active.replace(None);
+        }
+    }
+
     fn receive(self: Rc<Self>, data: &JsValue) {
-        let (message, files) = match open_envelope(data) {
+        let (message, files, bytes) = match unpack::<ToWorker>(data) {
             Ok(m) => m,
-            Err(message) => {
-                return self.post(&FromWorker::Failed {
-                    request: 0,
-                    message,
-                })
-            }
+            Err(message) => return self.fail(0, message),
         };
         match message {
             ToWorker::Load {
@@ -139,11 +198,7 @@ impl WorkerState {
                 per_class,
                 label_column,
             } => {
-                let cancel = Rc::new(Cell::new(false));
-                // A newer load supersedes the one in progress.
-                if let Some((_, previous)) = self.active.replace(Some((request, cancel.clone()))) {
-                    previous.set(true);
-                }
+                let cancel = self.begin(request);
                 self.taxonomy.set(taxonomy);
                 let options = IngestOptions {
                     taxonomy,
@@ -156,11 +211,7 @@ impl WorkerState {
                     let started = self.now();
                     let outcome = self.read(request, &names, &files, options, &cancel).await;
                     let parse_ms = self.now() - started;
-                    let still_active =
-                        matches!(&*self.active.borrow(), Some((r, _)) if *r == request);
-                    if still_active {
-                        self.active.replace(None);
-                    }
+                    self.end(request);
                     let reply = match outcome {
                         Outcome::Loaded(data) => {
                             let summary = data.summary_as(self.taxonomy.get());
@@ -198,6 +249,32 @@ impl WorkerState {
                     }
                 }
             }
+            ToWorker::Predict {
+                request,
+                model,
+                names,
+            } => {
+                let Some(taxonomy) = self.model_taxonomy(model) else {
+                    return self.fail(request, format!("no model {model} is loaded"));
+                };
+                let cancel = self.begin(request);
+                let options = IngestOptions {
+                    taxonomy,
+                    ..IngestOptions::default()
+                };
+                spawn_local(async move {
+                    let started = self.now();
+                    let outcome = self.read(request, &names, &files, options, &cancel).await;
+                    let parse_ms = self.now() - started;
+                    self.end(request);
+                    match outcome {
+                        Outcome::Loaded(data) => self.predict(request, model, data, parse_ms),
+                        Outcome::Cancelled => self.post(&FromWorker::Cancelled { request }),
+                        Outcome::Failed(message) => self.fail(request, message),
+                    }
+                });
+            }
+            other => self.handle(other, bytes),
         }
     }
 

@@ -1,0 +1,553 @@
+//! The Train tab: label taxonomy, features (leak-flagged ones off by default), models and their
+//! hyper-parameters (validated as they are typed), the evaluation and a seed; then training in
+//! the worker pool with progress and time left per model, and Cancel.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use serde_json::{Map, Value};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+
+use super::pool::{ModelProgress, Status};
+use super::{use_session, Tab};
+use crate::features::FeatureOptions;
+use crate::ingest::Taxonomy;
+use crate::job::JobRequest;
+use crate::train::{ModelSpec, SplitKind};
+
+/// The models offered, in order, and whether each is ticked at first.
+const MODELS: [(&str, bool); 6] = [
+    ("dt", true),
+    ("rf", true),
+    ("gbdt", true),
+    ("mlp", true),
+    ("logreg", false),
+    ("nb", false),
+];
+
+/// What each hyper-parameter means (shown as a hint under its field).
+fn hint(name: &str) -> &'static str {
+    match name {
+        "n_trees" => "trees in the forest (1–10,000)",
+        "max_depth" => "deepest level a tree may grow to; null = unlimited",
+        "min_samples_split" => "fewest samples a node needs to be split (≥ 2)",
+        "min_samples_leaf" => "fewest samples in a leaf (≥ 1)",
+        "max_features" => "features tried per split: \"sqrt\", \"all\", or {\"count\": n}",
+        "criterion" => "split quality: \"gini\" or \"entropy\"",
+        "class_weight" => "\"none\", or \"balanced\" to weight rare classes up",
+        "max_bins" => "histogram bins per feature (2–255)",
+        "bootstrap" => "sample rows with replacement for each tree",
+        "oob_score" => "score each tree on the rows it did not see",
+        "seed" => "random seed of the model (the split has its own)",
+        "n_rounds" => "boosting rounds (one tree per class each)",
+        "learning_rate" => "step size (0–1]",
+        "max_leaves" => "most leaves per tree",
+        "min_child_weight" => "smallest hessian sum in a leaf",
+        "l2" => "L2 penalty on leaf values (≥ 0)",
+        "subsample" => "share of rows per round (0–1]",
+        "colsample" => "share of features per tree (0–1]",
+        "early_stopping_rounds" => "stop after this many rounds without improvement; null = off",
+        "validation_fraction" => "share of training rows held for early stopping",
+        "hidden" => "hidden layer sizes, e.g. [64, 32]",
+        "alpha" => "L2 penalty (≥ 0)",
+        "batch_size" => "rows per mini-batch",
+        "max_epochs" => "most passes over the training rows",
+        "early_stopping" => "stop when the validation loss stops improving",
+        "patience" => "epochs without improvement before stopping",
+        "tol" => "smallest improvement that counts",
+        "c" => "inverse regularisation strength (> 0)",
+        "max_iter" => "most L-BFGS iterations",
+        "memory" => "L-BFGS history length",
+        "var_smoothing" => "variance added for stability, times the largest variance",
+        "beta1" | "beta2" | "epsilon" => "Adam optimiser constant",
+        _ => "",
+    }
+}
+
+/// The editable fields of one model: its default parameters as JSON, edited as text.
+#[derive(Debug, Clone, PartialEq)]
+struct ModelForm {
+    kind: &'static str,
+    on: bool,
+    /// Field → text typed (JSON, or a bare string).
+    fields: BTreeMap<String, String>,
+}
+
+impl ModelForm {
+    fn new(kind: &'static str, on: bool) -> Self {
+        let fields = defaults(kind)
+            .into_iter()
+            .map(|(k, v)| (k, text_of(&v)))
+            .collect();
+        ModelForm { kind, on, fields }
+    }
+
+    /// The spec the fields describe, or what is wrong with them.
+    fn spec(&self) -> Result<ModelSpec, String> {
+        let mut params = Map::new();
+        for (k, text) in &self.fields {
+            let v = serde_json::from_str::<Value>(text.trim())
+                .unwrap_or_else(|_| Value::String(text.trim().to_string()));
+            params.insert(k.clone(), v);
+        }
+        let mut outer = Map::new();
+        outer.insert(self.kind.to_string(), Value::Object(params));
+        let spec: ModelSpec =
+            serde_json::from_value(Value::Object(outer)).map_err(|e| format!("{e}"))?;
+        spec.validate().map_err(|e| e.to_string())?;
+        Ok(spec)
+    }
+}
+
+fn defaults(kind: &str) -> Map<String, Value> {
+    ModelSpec::default_for(kind)
+        .and_then(|s| serde_json::to_value(s).ok())
+        .and_then(|v| v.get(kind).and_then(Value::as_object).cloned())
+        .unwrap_or_default()
+}
+
+fn text_of(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Minutes and seconds.
+fn duration(ms: f64) -> String {
+    let s = (ms / 1000.0).max(0.0);
+    if s < 60.0 {
+        format!("{s:.1} s")
+    } else {
+        format!("{} min {:02} s", (s / 60.0) as u64, (s % 60.0) as u64)
+    }
+}
+
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// The Train tab.
+#[component]
+pub fn TrainTab() -> impl IntoView {
+    let session = use_session();
+    let summary = session.state.summary;
+    let forms = RwSignal::new(
+        MODELS
+            .iter()
+            .map(|&(k, on)| ModelForm::new(k, on))
+            .collect::<Vec<_>>(),
+    );
+    let taxonomy = RwSignal::new(session.state.taxonomy.get_untracked());
+    let split = RwSignal::new("random".to_string());
+    let test_size = RwSignal::new("0.25".to_string());
+    let folds = RwSignal::new("5".to_string());
+    let repeats = RwSignal::new("1".to_string());
+    let seed = RwSignal::new("42".to_string());
+    let by_capture = RwSignal::new(true);
+    let engineered = RwSignal::new(true);
+    // Column → switched on; ports start off (they often name the capture).
+    let columns: RwSignal<BTreeMap<String, bool>> = RwSignal::new(BTreeMap::new());
+    Effect::new(move |_| {
+        let cols = summary.with(|s| {
+            s.as_ref()
+                .map(|s| {
+                    s.columns
+                        .iter()
+                        .filter(|c| c.role == "feature" || c.role == "port")
+                        .map(|c| (c.name.clone(), c.role == "feature"))
+                        .collect::<BTreeMap<_, _>>()
+                })
+                .unwrap_or_default()
+        });
+        columns.set(cols);
+    });
+
+    // The request the form describes, or every problem with it.
+    let request = Memo::new(move |_| -> Result<JobRequest, Vec<String>> {
+        let mut errors = Vec::new();
+        let mut models = Vec::new();
+        forms.with(|forms| {
+            for f in forms.iter().filter(|f| f.on) {
+                match f.spec() {
+                    Ok(s) => models.push(s),
+                    Err(e) => errors.push(format!("{}: {e}", f.kind)),
+                }
+            }
+        });
+        if models.is_empty() && errors.is_empty() {
+            errors.push("choose at least one model".into());
+        }
+        let num = |s: &RwSignal<String>, name: &str, errors: &mut Vec<String>| -> f64 {
+            s.get().trim().parse::<f64>().unwrap_or_else(|_| {
+                errors.push(format!("{name}: expected a number"));
+                f64::NAN
+            })
+        };
+        let split = match split.get().as_str() {
+            "group" => SplitKind::Group {
+                folds: num(&folds, "folds", &mut errors) as usize,
+            },
+            "kfold" => SplitKind::KFold {
+                folds: num(&folds, "folds", &mut errors) as usize,
+                repeats: num(&repeats, "repeats", &mut errors) as usize,
+            },
+            _ => SplitKind::Random {
+                test_size: num(&test_size, "test size", &mut errors),
+            },
+        };
+        match split {
+            SplitKind::Random { test_size } if !(test_size > 0.0 && test_size < 1.0) => {
+                errors.push("test size: expected a share between 0 and 1, e.g. 0.25".into())
+            }
+            SplitKind::Group { folds } | SplitKind::KFold { folds, .. } if folds < 2 => {
+                errors.push("folds: expected at least 2".into())
+            }
+            SplitKind::KFold { repeats, .. } if repeats < 1 => {
+                errors.push("repeats: expected at least 1".into())
+            }
+            _ => {}
+        }
+        let seed = seed.get().trim().parse::<u64>().unwrap_or_else(|_| {
+            errors.push("seed: expected a whole number ≥ 0".into());
+            0
+        });
+        if summary.with(Option::is_none) {
+            errors.push("load data first (Data tab)".into());
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let (mut include_ports, mut exclude) = (false, Vec::new());
+        let ports: Vec<String> = summary.with(|s| {
+            s.as_ref()
+                .map(|s| {
+                    s.columns
+                        .iter()
+                        .filter(|c| c.role == "port")
+                        .map(|c| c.name.clone())
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
+        columns.with(|cols| {
+            for (name, &on) in cols {
+                if ports.contains(name) && on {
+                    include_ports = true;
+                } else if !on {
+                    exclude.push(name.clone());
+                }
+            }
+        });
+        // Ports switched off are excluded by name once any port is switched on.
+        let mut job = JobRequest::new(models);
+        job.taxonomy = taxonomy.get();
+        job.split = split;
+        job.seed = seed;
+        job.by_capture = by_capture.get();
+        job.features = FeatureOptions {
+            include_ports,
+            engineered: engineered.get(),
+            exclude_columns: exclude,
+            ..FeatureOptions::default()
+        };
+        Ok(job)
+    });
+
+    let trainer = session.trainer;
+    let view_state = trainer.view;
+    let running = Memo::new(move |_| view_state.with(|v| v.running));
+    let start = move |_| {
+        if let Ok(job) = request.get_untracked() {
+            trainer.start(session, job);
+        }
+    };
+    // A clock for "time left" while training.
+    let tick = RwSignal::new(now());
+    let clock = leptos::prelude::set_interval_with_handle(
+        move || {
+            if running.get_untracked() {
+                tick.set(now());
+            }
+        },
+        std::time::Duration::from_millis(500),
+    )
+    .ok();
+    on_cleanup(move || {
+        if let Some(h) = clock {
+            h.clear();
+        }
+    });
+
+    view! {
+        <section class="train-tab" data-testid="train-tab">
+            {move || summary.with(Option::is_none).then(|| view! {
+                <div class="empty-state" data-testid="train-empty">
+                    <h2>"No data loaded"</h2>
+                    <p>"Load labelled flows in the Data tab (the sample loads by itself), then come back."</p>
+                </div>
+            })}
+            <div class="train-grid">
+                <fieldset class="card">
+                    <legend>"Labels and evaluation"</legend>
+                    <label class="field">
+                        "Label taxonomy"
+                        <select data-testid="train-taxonomy"
+                            on:change=move |ev| {
+                                let v = event_target::<HtmlSelectElement>(&ev).value();
+                                taxonomy.set(match v.as_str() {
+                                    "attack" => Taxonomy::Attack,
+                                    "binary" => Taxonomy::Binary,
+                                    _ => Taxonomy::Raw,
+                                });
+                            }>
+                            {Taxonomy::ALL.into_iter().map(|t| {
+                                let id = serde_json::to_value(t).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                                let label = match t {
+                                    Taxonomy::Raw => "as in the file",
+                                    Taxonomy::Attack => "attack families",
+                                    Taxonomy::Binary => "benign / malicious",
+                                };
+                                view! { <option value=id.clone() selected=move || taxonomy.get() == t>{label}</option> }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <label class="field">
+                        "Evaluation"
+                        <select data-testid="train-split" on:change=move |ev| split.set(event_target::<HtmlSelectElement>(&ev).value())>
+                            <option value="random" selected=move || split.get() == "random">"stratified hold-out (random rows)"</option>
+                            <option value="group" selected=move || split.get() == "group">"by capture (group k-fold over files)"</option>
+                            <option value="kfold" selected=move || split.get() == "kfold">"stratified k-fold × repeats"</option>
+                        </select>
+                    </label>
+                    {move || match split.get().as_str() {
+                        "random" => view! { <TextField label="test size (share)" value=test_size testid="train-test-size" /> }.into_any(),
+                        "group" => view! { <TextField label="folds" value=folds testid="train-folds" /> }.into_any(),
+                        _ => view! {
+                            <TextField label="folds" value=folds testid="train-folds" />
+                            <TextField label="repeats" value=repeats testid="train-repeats" />
+                        }.into_any(),
+                    }}
+                    <TextField label="seed" value=seed testid="train-seed" />
+                    <label class="check">
+                        <input type="checkbox" data-testid="train-by-capture"
+                            prop:checked=move || by_capture.get()
+                            on:change=move |ev| by_capture.set(event_target::<HtmlInputElement>(&ev).checked()) />
+                        "Also score by capture"
+                        <small class="muted">" — group k-fold over the source files, shown beside the main score: the honest estimate for traffic from captures the model never saw (needs ≥ 2 labelled files)."</small>
+                    </label>
+                </fieldset>
+                <fieldset class="card">
+                    <legend>"Features"</legend>
+                    <label class="check">
+                        <input type="checkbox" data-testid="train-engineered"
+                            prop:checked=move || engineered.get()
+                            on:change=move |ev| engineered.set(event_target::<HtmlInputElement>(&ev).checked()) />
+                        "Engineered features"
+                        <small class="muted">" — bytes per packet, byte and packet rates, originator shares, Zeek history letters, hour of day."</small>
+                    </label>
+                    <p class="muted small">"Identifiers (addresses, uid), timestamps and labels are never inputs. Ports start off: a port often names the capture, and a model that uses it learns the capture, not the attack."</p>
+                    <div class="column-toggles" data-testid="train-columns">
+                        {move || columns.get().into_iter().map(|(name, on)| {
+                            let is_port = summary.with(|s| s.as_ref().is_some_and(|s| s.columns.iter().any(|c| c.name == name && c.role == "port")));
+                            let key = name.clone();
+                            view! {
+                                <label class="check column" class:leaky=is_port>
+                                    <input type="checkbox" data-testid=format!("train-col-{name}") prop:checked=on
+                                        on:change=move |ev| {
+                                            let on = event_target::<HtmlInputElement>(&ev).checked();
+                                            columns.update(|c| { c.insert(key.clone(), on); });
+                                        } />
+                                    {name.clone()}
+                                    {is_port.then(|| view! { <span class="badge warn" title="may leak: often identifies the capture">"may leak"</span> })}
+                                </label>
+                            }
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+            </div>
+            <fieldset class="card">
+                <legend>"Models"</legend>
+                <div class="model-forms">
+                    {move || forms.get().into_iter().enumerate().map(|(i, f)| view! { <ModelCard index=i form=f forms /> }).collect_view()}
+                </div>
+            </fieldset>
+            <div class="train-actions">
+                <button class="primary" data-testid="train-start"
+                    disabled=move || request.with(Result::is_err) || running.get()
+                    on:click=start>
+                    "Train"
+                </button>
+                <button data-testid="train-cancel" disabled=move || !running.get() on:click=move |_| trainer.cancel()>
+                    "Cancel"
+                </button>
+                <span class="muted" data-testid="train-workers">
+                    {move || format!("{} worker(s) on this machine", view_state.with(|v| v.workers))}
+                </span>
+            </div>
+            {move || request.get().err().map(|errors| view! {
+                <ul class="form-errors" data-testid="train-errors" role="alert">
+                    {errors.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
+                </ul>
+            })}
+            <RunPanel tick />
+        </section>
+    }
+}
+
+/// A labelled text input bound to a signal.
+#[component]
+fn TextField(
+    /// The label shown before the input.
+    label: &'static str,
+    /// The text typed.
+    value: RwSignal<String>,
+    /// The input's `data-testid`.
+    testid: &'static str,
+) -> impl IntoView {
+    view! {
+        <label class="field">
+            {label}
+            <input type="text" inputmode="decimal" data-testid=testid prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev)) />
+        </label>
+    }
+}
+
+/// One model: its tick box and its hyper-parameters.
+#[component]
+fn ModelCard(
+    /// Index of the model in `forms`.
+    index: usize,
+    /// The model's form as it is now.
+    form: ModelForm,
+    /// Every model's form (updated in place).
+    forms: RwSignal<Vec<ModelForm>>,
+) -> impl IntoView {
+    let kind = form.kind;
+    let title = ModelSpec::default_for(kind).map_or("", |s| s.title());
+    let error = form.spec().err();
+    let invalid = error.is_some();
+    let on = form.on;
+    view! {
+        <details class="model-card" class:on=on class:invalid=invalid open=invalid>
+            <summary>
+                <label class="check" on:click=|ev| ev.stop_propagation()>
+                    <input type="checkbox" data-testid=format!("train-model-{kind}") prop:checked=on
+                        on:change=move |ev| {
+                            let checked = event_target::<HtmlInputElement>(&ev).checked();
+                            forms.update(|f| f[index].on = checked);
+                        } />
+                    {title}
+                </label>
+            </summary>
+            <div class="params">
+                {form.fields.into_iter().map(|(name, text)| {
+                    let key = name.clone();
+                    view! {
+                        <label class="field param">
+                            <code>{name.clone()}</code>
+                            <input type="text" data-testid=format!("train-{kind}-{name}") value=text
+                                on:change=move |ev| {
+                                    let v = event_target_value(&ev);
+                                    forms.update(|f| { f[index].fields.insert(key.clone(), v); });
+                                } />
+                            <small class="muted">{hint(&name)}</small>
+                        </label>
+                    }
+                }).collect_view()}
+                <button class="link" on:click=move |_| forms.update(|f| f[index] = ModelForm::new(kind, true))>
+                    "defaults"
+                </button>
+            </div>
+            {error.map(|e| view! { <p class="error small" data-testid=format!("train-{kind}-error")>{e}</p> })}
+        </details>
+    }
+}
+
+/// Progress of the run: per model, with time left; the error if it failed.
+#[component]
+fn RunPanel(
+    /// Page time, updated twice a second while training (for time left).
+    tick: RwSignal<f64>,
+) -> impl IntoView {
+    let session = use_session();
+    let run = session.trainer.view;
+    view! {
+        {move || {
+            let v = run.get();
+            (!v.models.is_empty() && (v.running || !v.stage.is_empty())).then(|| {
+                let t = tick.get();
+                view! {
+                    <div class="card run" data-testid="train-run">
+                        <p data-testid="train-stage">{v.stage.clone()}</p>
+                        {v.error.clone().map(|e| view! { <p class="error" role="alert" data-testid="train-error">{e}</p> })}
+                        <table class="progress-table">
+                            <thead><tr><th>"model"</th><th>"progress"</th><th>"status"</th><th>"time"</th></tr></thead>
+                            <tbody>
+                                {v.models.iter().enumerate().map(|(i, m)| view! { <ProgressRow index=i m=m.clone() now=t /> }).collect_view()}
+                            </tbody>
+                        </table>
+                        {(!v.running && v.models.iter().any(|m| m.status == Status::Done)).then(|| view! {
+                            <button class="primary" data-testid="train-see-results" on:click=move |_| session.goto(Tab::Results)>
+                                "See results"
+                            </button>
+                        })}
+                    </div>
+                }
+            })
+        }}
+    }
+}
+
+/// One model's progress row.
+#[component]
+fn ProgressRow(
+    /// The model's position in the run.
+    index: usize,
+    /// Its progress.
+    m: ModelProgress,
+    /// Page time now.
+    now: f64,
+) -> impl IntoView {
+    let share = if m.total > 0.0 {
+        (m.done / m.total).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let (status, class) = match &m.status {
+        Status::Waiting => ("waiting".to_string(), "muted"),
+        Status::Fitting => ("fitting".to_string(), ""),
+        Status::Scoring => ("scoring".to_string(), ""),
+        Status::Done => ("done".to_string(), "ok"),
+        Status::Failed(e) => (format!("failed: {e}"), "error"),
+        Status::Cancelled => ("cancelled".to_string(), "muted"),
+    };
+    let time = match (m.started, m.finished) {
+        (Some(s), Some(f)) => duration(f - s),
+        (Some(s), None) if share > 0.02 && m.status == Status::Fitting => {
+            let spent = now - s;
+            format!(
+                "{} spent, ~{} left",
+                duration(spent),
+                duration(spent / share - spent)
+            )
+        }
+        (Some(s), None) => format!("{} spent", duration(now - s)),
+        _ => String::new(),
+    };
+    view! {
+        <tr data-testid=format!("train-progress-{index}")>
+            <td>{m.title.clone()}</td>
+            <td>
+                <progress max="1" value=share.to_string()></progress>
+                {format!(" {:.0} %", share * 100.0)}
+                {m.loss.map(|l| format!(" · loss {l:.4}"))}
+            </td>
+            <td class=class data-testid=format!("train-status-{index}")>{status}</td>
+            <td>{time}</td>
+        </tr>
+    }
+}

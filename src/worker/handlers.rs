@@ -1,0 +1,322 @@
+//! The worker's answers to everything but reading files: exploring and exporting the data set,
+//! training jobs (prepare in the data worker, fit in pool workers, assemble in the data worker),
+//! predictions, and the models it holds.
+
+use js_sys::Uint8Array;
+
+use super::protocol::{FromWorker, ModelInfo, ToWorker, TrainedResult};
+use super::web::{to_vec, WorkerState};
+use crate::ingest::export::write_csv;
+use crate::ingest::Dataset;
+use crate::job::{self, FitData, TaskOutput};
+use crate::model_file;
+use crate::models::Step;
+use crate::predictions::{PredictionSet, RowQuery};
+use crate::train::TrainedModel;
+
+/// At most one progress message per this many milliseconds while fitting.
+const FIT_PROGRESS_EVERY_MS: f64 = 150.0;
+
+/// The info the page shows for a model.
+pub fn model_info(id: u32, name: String, m: &TrainedModel) -> ModelInfo {
+    let spec = &m.meta.request.spec;
+    ModelInfo {
+        id,
+        name,
+        kind: spec.name().to_string(),
+        title: spec.title().to_string(),
+        classes: m.classes.clone(),
+        taxonomy: m.taxonomy,
+        features: m.pipeline.names().iter().map(|s| s.to_string()).collect(),
+        meta: m.meta.clone(),
+    }
+}
+
+impl WorkerState {
+    /// The taxonomy of model `id`, if it is held.
+    pub(super) fn model_taxonomy(&self, id: u32) -> Option<crate::ingest::Taxonomy> {
+        self.models
+            .borrow()
+            .iter()
+            .find(|(i, _)| i.id == id)
+            .map(|(_, m)| m.taxonomy)
+    }
+
+    /// Keeps `model` under a new id and returns its info.
+    fn keep(&self, name: String, model: TrainedModel) -> ModelInfo {
+        let id = self.next_model.get();
+        self.next_model.set(id + 1);
+        let info = model_info(id, name, &model);
+        self.models.borrow_mut().push((info.clone(), model));
+        info
+    }
+
+    /// Predicts a freshly read file with model `model` and keeps the result.
+    pub(super) fn predict(&self, request: u32, model: u32, data: Dataset, parse_ms: f64) {
+        let started = self.now();
+        let set = {
+            let models = self.models.borrow();
+            let Some((_, m)) = models.iter().find(|(i, _)| i.id == model) else {
+                return self.fail(request, format!("no model {model} is loaded"));
+            };
+            PredictionSet::new(model, m, data)
+        };
+        match set {
+            Ok(set) => {
+                let predict_ms = self.now() - started;
+                let summary = set.summary(&RowQuery::default(), parse_ms, predict_ms);
+                self.predictions.replace(Some(set));
+                self.post(&FromWorker::Predicted {
+                    request,
+                    summary: Box::new(summary),
+                });
+            }
+            Err(e) => self.fail(request, format!("cannot predict these files: {e}")),
+        }
+    }
+
+    /// Answers every message that does not read files.
+    pub(super) fn handle(&self, message: ToWorker, bytes: Vec<Uint8Array>) {
+        match message {
+            // Handled by `receive`.
+            ToWorker::Load { .. }
+            | ToWorker::SetTaxonomy { .. }
+            | ToWorker::Cancel { .. }
+            | ToWorker::Predict { .. } => {}
+            ToWorker::Explore { request, taxonomy } => match &*self.data.borrow() {
+                Some(d) => self.post(&FromWorker::Explored {
+                    request,
+                    exploration: Box::new(crate::explore::explore(d, taxonomy)),
+                }),
+                None => self.fail(request, "no data is loaded: load a file in the Data tab"),
+            },
+            ToWorker::ExportData { request } => {
+                let csv = self.data.borrow().as_ref().map(|d| {
+                    let rows: Vec<usize> = (0..d.n_rows()).collect();
+                    let mut out = Vec::new();
+                    write_csv(d, &rows, true, &mut out).map(|_| out)
+                });
+                match csv {
+                    Some(Ok(out)) => self.download(request, "flowlab-data.csv", "text/csv", out),
+                    Some(Err(e)) => self.fail(request, format!("cannot write the CSV: {e}")),
+                    None => self.fail(request, "no data is loaded"),
+                }
+            }
+            ToWorker::Prepare {
+                request,
+                job,
+                workers,
+            } => self.prepare(request, &job, workers),
+            ToWorker::Fit {
+                request,
+                task,
+                spec,
+            } => {
+                let started = self.now();
+                let fit = bytes
+                    .first()
+                    .ok_or_else(|| "a fit task came without its data".to_string())
+                    .and_then(|b| {
+                        model_file::read::<FitData>(&to_vec(b)).map_err(|e| e.to_string())
+                    });
+                let fd = match fit {
+                    Ok(fd) => fd,
+                    Err(e) => return self.fail(request, e),
+                };
+                let mut last = f64::NEG_INFINITY;
+                let mut progress = |step: Step| {
+                    let now = self.now();
+                    if now - last >= FIT_PROGRESS_EVERY_MS || step.done == step.total {
+                        last = now;
+                        self.post(&FromWorker::FitProgress {
+                            request,
+                            task: task.id,
+                            step,
+                        });
+                    }
+                    true
+                };
+                let out = job::run_task(&fd, &spec, &task, &mut progress)
+                    .map_err(|e| e.to_string())
+                    .and_then(|o| model_file::write(&o).map_err(|e| e.to_string()));
+                match out {
+                    Ok(out) => self.post_with(
+                        &FromWorker::Fitted {
+                            request,
+                            task: task.id,
+                            ms: self.now() - started,
+                        },
+                        vec![out],
+                    ),
+                    Err(e) => self.fail(request, e),
+                }
+            }
+            ToWorker::Assemble {
+                request,
+                job,
+                model,
+                cpu_ms,
+                wall_ms,
+            } => self.assemble(request, job, model, cpu_ms, wall_ms, &bytes),
+            ToWorker::PredictionRows { request, query } => match &*self.predictions.borrow() {
+                Some(set) => self.post(&FromWorker::PredictionRows {
+                    request,
+                    page: set.page(&query),
+                }),
+                None => self.fail(request, "nothing has been predicted yet"),
+            },
+            ToWorker::ExportPredictions { request } => {
+                let csv = self
+                    .predictions
+                    .borrow()
+                    .as_ref()
+                    .map(PredictionSet::to_csv);
+                match csv {
+                    Some(csv) => self.download(request, "flowlab-predictions.csv", "text/csv", csv),
+                    None => self.fail(request, "nothing has been predicted yet"),
+                }
+            }
+            ToWorker::ExportModel { request, model } => {
+                let file = self
+                    .models
+                    .borrow()
+                    .iter()
+                    .find(|(i, _)| i.id == model)
+                    .map(|(i, m)| (file_name(&i.name), model_file::write(m)));
+                match file {
+                    Some((name, Ok(bytes))) => {
+                        self.download(request, &name, "application/octet-stream", bytes)
+                    }
+                    Some((_, Err(e))) => self.fail(request, format!("cannot write the model: {e}")),
+                    None => self.fail(request, format!("no model {model} is loaded")),
+                }
+            }
+            ToWorker::ImportModel { request, name } => {
+                let read = bytes
+                    .first()
+                    .ok_or_else(|| format!("{name}: no file came with the import"))
+                    .and_then(|b| {
+                        model_file::read::<TrainedModel>(&to_vec(b))
+                            .map_err(|e| format!("{name}: {e}"))
+                    });
+                match read {
+                    Ok(m) => {
+                        let info = self.keep(name, m);
+                        self.post(&FromWorker::ModelAdded {
+                            request,
+                            info: Box::new(info),
+                        });
+                    }
+                    Err(e) => self.fail(request, e),
+                }
+            }
+            ToWorker::DropModel { model, .. } => {
+                self.models.borrow_mut().retain(|(i, _)| i.id != model);
+            }
+        }
+    }
+
+    fn download(&self, request: u32, name: &str, mime: &str, bytes: Vec<u8>) {
+        self.post_with(
+            &FromWorker::Download {
+                request,
+                name: name.to_string(),
+                mime: mime.to_string(),
+            },
+            vec![bytes],
+        );
+    }
+
+    fn prepare(&self, request: u32, req: &job::JobRequest, workers: usize) {
+        let prepared = match &*self.data.borrow() {
+            Some(d) => job::prepare(d, req, workers.max(1)).and_then(|p| {
+                let fits = (0..p.fits.len())
+                    .map(|f| {
+                        let fd = p.fit_data(d, f)?;
+                        model_file::write(&fd)
+                            .map_err(|e| crate::train::TrainError::Split(e.to_string()))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok((p, fits))
+            }),
+            None => return self.fail(request, "no data is loaded: load a file in the Data tab"),
+        };
+        match prepared {
+            Ok((p, fits)) => {
+                let plan = Box::new(p.plan.clone());
+                self.job.replace(Some((request, p)));
+                self.post_with(&FromWorker::Prepared { request, plan }, fits);
+            }
+            Err(e) => self.fail(request, format!("cannot train: {e}")),
+        }
+    }
+
+    fn assemble(
+        &self,
+        request: u32,
+        job_id: u32,
+        model: usize,
+        cpu_ms: f64,
+        wall_ms: f64,
+        bytes: &[Uint8Array],
+    ) {
+        let started = self.now();
+        let outputs = bytes
+            .iter()
+            .map(|b| model_file::read::<TaskOutput>(&to_vec(b)))
+            .collect::<Result<Vec<_>, _>>();
+        let outputs = match outputs {
+            Ok(o) => o,
+            Err(e) => return self.fail(request, format!("a task's output is unreadable: {e}")),
+        };
+        let done = {
+            let job = self.job.borrow();
+            let data = self.data.borrow();
+            match (&*job, &*data) {
+                (Some((id, prepared)), Some(d)) if *id == job_id => {
+                    job::assemble(d, prepared, model, outputs, &mut |_| true)
+                        .map(|(m, diag)| (m, diag, prepared.request.models.len()))
+                        .map_err(|e| e.to_string())
+                }
+                _ => Err("this training job is gone: a newer job or data set replaced it".into()),
+            }
+        };
+        match done {
+            Ok((trained, diagnostics, _)) => {
+                let name = format!(
+                    "{} {}",
+                    trained.meta.request.spec.title(),
+                    self.next_model.get()
+                );
+                let info = self.keep(name, trained);
+                let result = TrainedResult {
+                    info,
+                    cpu_ms,
+                    wall_ms,
+                    assemble_ms: self.now() - started,
+                    diagnostics,
+                };
+                self.post(&FromWorker::Trained {
+                    request,
+                    result: Box::new(result),
+                });
+            }
+            Err(e) => self.fail(request, e),
+        }
+    }
+}
+
+/// A safe file name for a model: letters, digits, `-` and `_`, then `.flowlab`.
+fn file_name(name: &str) -> String {
+    let stem: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("{}.flowlab", stem.trim_matches('-'))
+}

@@ -48,7 +48,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::eval::importance::{permutation_importance, PermutationImportance, PermutationOptions};
 use crate::eval::leakage::{self, Finding};
+use crate::eval::learning_curve::{learning_curve, LearningPoint, DEFAULT_FRACTIONS};
 use crate::eval::metrics::{self, Curve, Report};
 use crate::eval::split::{self, Split};
 use crate::features::{Excluded, FeatureInfo, Matrix, Pipeline};
@@ -74,6 +76,16 @@ pub struct JobRequest {
     /// Also score every model by capture (group k-fold over source files) when the split is not
     /// already by capture and the data has at least two labelled source files.
     pub by_capture: bool,
+    /// Compute permutation importance (on the first scoring fold's test rows).
+    #[serde(default = "yes")]
+    pub permutation: bool,
+    /// Compute a learning curve (refits on nested subsets of the first fold's training rows).
+    #[serde(default = "yes")]
+    pub learning_curve: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl JobRequest {
@@ -86,6 +98,8 @@ impl JobRequest {
             seed: 42,
             features: crate::features::FeatureOptions::default(),
             by_capture: true,
+            permutation: true,
+            learning_curve: true,
         }
     }
 
@@ -258,6 +272,12 @@ pub struct Diagnostics {
     pub tree: Option<TreeView>,
     /// Number of trees, rounds or epochs actually fitted in the saved model, where that applies.
     pub size: Option<String>,
+    /// Drop in macro-F1 (and accuracy) when each feature is shuffled, on the first scoring fold's
+    /// test rows (a stratified subsample of at most 5,000).
+    pub permutation: Option<PermutationImportance>,
+    /// Macro-F1 on the training subset and on the first fold's test rows, for growing nested
+    /// subsets of its training rows.
+    pub learning_curve: Option<Vec<LearningPoint>>,
 }
 
 fn subset(x: &Matrix, rows: &[usize]) -> Matrix {
@@ -573,6 +593,7 @@ pub fn assemble(
     let mut scored = (Vec::new(), Vec::new(), Vec::new());
     let mut capture = (Vec::new(), Vec::new(), Vec::new());
     let mut saved = None;
+    let mut first: Option<(Model, FitData)> = None;
     let total = prepared.fits.len();
     for (f, (fit, outs)) in prepared.fits.iter().zip(per_fit).enumerate() {
         let fd = prepared.fit_data(data, f)?;
@@ -593,6 +614,9 @@ pub fn assemble(
             SplitKind::Random { .. } => f == 0,
             _ => fit.role == FitRole::Final,
         };
+        if f == 0 {
+            first = Some((m.clone(), fd));
+        }
         if keep {
             saved = Some((fit.pipeline.clone(), m, fit.split.train.len()));
         }
@@ -633,7 +657,13 @@ pub fn assemble(
         })
         .collect();
     let names: Vec<String> = pipeline.names().iter().map(|s| s.to_string()).collect();
+    let (permutation, learning) = match &first {
+        Some((m0, fd)) => first_fold_diagnostics(data, prepared, spec, m0, fd)?,
+        None => (None, None),
+    };
     let diagnostics = Diagnostics {
+        permutation,
+        learning_curve: learning,
         curves,
         gain_importance: m.gain_importance(),
         feature_names: names.clone(),
@@ -660,6 +690,63 @@ pub fn assemble(
         },
     };
     Ok((trained, diagnostics))
+}
+
+/// Permutation importance and the learning curve, both on the first scoring fold.
+fn first_fold_diagnostics(
+    data: &Dataset,
+    prepared: &Prepared,
+    spec: &ModelSpec,
+    model: &Model,
+    train: &FitData,
+) -> Result<(Option<PermutationImportance>, Option<Vec<LearningPoint>>), TrainError> {
+    let fit = &prepared.fits[0];
+    if fit.split.test.is_empty() {
+        return Ok((None, None));
+    }
+    let k = prepared.plan.classes.len();
+    let x = fit.pipeline.transform(data)?;
+    let test_x = subset(&x, &fit.split.test);
+    let test_y: Vec<u32> = fit.split.test.iter().map(|&r| prepared.y[r]).collect();
+    let seed = prepared.request.seed;
+    let permutation = if prepared.request.permutation {
+        let opts = PermutationOptions {
+            seed,
+            ..PermutationOptions::default()
+        };
+        Some(permutation_importance(
+            &mut |m: &Matrix| model.predict_proba(m),
+            &test_x,
+            &test_y,
+            k,
+            &opts,
+        )?)
+    } else {
+        None
+    };
+    let learning = if prepared.request.learning_curve {
+        let rows: Vec<usize> = (0..train.x.rows).collect();
+        let macro_f1 = |m: &Model, x: &Matrix, y: &[u32]| -> Result<f64, TrainError> {
+            let p = m.predict_proba(x)?;
+            Ok(Report::new(y, &argmax_rows(&p, k), None, k).macro_f1)
+        };
+        let mut fit_and_score = |sub: &[usize]| -> Result<(f64, f64), TrainError> {
+            let sx = subset(&train.x, sub);
+            let sy: Vec<u32> = sub.iter().map(|&r| train.y[r]).collect();
+            let m = spec.fit(&sx, &sy, k, &mut |_| true)?;
+            Ok((macro_f1(&m, &sx, &sy)?, macro_f1(&m, &test_x, &test_y)?))
+        };
+        Some(learning_curve(
+            &rows,
+            &train.y,
+            &DEFAULT_FRACTIONS,
+            seed,
+            &mut fit_and_score,
+        )?)
+    } else {
+        None
+    };
+    Ok((permutation, learning))
 }
 
 /// Runs a whole job in this thread: every task in plan order, then every model assembled.

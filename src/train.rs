@@ -410,6 +410,8 @@ pub fn train(
         seed: req.seed,
         features: req.features.clone(),
         by_capture: false,
+        permutation: false,
+        learning_curve: false,
     };
     let mut trained = job::run_local(data, &job, progress)?;
     Ok(trained.remove(0).0)

@@ -124,6 +124,22 @@ fn by_capture_scores_sit_beside_the_random_split() {
     assert!(tree.nodes[0].test.is_some());
     assert_eq!(tree.nodes[0].children.len(), 2);
     assert!(tree.shown_depth <= 4 && tree.depth >= tree.shown_depth);
+    // Permutation importance: one entry per feature; shuffling the best one hurts.
+    let perm = diag.permutation.as_ref().unwrap();
+    assert_eq!(perm.features.len(), diag.feature_names.len());
+    let best = perm
+        .features
+        .iter()
+        .map(|f| f.mean)
+        .fold(f64::MIN, f64::max);
+    assert!(best > 0.05, "{best}");
+    // Learning curve: nested subsets up to the whole training set, whose test score is the
+    // hold-out score of the model itself (same rows, same deterministic fit).
+    let lc = diag.learning_curve.as_ref().unwrap();
+    assert_eq!(lc.len(), 5);
+    assert!(lc.windows(2).all(|w| w[0].rows <= w[1].rows));
+    assert_eq!(lc[4].rows, model.meta.train_rows);
+    assert!((lc[4].test_score - random).abs() < 1e-12, "{lc:?}");
 }
 
 #[test]

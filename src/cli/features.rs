@@ -14,7 +14,7 @@
 //! `--out` may be left out when `--fit` is given. With `--fit MODEL` (and `--set NAME=VALUE` as in `flowlab train`) it also fits that model on
 //! the training rows and prints one JSON line: the seconds of the model fit alone (no parsing,
 //! feature pipeline, scoring or leakage scan, which `flowlab train`'s `fit_seconds` includes),
-//! the seconds to predict the test rows, and the test scores — the same model and scores as
+//! its CPU seconds (Linux), the seconds to predict the test rows, and the test scores — the same model and scores as
 //! `flowlab train --split random` with the same seed.
 
 use std::fs::File;
@@ -85,6 +85,15 @@ fn spec_with(model: &str, sets: &[String]) -> Result<ModelSpec, String> {
     serde_json::from_value(value).map_err(|e| format!("--set: {e}"))
 }
 
+/// CPU time this thread has run, from Linux's `/proc/thread-self/schedstat` (nanoseconds);
+/// `None` elsewhere. The fits run on this thread only, so on a busy machine this is the time the
+/// fit itself needed, while the wall time also counts waiting for a core.
+fn thread_cpu_seconds() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: f64 = text.split_whitespace().next()?.parse().ok()?;
+    Some(ns / 1e9)
+}
+
 fn subset(x: &Matrix, rows: &[usize]) -> Matrix {
     let mut data = Vec::with_capacity(rows.len() * x.cols);
     for &r in rows {
@@ -108,11 +117,13 @@ fn fit_and_score(
     let x_train = subset(x, &s.train);
     let y_train: Vec<u32> = s.train.iter().map(|&r| y[r]).collect();
     let x_test = subset(x, &s.test);
+    let cpu = thread_cpu_seconds();
     let t = Instant::now();
     let model = spec
         .fit(&x_train, &y_train, k, &mut no_progress())
         .map_err(|e| e.to_string())?;
     let fit_seconds = t.elapsed().as_secs_f64();
+    let cpu_seconds = cpu.zip(thread_cpu_seconds()).map(|(a, b)| b - a);
     let t = Instant::now();
     let proba = model.predict_proba(&x_test).map_err(|e| e.to_string())?;
     let predict_seconds = t.elapsed().as_secs_f64();
@@ -121,6 +132,7 @@ fn fit_and_score(
     Ok(json!({
         "model": spec.name(),
         "fit_seconds": fit_seconds,
+        "cpu_seconds": cpu_seconds,
         "predict_seconds": predict_seconds,
         "metrics": {"accuracy": r.accuracy, "macro_f1": r.macro_f1, "mcc": r.mcc},
     }))

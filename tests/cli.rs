@@ -145,3 +145,27 @@ fn sample_of_csv_writes_csv() {
     assert_eq!(v["label_counts"]["neptune"], 5);
     assert_eq!(v["files"][0]["format"], "csv");
 }
+
+#[test]
+fn train_importance_ranks_features_by_permutation() {
+    let (code, out, err) = flowlab(&[
+        "train",
+        "--model",
+        "dt",
+        "--importance",
+        "--json",
+        &path("iot23-mix.csv"),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let rows = v["importance"].as_array().unwrap();
+    assert_eq!(rows.len() as u64, v["features"].as_u64().unwrap());
+    let means: Vec<f64> = rows
+        .iter()
+        .map(|r| r["permutation_mean"].as_f64().unwrap())
+        .collect();
+    assert!(means.windows(2).all(|w| w[0] >= w[1]), "sorted: {means:?}");
+    assert!(means[0] > 0.05, "the top feature matters: {}", means[0]);
+    let gain: f64 = rows.iter().map(|r| r["gain"].as_f64().unwrap()).sum();
+    assert!((gain - 1.0).abs() < 1e-6, "gain shares sum to 1: {gain}");
+}

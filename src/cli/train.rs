@@ -10,6 +10,7 @@ use serde_json::{json, Map, Value};
 use super::{load, print, ReadArgs};
 use crate::eval::metrics::Report;
 use crate::features::FeatureOptions;
+use crate::job::{self, Diagnostics, JobRequest};
 use crate::model_file;
 use crate::predictions;
 use crate::train::{self, ModelSpec, SplitKind, TrainRequest, TrainedModel};
@@ -46,6 +47,10 @@ pub(super) struct TrainArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     json: bool,
+    /// Also compute permutation importance (every model) beside gain importance (trees), on the
+    /// first scoring fold's test rows.
+    #[arg(long)]
+    importance: bool,
 }
 
 /// Applies NAME=VALUE settings to the model's default hyper-parameters through their serde form,
@@ -173,13 +178,32 @@ pub(super) fn run_train(a: &TrainArgs) -> i32 {
         }
         true
     };
-    let trained = match train::train(&data, &req, &mut progress) {
+    let result = if a.importance {
+        let job = JobRequest {
+            models: vec![req.spec.clone()],
+            taxonomy: req.taxonomy,
+            split: req.split,
+            seed: req.seed,
+            features: req.features.clone(),
+            by_capture: false,
+            permutation: true,
+            learning_curve: false,
+        };
+        job::run_local(&data, &job, &mut progress).map(|mut r| {
+            let (t, d) = r.remove(0);
+            (t, Some(d))
+        })
+    } else {
+        train::train(&data, &req, &mut progress).map(|t| (t, None))
+    };
+    let (trained, diagnostics) = match result {
         Ok(t) => t,
         Err(e) => {
             eprintln!("\nflowlab train: {e}");
             return 2;
         }
     };
+    let importance = diagnostics.as_ref().map(importance_rows);
     let seconds = t.elapsed().as_secs_f64();
     if !quiet {
         eprintln!();
@@ -208,6 +232,9 @@ pub(super) fn run_train(a: &TrainArgs) -> i32 {
             "leakage".into(),
             serde_json::to_value(&m.leakage).unwrap_or_default(),
         );
+        if let Some(rows) = &importance {
+            o.insert("importance".into(), json!(rows));
+        }
         print(&format!(
             "{}\n",
             serde_json::to_string_pretty(&v).unwrap_or_default()
@@ -225,9 +252,46 @@ pub(super) fn run_train(a: &TrainArgs) -> i32 {
                 s += &format!("  {:<20} {}\n", f.column, f.message);
             }
         }
+        if let Some(rows) = &importance {
+            s += "importance (drop in macro-F1 when shuffled; gain share for trees), top 15:\n";
+            for r in rows.iter().take(15) {
+                let gain = r["gain"]
+                    .as_f64()
+                    .map_or("   n/a".into(), |g| format!("{g:.4}"));
+                s += &format!(
+                    "  {:<32} {:>8.4} ± {:.4}  gain {gain}\n",
+                    r["feature"].as_str().unwrap_or_default(),
+                    r["permutation_mean"].as_f64().unwrap_or_default(),
+                    r["permutation_std"].as_f64().unwrap_or_default(),
+                );
+            }
+        }
         print(&s);
     }
     0
+}
+
+/// One JSON object per feature, most important (by permutation) first.
+fn importance_rows(d: &Diagnostics) -> Vec<Value> {
+    let mut rows: Vec<Value> = d
+        .feature_names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let p = d.permutation.as_ref().and_then(|p| p.features.get(i));
+            json!({
+                "feature": name,
+                "permutation_mean": p.map(|p| p.mean),
+                "permutation_std": p.map(|p| p.std),
+                "gain": d.gain_importance.as_ref().and_then(|g| g.get(i)),
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        let v = |r: &Value| r["permutation_mean"].as_f64().unwrap_or(f64::MIN);
+        v(b).total_cmp(&v(a))
+    });
+    rows
 }
 
 fn read_model(path: &Path) -> Result<TrainedModel, String> {

@@ -432,7 +432,7 @@ fn ModelCard(
     let invalid = error.is_some();
     let on = form.on;
     view! {
-        <details class="model-card" class:on=on class:invalid=invalid open=invalid>
+        <details class="model-card" class:on=on class:invalid=invalid open=on || invalid>
             <summary>
                 <label class="check" on:click=|ev| ev.stop_propagation()>
                     <input type="checkbox" data-testid=format!("train-model-{kind}") prop:checked=on

@@ -1,0 +1,73 @@
+// End-to-end: the Train tab — hyper-parameters validated as they are typed, training in the worker
+// pool with progress, Cancel, and a model that comes back scored.
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { screenshots, startPage, TIMEOUT } from './harness.mjs';
+
+/** Ticks exactly the models in `kinds`. */
+async function chooseModels(page, kinds) {
+  for (const kind of ['dt', 'rf', 'gbdt', 'mlp', 'logreg', 'nb']) {
+    await page.setChecked(`[data-testid="train-model-${kind}"]`, kinds.includes(kind));
+  }
+}
+
+describe('train tab', () => {
+  let h;
+  before(async () => {
+    h = await startPage();
+    await h.page.click('[data-testid="tab-train"]');
+    await h.page.waitForSelector('[data-testid="train-tab"]');
+  });
+  after(async () => h?.close());
+
+  it('refuses a bad hyper-parameter with its name and range, and says why Train is off', { timeout: TIMEOUT }, async () => {
+    const { page } = h;
+    await chooseModels(page, ['rf']);
+    await page.fill('[data-testid="train-rf-n_trees"]', '0');
+    await page.press('[data-testid="train-rf-n_trees"]', 'Tab');
+    const error = await page.textContent('[data-testid="train-rf-error"]');
+    assert.match(error, /n_trees = 0/);
+    assert.ok(await page.isDisabled('[data-testid="train-start"]'));
+    assert.match(await page.textContent('[data-testid="train-errors"]'), /rf: hyper-parameter n_trees = 0/);
+    await page.fill('[data-testid="train-rf-n_trees"]', '40');
+    await page.press('[data-testid="train-rf-n_trees"]', 'Tab');
+    assert.equal(await page.locator('[data-testid="train-rf-error"]').count(), 0);
+    assert.ok(await page.isEnabled('[data-testid="train-start"]'));
+  });
+
+  it('ports start switched off and flagged', { timeout: TIMEOUT }, async () => {
+    const { page } = h;
+    assert.equal(await page.isChecked('[data-testid="train-col-id.resp_p"]'), false);
+    assert.equal(await page.isChecked('[data-testid="train-col-duration"]'), true);
+    assert.match(await page.textContent('[data-testid="train-columns"]'), /may leak/);
+  });
+
+  it('trains a forest and a tree in the pool and scores them', { timeout: TIMEOUT }, async () => {
+    const { page } = h;
+    await chooseModels(page, ['dt', 'rf']);
+    const workers = Number((await page.textContent('[data-testid="train-workers"]')).match(/\d+/)[0]);
+    assert.ok(workers >= 1 && workers <= 8, `${workers}`);
+    await page.click('[data-testid="train-start"]');
+    await page.waitForSelector('[data-testid="train-status-0"]:text("done")', { timeout: TIMEOUT });
+    await page.waitForSelector('[data-testid="train-status-1"]:text("done")', { timeout: TIMEOUT });
+    assert.match(await page.textContent('[data-testid="train-stage"]'), /Finished: 2 of 2 model\(s\) trained/);
+    await page.screenshot({ path: join(screenshots, 'train.png'), fullPage: true });
+    assert.deepEqual(h.problems, []);
+  });
+
+  it('cancels a run and keeps the page usable', { timeout: TIMEOUT }, async () => {
+    const { page } = h;
+    await chooseModels(page, ['mlp']);
+    await page.fill('[data-testid="train-mlp-max_epochs"]', '5000');
+    await page.fill('[data-testid="train-mlp-early_stopping"]', 'false');
+    await page.press('[data-testid="train-mlp-early_stopping"]', 'Tab');
+    await page.click('[data-testid="train-start"]');
+    await page.waitForSelector('[data-testid="train-status-0"]:text("fitting")', { timeout: TIMEOUT });
+    await page.click('[data-testid="train-cancel"]');
+    await page.waitForSelector('[data-testid="train-status-0"]:text("cancelled")', { timeout: 10_000 });
+    assert.match(await page.textContent('[data-testid="train-stage"]'), /Cancelled/);
+    assert.ok(await page.isEnabled('[data-testid="train-start"]'));
+  });
+});

@@ -52,6 +52,9 @@ if ! "$venv/bin/python" bench/check_venv.py bench/requirements.txt 2>/dev/null; 
   "$venv/bin/python" bench/check_venv.py bench/requirements.txt
 fi
 py=$venv/bin/python
+# OpenMP threads (HistGradientBoosting, LightGBM, XGBoost) that spin while waiting burn the
+# shared cores and slow every process down many times over; passive waiting is kinder here.
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 
 # --- flowlab ------------------------------------------------------------------------------
 rev_fact="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src Cargo.toml Cargo.lock || echo ' + uncommitted changes in src/')"
@@ -70,6 +73,25 @@ fi
 echo "== building flowlab (release) in $srcdir"
 (cd "$srcdir" && "${nice[@]}" cargo build --release --quiet --bin flowlab)
 bin=${CARGO_TARGET_DIR:-$srcdir/target}/release/flowlab
+
+# --- the page, for the browser column ----------------------------------------------------------
+dist=""
+if [ "$browser" = 1 ]; then
+  export PATH="$root/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+  if ! command -v trunk >/dev/null || [ ! -x /usr/bin/chromium ] || [ ! -d node_modules/playwright-core ] \
+      || [ ! -x node_modules/.bin/wasm-opt ]; then
+    echo "== installing the page's toolchain (scripts/setup.sh)"
+    bash scripts/setup.sh
+  fi
+  dist=$work/dist-${rev:-worktree}
+  if [ -n "${rev:-}" ] && [ -f "$dist/index.html" ]; then
+    echo "== the page of $rev is built: $dist"
+  else
+    echo "== building the page (trunk build --release) → $dist"
+    (cd "$srcdir" && "${nice[@]}" trunk build --release --offline --dist "$dist") > "$work/trunk.log" 2>&1 \
+      || { echo "page build failed (see $work/trunk.log); the browser column will say so"; dist=""; }
+  fi
+fi
 
 # --- datasets -----------------------------------------------------------------------------
 big=$work/iot23-${rows}-s${seed}.conn.log.labeled
@@ -109,8 +131,14 @@ for ds in $datasets; do
     --mlp-epochs "$epochs" --repeats "$repeats" --seed "$seed" >> "$results"
   if [ "$browser" = 1 ]; then
     echo "== $ds: flowlab in Chromium"
-    "${nice[@]}" node bench/browser.mjs --dataset "$ds" --seed "$seed" --mlp-epochs "$epochs" \
-      --models "$(echo $models | tr ' ' ',')" "${files[@]}" >> "$results" || echo "browser run failed (see above)"
+    if [ -n "$dist" ]; then
+      "${nice[@]}" node bench/browser.mjs --dist "$dist" --dataset "$ds" --seed "$seed" --mlp-epochs "$epochs" \
+        --models "$(echo $models | tr ' ' ',')" "${files[@]}" >> "$results" || echo "browser run failed (see above)"
+    else
+      for m in $models; do
+        echo "{\"kind\":\"browser\",\"dataset\":\"$ds\",\"model\":\"$m\",\"fit_seconds\":null,\"note\":\"page build failed\"}" >> "$results"
+      done
+    fi
   fi
 done
 
@@ -126,7 +154,7 @@ meta = {
     "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM; $(uname -sr)",
     "flowlab $rev_fact, rustc $(rustc --version | cut -d' ' -f2); peers: $($py -c 'import sklearn, lightgbm, xgboost, numpy, sys; print("Python %d.%d.%d, scikit-learn %s, LightGBM %s, XGBoost %s, NumPy %s" % (sys.version_info[:3] + (sklearn.__version__, lightgbm.__version__, xgboost.__version__, numpy.__version__)))'); Chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}' || echo n/a)",
     "load average (1/5/15 min) $load_before before, $load_after after: other engineers were compiling on this machine, so times are noisy; everything ran under nice -n 10",
-    "seed $seed, attack-family labels (--taxonomy attack), 25 % stratified hold-out, ports excluded (flowlab's default); MLP $epochs epochs; peers best of $repeats run(s); whole run $(( $(date +%s) - started )) s",
+    "OMP_WAIT_POLICY=$OMP_WAIT_POLICY for the OpenMP peers; seed $seed, attack-family labels (--taxonomy attack), 25 % stratified hold-out, ports excluded (flowlab's default); MLP $epochs epochs; peers best of $repeats run(s); whole run $(( $(date +%s) - started )) s",
   ],
   "datasets": [
     "iot23: IoT-23 iot23_mix_shared.conn.log.labeled + CTU-IoT-Malware-Capture-34-1.conn.log.labeled (79,760 rows) as they are — $(rows_of iot23)",

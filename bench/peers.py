@@ -133,7 +133,7 @@ def main():
                 cpus.append(time.process_time() - c)
         pred = est.predict(x_test)
         row = {
-            "dataset": a.dataset, "model": model, "peer": peer, "threads": threads,
+            "kind": "peer", "dataset": a.dataset, "model": model, "peer": peer, "threads": threads,
             "fit_seconds": min(times), "fit_seconds_all": times,
             "cpu_seconds": cpus[times.index(min(times))],
             "macro_f1": f1_score(y_test, pred, average="macro"),

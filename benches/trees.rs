@@ -30,107 +30,50 @@
 //!     print(name, c, (m.predict(a) == tr.label).mean(), (m.predict(b) == te.label).mean())
 //! ```
 
-use std::io::Write;
-use std::path::Path;
-use std::time::Instant;
+mod common;
 
+use std::io::Write;
+
+use common::{accuracy, cpu_seconds, BenchData};
 use flowlab::eval::split::stratified_holdout;
-use flowlab::features::{FeatureOptions, Matrix, Pipeline};
-use flowlab::ingest::{IngestOptions, Loader, Taxonomy};
+use flowlab::features::Matrix;
 use flowlab::models::boosting::{GradientBoosting, GradientBoostingParams};
 use flowlab::models::forest::{RandomForest, RandomForestParams};
 use flowlab::models::tree::{DecisionTree, DecisionTreeParams};
-use flowlab::models::{no_progress, ModelError};
-
-fn select(x: &Matrix, rows: &[usize]) -> Matrix {
-    let mut data = Vec::with_capacity(rows.len() * x.cols);
-    for &r in rows {
-        data.extend_from_slice(x.row(r));
-    }
-    Matrix {
-        rows: rows.len(),
-        cols: x.cols,
-        data,
-    }
-}
-
-/// CPU seconds used by this process (user + system, from /proc; 0 where unavailable): the
-/// machine is shared, so wall time alone overstates the cost.
-fn cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return 0.0;
-    };
-    // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
-    let Some(rest) = stat.rsplit(')').next() else {
-        return 0.0;
-    };
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
-    (ticks(11) + ticks(12)) / 100.0
-}
-
-fn accuracy(pred: &[u32], y: &[u32]) -> f64 {
-    pred.iter().zip(y).filter(|(a, b)| a == b).count() as f64 / y.len().max(1) as f64
-}
+use flowlab::models::{no_progress, Classifier, ModelError};
+use std::time::Instant;
 
 type Fit<'a> =
     Box<dyn Fn(&Matrix, &[u32]) -> Result<Box<dyn Fn(&Matrix) -> Vec<u32> + 'a>, ModelError> + 'a>;
 
 fn main() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/iot23/iot23_mix_shared.conn.log.labeled");
-    if !path.exists() {
-        eprintln!(
-            "SKIP: {} not found (../shared/data is absent); the tree benchmark needs the shared data",
-            path.display()
-        );
+    let Some(mut d) = BenchData::load("tree", |labels| stratified_holdout(labels, 0.25, 42)) else {
         return;
-    }
-    let t = Instant::now();
-    let bytes = std::fs::read(&path).expect("read data");
-    let mut loader = Loader::new(IngestOptions {
-        taxonomy: Taxonomy::Attack,
-        ..Default::default()
-    });
-    loader.start_file("iot23_mix_shared.conn.log.labeled");
-    for chunk in bytes.chunks(1 << 20) {
-        loader.feed(chunk).expect("parse");
-    }
-    loader.end_file().expect("end");
-    let data = loader.finish().expect("finish");
-    let (labels, classes) = data.labels_as(Taxonomy::Attack);
-    let split = stratified_holdout(&labels, 0.25, 42);
-    let pipe = Pipeline::fit(&data, &split.train, &FeatureOptions::default());
-    let mut x = pipe.transform(&data).expect("transform");
+    };
     if std::env::var("FLOWLAB_BENCH_UNIQUE").is_ok() {
         // One more column of uniform noise: every row becomes unique (no repeated flows to
         // group), the worst case for the tree models' row grouping.
         let mut rng = flowlab::rng::FlowRng::new(7, 7);
+        let x = &d.x;
         let mut data = Vec::with_capacity(x.rows * (x.cols + 1));
         for r in 0..x.rows {
             data.extend_from_slice(x.row(r));
             data.push(rng.unit() as f32);
         }
-        x = Matrix {
+        let x = Matrix {
             rows: x.rows,
             cols: x.cols + 1,
             data,
         };
+        d = d.with_features(x);
         println!("FLOWLAB_BENCH_UNIQUE: added a noise column, every row is unique");
     }
-    let (xtr, xte) = (select(&x, &split.train), select(&x, &split.test));
-    let ytr: Vec<u32> = split.train.iter().map(|&r| labels[r]).collect();
-    let yte: Vec<u32> = split.test.iter().map(|&r| labels[r]).collect();
-    let k = classes.len();
+    let (x, split, labels, classes) = (&d.x, &d.split, &d.labels, &d.classes);
+    let (xtr, xte, ytr, yte) = (&d.xtr, &d.xte, &d.ytr, &d.yte);
+    let k = d.n_classes();
     println!(
         "data: {} rows ({} train, {} hold-out) × {} features, {} classes {:?}; loaded in {:.2} s",
-        data.n_rows(),
-        xtr.rows,
-        xte.rows,
-        x.cols,
-        k,
-        classes,
-        t.elapsed().as_secs_f64()
+        d.n_rows, xtr.rows, xte.rows, x.cols, k, classes, d.load_seconds
     );
 
     if let Ok(out) = std::env::var("FLOWLAB_BENCH_CSV") {
@@ -211,15 +154,15 @@ fn main() {
         for _ in 0..repeat {
             let t = Instant::now();
             let c = cpu_seconds();
-            let p = fit(&xtr, &ytr).expect("fit");
+            let p = fit(xtr, ytr).expect("fit");
             best = best.min(t.elapsed().as_secs_f64());
             best_cpu = best_cpu.min(cpu_seconds() - c);
             predict = Some(p);
         }
         let Some(predict) = predict else { continue };
         let c = cpu_seconds();
-        let tr = accuracy(&predict(&xtr), &ytr);
-        let te = accuracy(&predict(&xte), &yte);
+        let tr = accuracy(&predict(xtr), ytr);
+        let te = accuracy(&predict(xte), yte);
         let pred_s = cpu_seconds() - c;
         table.push((name.to_string(), best, best_cpu, pred_s, tr, te));
     }

@@ -15,8 +15,10 @@ use flowlab::eval::importance::{
 use flowlab::eval::learning_curve::{learning_curve, learning_curve_sizes, DEFAULT_FRACTIONS};
 use flowlab::features::Matrix;
 use flowlab::ingest::MISSING;
+use flowlab::models::forest::{RandomForest, RandomForestParams};
+use flowlab::models::naive_bayes::{GaussianNb, GaussianNbParams};
 use flowlab::models::tree::{DecisionTree, DecisionTreeParams};
-use flowlab::models::{no_progress, ModelError};
+use flowlab::models::{no_progress, Classifier, ModelError};
 use flowlab::rng::FlowRng;
 
 /// `n` rows, 3 classes: feature 0 decides the class (`class + small noise`), features 1 and 2 are
@@ -96,8 +98,65 @@ fn a_fitted_tree_relies_on_the_deciding_feature_only() {
         assert!(noise.mean.abs() < 0.005, "{:?}", imp.features);
     }
     // The gain importance agrees.
-    let gain = tree.feature_importance();
+    let gain = tree.gain_importance().unwrap();
     assert!(gain[0] > 0.99, "{gain:?}");
+}
+
+#[test]
+fn every_model_answers_the_same_questions() {
+    let (x, y) = one_informative(300, 6);
+    let forest = RandomForest::fit(
+        &RandomForestParams {
+            n_trees: 5,
+            ..Default::default()
+        },
+        &x,
+        &y,
+        3,
+        &mut no_progress(),
+    )
+    .unwrap();
+    let nb = GaussianNb::fit(&GaussianNbParams::default(), &x, &y, 3, &mut no_progress()).unwrap();
+    let models: [&dyn Classifier; 2] = [&forest, &nb];
+    for m in models {
+        assert_eq!((m.n_classes(), m.n_features()), (3, 3));
+        let right = m
+            .predict(&x)
+            .unwrap()
+            .iter()
+            .zip(&y)
+            .filter(|(p, t)| p == t)
+            .count();
+        assert!(right >= 297, "{right} of 300 right");
+    }
+    // Gain importance: normalised to sum 1 for the tree models, none for the others.
+    let gain = forest.gain_importance().unwrap();
+    assert!((gain.iter().sum::<f64>() - 1.0).abs() < 1e-12, "{gain:?}");
+    assert!(gain[0] > 0.5, "{gain:?}");
+    assert_eq!(nb.gain_importance(), None);
+    let narrow = Matrix {
+        rows: 1,
+        cols: 2,
+        data: vec![0.0, 0.0],
+    };
+    let width = ModelError::Width {
+        expected: 3,
+        got: 2,
+    };
+    assert_eq!(forest.predict(&narrow).unwrap_err(), width);
+    assert_eq!(nb.predict(&narrow).unwrap_err(), width);
+    let torn = Matrix {
+        rows: 2,
+        cols: 3,
+        data: vec![0.0; 5],
+    };
+    let size = ModelError::MatrixSize {
+        rows: 2,
+        cols: 3,
+        len: 5,
+    };
+    assert_eq!(forest.predict_proba(&torn).unwrap_err(), size);
+    assert_eq!(nb.predict_proba(&torn).unwrap_err(), size);
 }
 
 #[test]

@@ -19,7 +19,7 @@ use flowlab::models::forest::{RandomForest, RandomForestParams};
 use flowlab::models::tree::{
     ClassWeight, Criterion, DecisionTree, DecisionTreeParams, MaxFeatures,
 };
-use flowlab::models::{no_progress, ModelError, Step};
+use flowlab::models::{no_progress, Classifier, ModelError, Step};
 use flowlab::rng::FlowRng;
 
 /// `n` rows of `d` noisy features; the class depends on features 0 and 1 (3 classes), some

@@ -24,7 +24,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Matrix, ModelError};
+use super::{check_width, Matrix, ModelError};
 use crate::rng::FlowRng;
 
 /// The bin of missing values (`NaN`) in every feature.
@@ -217,12 +217,7 @@ impl BinMapper {
 
     /// Bins every value of `x` (which must have the mapper's width).
     pub fn transform(&self, x: &Matrix) -> Result<BinnedMatrix, ModelError> {
-        if x.cols != self.n_features() {
-            return Err(ModelError::Width {
-                expected: self.n_features(),
-                got: x.cols,
-            });
-        }
+        check_width(self.n_features(), x)?;
         check_shape(x)?;
         let mut data = vec![0u8; x.rows * x.cols];
         let mut most_frequent = vec![0u8; x.cols];

@@ -35,8 +35,9 @@ use serde::{Deserialize, Serialize};
 
 use super::binning::{BinnedMatrix, MISSING_BIN};
 use super::forest::BLOCK;
-use super::tree::{det_exp, det_ln, normalise};
-use super::{argmax_rows, check_data, Matrix, ModelError, Progress, Step};
+use super::num;
+use super::tree::normalise;
+use super::{check_data, check_width, Matrix, ModelError, Progress, Step};
 use crate::eval::split::stratified_validation;
 use crate::rng::FlowRng;
 
@@ -329,12 +330,7 @@ impl GradientBoosting {
 
     /// Raw scores (`rows × n_outputs`) before the softmax / logistic link.
     pub fn decision_function(&self, x: &Matrix) -> Result<Vec<f64>, ModelError> {
-        if x.cols != self.n_features || x.data.len() != x.rows * x.cols {
-            return Err(ModelError::Width {
-                expected: self.n_features,
-                got: x.cols,
-            });
-        }
+        check_width(self.n_features, x)?;
         let m = self.n_outputs;
         let mut scores = Vec::with_capacity(x.rows * m);
         for _ in 0..x.rows {
@@ -370,11 +366,6 @@ impl GradientBoosting {
             }
         }
         Ok(out)
-    }
-
-    /// Most probable class of each row.
-    pub fn predict(&self, x: &Matrix) -> Result<Vec<u32>, ModelError> {
-        Ok(argmax_rows(&self.predict_proba(x)?, self.n_classes))
     }
 
     /// Total split gain per feature, normalised to sum 1.
@@ -420,7 +411,7 @@ fn link(scores: &[f64], p: &mut [f64]) {
     match scores.len() {
         0 => p.fill(1.0),
         1 => {
-            let q = 1.0 / (1.0 + det_exp(-scores[0]));
+            let q = 1.0 / (1.0 + num::exp(-scores[0]));
             p[0] = 1.0 - q;
             p[1] = q;
         }
@@ -428,7 +419,7 @@ fn link(scores: &[f64], p: &mut [f64]) {
             let max = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             let mut sum = 0.0;
             for (q, &s) in p.iter_mut().zip(scores) {
-                *q = det_exp(s - max);
+                *q = num::exp(s - max);
                 sum += *q;
             }
             for q in p.iter_mut() {
@@ -633,8 +624,8 @@ impl<'a> Booster<'a> {
         let prior = |c: usize| (counts[c] as f64 / n_train).clamp(1e-12, 1.0 - 1e-12);
         let init: Vec<f64> = match m {
             0 => Vec::new(),
-            1 => vec![det_ln(prior(1) / prior(0))],
-            _ => (0..k).map(|c| det_ln(prior(c))).collect(),
+            1 => vec![num::ln(prior(1) / prior(0))],
+            _ => (0..k).map(|c| num::ln(prior(c))).collect(),
         };
         let mut scores: Vec<f64> = Vec::with_capacity(n_units * m);
         for _ in 0..n_units {
@@ -662,7 +653,7 @@ impl<'a> Booster<'a> {
             for u in 0..nt {
                 let yu = self.unit_label[u] as usize;
                 link(&scores[u * m..(u + 1) * m], &mut prob[..k]);
-                loss -= self.unit_count[u] as f64 * det_ln(prob[yu].max(1e-15));
+                loss -= self.unit_count[u] as f64 * num::ln(prob[yu].max(1e-15));
                 if m == 1 {
                     let q = prob[1];
                     grad[u] = (q - f64::from(u8::from(yu == 1))) as f32;
@@ -682,7 +673,7 @@ impl<'a> Booster<'a> {
                     for u in nt..n_units {
                         link(&scores[u * m..(u + 1) * m], &mut prob[..k]);
                         let p_true = prob[self.unit_label[u] as usize].max(1e-15);
-                        l -= self.unit_count[u] as f64 * det_ln(p_true);
+                        l -= self.unit_count[u] as f64 * num::ln(p_true);
                     }
                     l / self.n_val_rows as f64
                 });

@@ -320,11 +320,6 @@ impl RandomForest {
         Ok(out)
     }
 
-    /// Most probable class of each row.
-    pub fn predict(&self, x: &Matrix) -> Result<Vec<u32>, ModelError> {
-        Ok(argmax_rows(&self.predict_proba(x)?, self.n_classes))
-    }
-
     /// Mean of the trees' normalised impurity decreases, normalised to sum 1.
     pub fn feature_importance(&self) -> Vec<f64> {
         let mut imp = vec![0.0; self.n_features];

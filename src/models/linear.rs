@@ -24,9 +24,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::mlp::num;
+use super::num;
 use super::standardize::Standardizer;
-use super::{check_data, Matrix, ModelError, Progress, Step};
+use super::{check_data, check_width, Matrix, ModelError, Progress, Step};
 
 /// Hyper-parameters of [`LogisticRegression`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -325,12 +325,7 @@ impl LogisticRegression {
     /// Class probabilities, `rows × n_classes` row-major (each row sums to 1).
     pub fn predict_proba(&self, x: &Matrix) -> Result<Vec<f32>, ModelError> {
         let s = &self.standardizer;
-        if x.cols != s.n_features() {
-            return Err(ModelError::Width {
-                expected: s.n_features(),
-                got: x.cols,
-            });
-        }
+        check_width(s.n_features(), x)?;
         let (d, k) = (x.cols, self.n_classes);
         let kp = padded(k);
         let mut w = vec![0.0; d * kp];
@@ -373,11 +368,6 @@ impl LogisticRegression {
             }
         }
         Ok(out)
-    }
-
-    /// Most probable class per row.
-    pub fn predict(&self, x: &Matrix) -> Result<Vec<u32>, ModelError> {
-        Ok(super::argmax_rows(&self.predict_proba(x)?, self.n_classes))
     }
 
     /// Number of classes (columns of [`Self::predict_proba`]).

@@ -13,6 +13,7 @@ pub mod forest;
 pub mod linear;
 pub mod mlp;
 pub mod naive_bayes;
+pub(crate) mod num;
 pub mod standardize;
 pub mod tree;
 
@@ -39,6 +40,13 @@ pub enum ModelError {
     BadLabel { label: u32, n_classes: usize },
     #[error("the model expects {expected} features, the data has {got}")]
     Width { expected: usize, got: usize },
+    /// A matrix whose data buffer does not hold `rows × cols` values.
+    #[error("the matrix claims {rows} × {cols} values but holds {len}")]
+    MatrixSize {
+        rows: usize,
+        cols: usize,
+        len: usize,
+    },
     /// A model returned a probability matrix of the wrong size.
     #[error("the model returned {got} probabilities, expected {expected} (rows × classes)")]
     ProbaShape { expected: usize, got: usize },
@@ -69,12 +77,17 @@ pub fn no_progress() -> impl FnMut(Step) -> bool {
 
 /// Checks the shared preconditions of every `fit`.
 pub fn check_data(x: &Matrix, y: &[u32], n_classes: usize) -> Result<(), ModelError> {
-    if x.rows == 0 {
+    check_labels(x.rows, y, n_classes)
+}
+
+/// `rows` training rows (at least one) with one label each, every label below `n_classes`.
+pub fn check_labels(rows: usize, y: &[u32], n_classes: usize) -> Result<(), ModelError> {
+    if rows == 0 {
         return Err(ModelError::Empty);
     }
-    if x.rows != y.len() {
+    if rows != y.len() {
         return Err(ModelError::Shape {
-            rows: x.rows,
+            rows,
             labels: y.len(),
         });
     }
@@ -82,6 +95,77 @@ pub fn check_data(x: &Matrix, y: &[u32], n_classes: usize) -> Result<(), ModelEr
         return Err(ModelError::BadLabel { label, n_classes });
     }
     Ok(())
+}
+
+/// Checks that `x` has the `expected` number of feature columns (and a data buffer of exactly
+/// `rows × cols` values) before a fitted model reads it.
+pub fn check_width(expected: usize, x: &Matrix) -> Result<(), ModelError> {
+    if x.cols != expected {
+        return Err(ModelError::Width {
+            expected,
+            got: x.cols,
+        });
+    }
+    if x.rows.checked_mul(x.cols) != Some(x.data.len()) {
+        return Err(ModelError::MatrixSize {
+            rows: x.rows,
+            cols: x.cols,
+            len: x.data.len(),
+        });
+    }
+    Ok(())
+}
+
+/// What every fitted model offers, so evaluation code (permutation importance, reports) can
+/// treat them alike. Each model also keeps its own `predict_proba`, `n_classes` and
+/// `n_features` methods, usable without importing this trait.
+pub trait Classifier {
+    /// Class probabilities, `rows × n_classes` row-major.
+    fn predict_proba(&self, x: &Matrix) -> Result<Vec<f32>, ModelError>;
+    /// Number of classes (columns of [`Classifier::predict_proba`]).
+    fn n_classes(&self) -> usize;
+    /// Number of input features the model expects.
+    fn n_features(&self) -> usize;
+    /// Gain (impurity decrease) importance per feature, normalised to sum 1 (all zero when the
+    /// model never split), for the tree models; `None` for models without one (use
+    /// [`crate::eval::importance`] for those).
+    fn gain_importance(&self) -> Option<Vec<f64>> {
+        None
+    }
+    /// Most probable class of each row (the first on ties).
+    fn predict(&self, x: &Matrix) -> Result<Vec<u32>, ModelError> {
+        Ok(argmax_rows(&self.predict_proba(x)?, self.n_classes()))
+    }
+}
+
+/// Implements [`Classifier`] through a model's own methods.
+macro_rules! classifier {
+    ($($t:ty => $gain:expr;)*) => {$(
+        impl Classifier for $t {
+            fn predict_proba(&self, x: &Matrix) -> Result<Vec<f32>, ModelError> {
+                <$t>::predict_proba(self, x)
+            }
+            fn n_classes(&self) -> usize {
+                <$t>::n_classes(self)
+            }
+            fn n_features(&self) -> usize {
+                <$t>::n_features(self)
+            }
+            fn gain_importance(&self) -> Option<Vec<f64>> {
+                let gain: fn(&$t) -> Option<Vec<f64>> = $gain;
+                gain(self)
+            }
+        }
+    )*};
+}
+
+classifier! {
+    tree::DecisionTree => |m| Some(m.feature_importance());
+    forest::RandomForest => |m| Some(m.feature_importance());
+    boosting::GradientBoosting => |m| Some(m.feature_importance());
+    mlp::Mlp => |_| None;
+    linear::LogisticRegression => |_| None;
+    naive_bayes::GaussianNb => |_| None;
 }
 
 /// Index of the largest probability in each row of a `rows × n_classes` probability matrix.

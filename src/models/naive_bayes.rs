@@ -21,7 +21,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::mlp::num;
+use super::num;
 use super::standardize::Standardizer;
 use super::{check_data, Matrix, ModelError, Progress, Step};
 
@@ -205,11 +205,6 @@ impl GaussianNb {
             num::softmax64_in_place(row);
         }
         Ok(jll.into_iter().map(|p| p as f32).collect())
-    }
-
-    /// Most probable class per row.
-    pub fn predict(&self, x: &Matrix) -> Result<Vec<u32>, ModelError> {
-        Ok(super::argmax_rows(&self.predict_proba(x)?, self.n_classes))
     }
 
     /// Number of classes (columns of [`Self::predict_proba`]).

@@ -23,7 +23,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Matrix, ModelError};
+use super::{check_width, Matrix, ModelError};
 
 /// Scaled values are clipped to `±CLIP` (and `±∞` inputs land there).
 pub const CLIP: f32 = 1e6;
@@ -96,12 +96,7 @@ impl Standardizer {
 
     /// Imputes and scales rows `rows` of `x` into a new `rows.len() × n_features` matrix.
     pub fn transform_rows(&self, x: &Matrix, rows: &[usize]) -> Result<Matrix, ModelError> {
-        if x.cols != self.n_features() {
-            return Err(ModelError::Width {
-                expected: self.n_features(),
-                got: x.cols,
-            });
-        }
+        check_width(self.n_features(), x)?;
         let d = x.cols;
         let mut data = Vec::with_capacity(rows.len() * d);
         for &r in rows {
@@ -118,12 +113,7 @@ impl Standardizer {
     /// naive Bayes models compute in `f64` and match scikit-learn more closely this way). Scaled
     /// values are clipped to `±CLIP` as in [`Standardizer::scale`].
     pub fn transform_f64(&self, x: &Matrix) -> Result<Vec<f64>, ModelError> {
-        if x.cols != self.n_features() {
-            return Err(ModelError::Width {
-                expected: self.n_features(),
-                got: x.cols,
-            });
-        }
+        check_width(self.n_features(), x)?;
         let d = x.cols.max(1);
         Ok(x.data
             .iter()
@@ -146,12 +136,7 @@ impl Standardizer {
 
     /// Imputes and scales every row of `x`.
     pub fn transform(&self, x: &Matrix) -> Result<Matrix, ModelError> {
-        if x.cols != self.n_features() {
-            return Err(ModelError::Width {
-                expected: self.n_features(),
-                got: x.cols,
-            });
-        }
+        check_width(self.n_features(), x)?;
         let d = x.cols.max(1);
         let data = x
             .data

@@ -35,7 +35,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::binning::{BinnedMatrix, RowGroups, MISSING_BIN};
-use super::{argmax_rows, check_data, Matrix, ModelError, Progress, Step};
+use super::num;
+use super::{check_data, check_labels, check_width, Matrix, ModelError, Progress, Step};
 use crate::rng::FlowRng;
 
 /// Impurity measure of a classification tree.
@@ -381,11 +382,6 @@ impl DecisionTree {
         Ok(out)
     }
 
-    /// Most probable class of each row.
-    pub fn predict(&self, x: &Matrix) -> Result<Vec<u32>, ModelError> {
-        Ok(argmax_rows(&self.predict_proba(x)?, self.n_classes))
-    }
-
     /// Total impurity decrease per feature, normalised to sum 1 (all zero for a single leaf).
     pub fn feature_importance(&self) -> Vec<f64> {
         let mut imp = vec![0.0; self.n_features];
@@ -499,13 +495,7 @@ impl DecisionTree {
     }
 
     pub(crate) fn check_width(&self, x: &Matrix) -> Result<(), ModelError> {
-        if x.cols != self.n_features || x.data.len() != x.rows * x.cols {
-            return Err(ModelError::Width {
-                expected: self.n_features,
-                got: x.cols,
-            });
-        }
-        Ok(())
+        check_width(self.n_features, x)
     }
 
     /// Structural invariants that make prediction panic-free (checked on deserialisation).
@@ -547,18 +537,7 @@ pub(crate) fn check_binned(
     y: &[u32],
     n_classes: usize,
 ) -> Result<(), ModelError> {
-    if b.rows == 0 {
-        return Err(ModelError::Empty);
-    }
-    if b.rows != y.len() {
-        return Err(ModelError::Shape {
-            rows: b.rows,
-            labels: y.len(),
-        });
-    }
-    if let Some(&label) = y.iter().find(|&&l| l as usize >= n_classes) {
-        return Err(ModelError::BadLabel { label, n_classes });
-    }
+    check_labels(b.rows, y, n_classes)?;
     if n_classes >= 1 << 24 {
         return Err(ModelError::InvalidParam {
             name: "n_classes",
@@ -567,99 +546,6 @@ pub(crate) fn check_binned(
         });
     }
     Ok(())
-}
-
-// ---------------------------------------------------------------------------------------------
-// Deterministic math: the same bits natively and in wasm (no platform libm).
-
-/// ln 2 split in a high part with trailing zero bits and the rest (fdlibm's constants).
-const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
-const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
-
-/// `e^x` from IEEE basic operations only (relative error ~1e-16).
-pub(crate) fn det_exp(x: f64) -> f64 {
-    if x.is_nan() {
-        return x;
-    }
-    if x > 709.7 {
-        return f64::INFINITY;
-    }
-    if x < -745.0 {
-        return 0.0;
-    }
-    let k = (x * std::f64::consts::LOG2_E).round();
-    let r = (x - k * LN2_HI) - k * LN2_LO;
-    // Taylor series on |r| <= 0.35 (Horner), degree 13.
-    let mut p = INV_FACT[13];
-    for &c in INV_FACT[..13].iter().rev() {
-        p = p * r + c;
-    }
-    pow2(p, k as i32)
-}
-
-/// `1 / i!` for `i = 0..14`.
-const INV_FACT: [f64; 14] = {
-    let mut a = [1.0; 14];
-    let mut i = 1;
-    while i < 14 {
-        a[i] = a[i - 1] / i as f64;
-        i += 1;
-    }
-    a
-};
-
-/// `1 / (2i + 1)` for `i = 0..12`.
-const INV_ODD: [f64; 12] = {
-    let mut a = [1.0; 12];
-    let mut i = 0;
-    while i < 12 {
-        a[i] = 1.0 / (2 * i + 1) as f64;
-        i += 1;
-    }
-    a
-};
-
-fn pow2(v: f64, k: i32) -> f64 {
-    let scale = |e: i32| f64::from_bits(((e + 1023) as u64) << 52);
-    if (-1022..=1023).contains(&k) {
-        v * scale(k)
-    } else {
-        let h = k / 2;
-        v * scale(h) * scale(k - h)
-    }
-}
-
-/// Natural logarithm from IEEE basic operations only (relative error ~1e-16).
-pub(crate) fn det_ln(x: f64) -> f64 {
-    if x.is_nan() || x < 0.0 {
-        return f64::NAN;
-    }
-    if x == 0.0 {
-        return f64::NEG_INFINITY;
-    }
-    if x.is_infinite() {
-        return x;
-    }
-    let (mut x, mut e) = (x, 0i64);
-    if x < f64::MIN_POSITIVE {
-        x *= 18_014_398_509_481_984.0; // 2^54
-        e -= 54;
-    }
-    let bits = x.to_bits();
-    e += ((bits >> 52) & 0x7ff) as i64 - 1023;
-    let mut m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | (1023u64 << 52));
-    if m > std::f64::consts::SQRT_2 {
-        m /= 2.0;
-        e += 1;
-    }
-    let s = (m - 1.0) / (m + 1.0);
-    let s2 = s * s;
-    let mut sum = INV_ODD[11];
-    for &c in INV_ODD[..11].iter().rev() {
-        sum = sum * s2 + c;
-    }
-    let e = e as f64;
-    e * LN2_HI + (e * LN2_LO + 2.0 * s * sum)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -779,11 +665,11 @@ fn cost(crit: Criterion, cw: &[f64], counts: impl Iterator<Item = u32>) -> f64 {
                 if c > 0 {
                     let v = c as f64 * q;
                     w += v;
-                    s += v * det_ln(v);
+                    s += v * num::ln(v);
                 }
             }
             if w > 0.0 {
-                w * det_ln(w) - s
+                w * num::ln(w) - s
             } else {
                 0.0
             }
@@ -1286,28 +1172,6 @@ fn scan_sparse(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn deterministic_math_matches_std() {
-        // Normal (not subnormal) results.
-        for i in -1890..1890 {
-            let x = i as f64 * 0.37;
-            let (a, b) = (det_exp(x), x.exp());
-            assert!(((a - b) / b).abs() < 4e-16, "exp({x}) = {a} vs {b}");
-        }
-        for i in 1..4000 {
-            let x = (i as f64 * 0.731).powi(3) * 1e-6;
-            let (a, b) = (det_ln(x), x.ln());
-            assert!(
-                (a - b).abs() <= 4e-16 * b.abs().max(1.0),
-                "ln({x}) = {a} vs {b}"
-            );
-        }
-        assert_eq!(det_ln(1.0), 0.0);
-        assert_eq!(det_exp(0.0), 1.0);
-        assert_eq!(det_exp(-800.0), 0.0);
-        assert!(det_ln(1e-310).is_finite());
-    }
 
     #[test]
     fn max_features_resolve() {

@@ -197,18 +197,10 @@ pub fn ChartFrame(
         resized.update(|n| *n = n.wrapping_add(1))
     });
     on_cleanup(move || handle.remove());
-    // Redraw when the colour scheme flips.
-    let scheme = web_sys::window()
-        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten());
-    if let Some(mq) = scheme {
-        let cb = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
-            resized.try_update(|n| *n = n.wrapping_add(1));
-        });
-        mq.set_onchange(Some(wasm_bindgen::JsCast::unchecked_ref(cb.as_ref())));
-        cb.forget();
-    }
+    let scheme = scheme_changes();
     Effect::new(move |_| {
         resized.track();
+        scheme.track();
         let Some(canvas) = canvas_ref.get() else {
             return;
         };
@@ -247,6 +239,35 @@ pub fn ChartFrame(
             {move || error.get().map(|e| view! { <p class="chart-error" role="alert">{e}</p> })}
         </figure>
     }
+}
+
+thread_local! {
+    /// Bumped when the page flips between light and dark (one listener for the whole page).
+    static SCHEME: (ArcRwSignal<u32>, Option<SchemeListener>) = {
+        let signal = ArcRwSignal::new(0u32);
+        let listener = web_sys::window()
+            .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+            .map(|query| {
+                let bump = signal.clone();
+                let closure = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+                    bump.update(|n| *n = n.wrapping_add(1));
+                });
+                query.set_onchange(Some(wasm_bindgen::JsCast::unchecked_ref(closure.as_ref())));
+                SchemeListener { _query: query, _closure: closure }
+            });
+        (signal, listener)
+    };
+}
+
+/// Keeps the colour-scheme query and its handler alive.
+struct SchemeListener {
+    _query: web_sys::MediaQueryList,
+    _closure: wasm_bindgen::closure::Closure<dyn Fn()>,
+}
+
+/// A signal that changes when the colour scheme does.
+fn scheme_changes() -> ArcRwSignal<u32> {
+    SCHEME.with(|s| s.0.clone())
 }
 
 fn file_stem(title: &str) -> String {
@@ -290,7 +311,7 @@ fn draw_on(canvas: &HtmlCanvasElement, height: u32, draw: &DrawFn) -> Result<(),
     if canvas.height() != h {
         canvas.set_height(h);
     }
-    let style = web_sys::HtmlElement::style(&canvas);
+    let style = web_sys::HtmlElement::style(canvas);
     let _ = style.set_property("width", &format!("{css_width}px"));
     let _ = style.set_property("height", &format!("{height}px"));
     let backend = CanvasBackend::with_canvas_object(canvas.clone())
@@ -386,7 +407,8 @@ pub fn BarChart(
             format!("Bar chart. {}", parts.join(", "))
         })
     });
-    let draw: DrawFn = Box::new(move |area, theme| data.with(|d| draw_bars(area, theme, d)));
+    let draw: DrawFn =
+        Box::new(move |area: &Area, theme: &Theme| data.with(|d| draw_bars(area, theme, d)));
     view! { <ChartFrame title aria_label=aria testid height draw /> }
 }
 
@@ -453,7 +475,7 @@ pub fn GroupedBarChart(
             format!("Grouped bar chart. {}", parts.join("; "))
         })
     });
-    let draw: DrawFn = Box::new(move |area, theme| {
+    let draw: DrawFn = Box::new(move |area: &Area, theme: &Theme| {
         data.with(|d| {
             if d.series.is_empty() || d.categories.is_empty() {
                 return draw_empty(area, theme, "no data");
@@ -633,7 +655,8 @@ pub fn HBarChart(
             format!("Horizontal bar chart. {}", parts.join(", "))
         })
     });
-    let draw: DrawFn = Box::new(move |area, theme| data.with(|d| draw_hbars(area, theme, d)));
+    let draw: DrawFn =
+        Box::new(move |area: &Area, theme: &Theme| data.with(|d| draw_hbars(area, theme, d)));
     view! { <ChartFrame title aria_label=aria testid height draw /> }
 }
 
@@ -739,7 +762,8 @@ pub fn PieChart(
             format!("Pie chart. {}", parts.join(", "))
         })
     });
-    let draw: DrawFn = Box::new(move |area, theme| data.with(|d| draw_pie(area, theme, d)));
+    let draw: DrawFn =
+        Box::new(move |area: &Area, theme: &Theme| data.with(|d| draw_pie(area, theme, d)));
     view! { <ChartFrame title aria_label=aria testid height draw /> }
 }
 
@@ -898,7 +922,8 @@ pub fn HistogramChart(
             )
         })
     });
-    let draw: DrawFn = Box::new(move |area, theme| data.with(|d| draw_histogram(area, theme, d)));
+    let draw: DrawFn =
+        Box::new(move |area: &Area, theme: &Theme| data.with(|d| draw_histogram(area, theme, d)));
     view! { <ChartFrame title aria_label=aria testid height draw /> }
 }
 
@@ -1016,8 +1041,8 @@ fn draw_histogram(area: &Area, theme: &Theme, d: &ClassHistogram) -> Result<(), 
                     })
                     .collect();
                 chart.draw_series(rects).map_err(err)?;
-                for b in 0..bins {
-                    base[b] += h.get(b).copied().unwrap_or(0.0);
+                for (b, sum) in base.iter_mut().enumerate() {
+                    *sum += h.get(b).copied().unwrap_or(0.0);
                 }
             }
         }
@@ -1116,7 +1141,8 @@ pub fn HeatmapChart(
             )
         })
     });
-    let draw: DrawFn = Box::new(move |area, theme| data.with(|d| draw_heatmap(area, theme, d)));
+    let draw: DrawFn =
+        Box::new(move |area: &Area, theme: &Theme| data.with(|d| draw_heatmap(area, theme, d)));
     view! { <ChartFrame title aria_label=aria testid height draw /> }
 }
 
@@ -1356,7 +1382,8 @@ pub fn LineChart(
             )
         })
     });
-    let draw: DrawFn = Box::new(move |area, theme| data.with(|d| draw_lines(area, theme, d)));
+    let draw: DrawFn =
+        Box::new(move |area: &Area, theme: &Theme| data.with(|d| draw_lines(area, theme, d)));
     view! { <ChartFrame title aria_label=aria testid height draw /> }
 }
 

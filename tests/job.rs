@@ -184,3 +184,16 @@ fn bad_requests_are_refused_before_any_work() {
     let err = job::prepare(&d, &req, 2).unwrap_err();
     assert!(err.to_string().contains("n_trees = 0"), "{err}");
 }
+
+#[test]
+fn diagnostics_survive_the_json_trip_to_the_page() {
+    let d = two_captures();
+    let results = job::run_local(&d, &request(&["dt", "gbdt"]), &mut no_progress()).unwrap();
+    for (_, diag) in &results {
+        let text = serde_json::to_string(diag).unwrap();
+        let back: job::Diagnostics = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.curves[0].roc.thresholds[0], f32::INFINITY);
+        assert_eq!(back.curves.len(), diag.curves.len());
+        assert_eq!(back.feature_names, diag.feature_names);
+    }
+}

@@ -75,3 +75,50 @@ fn a_binary_file_fails_and_names_itself() {
     let message = loader.finish().expect_err("nothing loaded").to_string();
     assert!(message.contains("junk.bin"), "{message}");
 }
+
+/// A whole training job (pool tasks, assembly, permutation importance, learning curve) gives the
+/// same scores in the browser as natively.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_training_job_runs_and_scores_the_same_on_both_targets() {
+    use flowlab::job::{self, JobRequest};
+    use flowlab::train::ModelSpec;
+    let text = include_str!("fixtures/iot23-34-1.conn.log.labeled");
+    let mut loader = Loader::new(IngestOptions::default());
+    loader.start_file("iot23-34-1.conn.log.labeled");
+    loader.feed(text.as_bytes()).unwrap();
+    loader.end_file().unwrap();
+    let data = loader.finish().unwrap();
+    let mut req = JobRequest::new(vec![
+        ModelSpec::default_for("dt").unwrap(),
+        ModelSpec::default_for("rf").unwrap(),
+    ]);
+    req.taxonomy = Taxonomy::Raw;
+    let prepared = job::prepare(&data, &req, 2).unwrap();
+    let mut outputs = vec![Vec::new(), Vec::new()];
+    for t in &prepared.plan.tasks {
+        let fd = prepared.fit_data(&data, t.fit).unwrap();
+        outputs[t.model].push(job::run_task(&fd, &req.models[t.model], t, &mut |_| true).unwrap());
+    }
+    let mut f1 = Vec::new();
+    for (m, outs) in outputs.into_iter().enumerate() {
+        let (model, diag) = job::assemble(&data, &prepared, m, outs, &mut |_| true).unwrap();
+        assert_eq!(diag.learning_curve.as_ref().unwrap().len(), 5);
+        assert_eq!(
+            diag.permutation.as_ref().unwrap().features.len(),
+            diag.feature_names.len()
+        );
+        let lc = &diag.learning_curve.as_ref().unwrap()[0];
+        let top = diag
+            .permutation
+            .as_ref()
+            .unwrap()
+            .features
+            .iter()
+            .map(|f| f.mean)
+            .fold(f64::MIN, f64::max);
+        let r6 = |v: f64| (v * 1e6).round() / 1e6;
+        f1.push([r6(model.meta.metrics.macro_f1), r6(lc.test_score), r6(top)]);
+    }
+    assert_eq!(f1, [[1.0, 0.64539, 0.532147], [1.0, 0.64539, 0.0]]);
+}

@@ -202,7 +202,28 @@ fn clf_curve(pos: &[bool], scores: &[f32]) -> (Vec<f64>, Vec<f64>, Vec<f32>) {
 pub struct Curve {
     pub x: Vec<f64>,
     pub y: Vec<f64>,
+    /// Score thresholds; the first is `+∞` (no row predicted positive). In JSON a non-finite
+    /// threshold is `null` (JSON has no infinity), read back as `+∞`.
+    #[serde(with = "infinite_as_null")]
     pub thresholds: Vec<f32>,
+}
+
+/// Serialises `f32`s with non-finite values as `None`, so JSON can carry them.
+mod infinite_as_null {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &[f32], s: S) -> Result<S::Ok, S::Error> {
+        let opt: Vec<Option<f32>> = v.iter().map(|x| x.is_finite().then_some(*x)).collect();
+        opt.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f32>, D::Error> {
+        let opt = Vec::<Option<f32>>::deserialize(d)?;
+        Ok(opt
+            .into_iter()
+            .map(|x| x.unwrap_or(f32::INFINITY))
+            .collect())
+    }
 }
 
 /// ROC curve (false positive rate, true positive rate), starting at (0, 0).

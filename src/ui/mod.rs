@@ -522,6 +522,16 @@ pub fn App() -> impl IntoView {
                 })
                 .collect_view()}
         </nav>
+        // An error outside the Data tab's own (e.g. a worker that crashed) shows on every tab.
+        {move || match (tab.get(), session.state.banner.get()) {
+            (t, Some(Banner::Error(text))) if t != Tab::Data => Some(view! {
+                <div class="banner error global" data-testid="global-error" role="alert">
+                    <span class="banner-text">{text}</span>
+                    <button class="dismiss" aria-label="Dismiss" on:click=move |_| session.state.banner.set(None)>"×"</button>
+                </div>
+            }),
+            _ => None,
+        }}
         <main class="panel" id=move || format!("panel-{}", tab.get().id()) role="tabpanel">
             {move || match tab.get() {
                 Tab::Data => view! { <DataTab /> }.into_any(),

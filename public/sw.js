@@ -27,8 +27,8 @@ const EXTRA = [
   './worker_loader.js',
 ];
 
-// trunk names its outputs `<name>-<hash>.<ext>` (or `<name>-<hash>_bg.wasm`).
-const HASHED = /-[0-9a-f]{16,}(_bg)?\.(js|wasm|css)$/;
+// trunk names its outputs `<name>-<hex hash>.<ext>` (or `<name>-<hash>_bg.wasm`).
+const HASHED = /-[0-9a-f]{8,}(_bg)?\.(js|wasm|css)$/;
 
 /** Relative asset URLs (`./…` or bare file names) found in a piece of HTML or JS. */
 function assetUrls(text) {

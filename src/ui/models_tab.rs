@@ -149,15 +149,19 @@ fn import_files(session: Session, files: Vec<Blob>, names: Vec<String>) {
                 .strip_suffix(".flowlab")
                 .unwrap_or(&file_name)
                 .to_string();
+            let prefix = format!("{name}: ");
             session.add_model_bytes(name, bytes, move |result| match result {
                 Ok(info) => st.info.set(Some(format!(
                     "Imported {file_name}: {} with {} classes. It is ready in the Predict tab.",
                     info.title,
                     info.classes.len()
                 ))),
-                Err(e) => st
-                    .error
-                    .set(Some(format!("Cannot import {file_name}: {e}"))),
+                Err(e) => {
+                    // The worker names the file too.
+                    let why = e.strip_prefix(&prefix).unwrap_or(&e);
+                    st.error
+                        .set(Some(format!("Cannot import {file_name}: {why}")))
+                }
             });
         });
     }

@@ -383,3 +383,29 @@ fn the_embedded_sample_as_the_explore_tab_shows_it() {
     let json = serde_json::to_string(&e).unwrap();
     eprintln!("json {} bytes", json.len());
 }
+
+/// The larger shared captures: the message stays small (histograms capped, correlation columns
+/// few) whatever the row count.
+#[test]
+fn shared_captures_stay_small() {
+    let Some(p) = shared("iot23/iot23_mix_shared.conn.log.labeled") else {
+        return;
+    };
+    let d = load(&[p], IngestOptions::default()).unwrap();
+    let started = std::time::Instant::now();
+    let e = explore(&d, Taxonomy::Attack);
+    let ms = started.elapsed().as_secs_f64() * 1e3;
+    let json = serde_json::to_string(&e).unwrap();
+    eprintln!(
+        "{} rows: explored in {ms:.0} ms (debug build), {} bytes of JSON",
+        e.rows,
+        json.len()
+    );
+    assert!(e.rows > 10_000, "{}", e.rows);
+    assert!(json.len() < 300_000, "{} bytes", json.len());
+    assert!(e.histograms.features.len() <= flowlab::explore::MAX_HISTOGRAMS);
+    assert_eq!(
+        e.correlation.rows_used,
+        e.rows.min(flowlab::explore::CORRELATION_SAMPLE)
+    );
+}

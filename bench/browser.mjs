@@ -22,7 +22,8 @@ import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { ARGS, CHROMIUM, freePort, waitForHttp } from '../e2e/harness.mjs';
 
-const TIMEOUT = 30 * 60_000;
+const TIMEOUT = Number(process.env.BENCH_BROWSER_TIMEOUT_MS ?? 30 * 60_000);
+const STEP = 60_000; // any single UI step (not a load or a fit)
 const argv = process.argv.slice(2);
 const opts = { seed: '1', 'mlp-epochs': '20', models: 'dt,rf,gbdt,mlp', 'test-size': '0.25' };
 const files = [];
@@ -74,10 +75,14 @@ async function main() {
   try {
     await waitForHttp(`${origin}/index.html`, 15_000);
     context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
-    await context.addInitScript(recordTrained);
+    if (!process.env.BENCH_NO_PATCH) await context.addInitScript(recordTrained);
     const page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(TIMEOUT);
+    page.setDefaultTimeout(STEP);
     page.on('pageerror', (e) => log(`page error: ${e.message}`));
+    page.on('crash', () => log('the page crashed'));
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') log(`console ${m.type()}: ${m.text()}`);
+    });
     await page.goto(`${origin}/index.html`);
     // The embedded sample loads first; then our files replace it.
     await page.waitForSelector('[data-testid="rows"]');
@@ -121,16 +126,27 @@ async function main() {
         out({ model, fit_seconds: null, note: `not started: ${why}` });
         continue;
       }
+      log(`${opts.dataset} ${model}: training`);
       await page.evaluate(() => { window.__benchTrained = []; });
       const started = Date.now();
       await page.click('[data-testid="train-start"]');
       const status = page.locator('[data-testid="train-status-0"]');
-      await page.waitForFunction(
-        () => /done|failed|cancelled/.test(document.querySelector('[data-testid="train-status-0"]')?.textContent ?? ''),
-        null,
-        { timeout: TIMEOUT },
-      );
+      try {
+        await page.waitForFunction(
+          () => /done|failed|cancelled/.test(document.querySelector('[data-testid="train-status-0"]')?.textContent ?? ''),
+          null,
+          { timeout: TIMEOUT },
+        );
+      } catch (e) {
+        const stage = await page.textContent('[data-testid="train-stage"]').catch(() => '?');
+        const st = await status.textContent().catch(() => '?');
+        await page.screenshot({ path: join(tmpdir(), `flowlab-bench-${model}.png`), fullPage: true }).catch(() => {});
+        throw new Error(`${model}: no result after ${TIMEOUT / 1000} s (stage: ${stage}; status: ${st})`);
+      }
       const text = (await status.textContent()) ?? '';
+      if (process.env.BENCH_BROWSER_DEBUG) {
+        await page.screenshot({ path: join(tmpdir(), `flowlab-bench-${model}.png`), fullPage: true });
+      }
       const trained = await page.evaluate(() => window.__benchTrained.slice());
       if (!/done/.test(text) || trained.length === 0) {
         const error = (await page.locator('[data-testid="train-error"]').count()) > 0

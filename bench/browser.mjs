@@ -80,6 +80,10 @@ async function main() {
     page.setDefaultTimeout(STEP);
     page.on('pageerror', (e) => log(`page error: ${e.message}`));
     page.on('crash', () => log('the page crashed'));
+    page.on('worker', (w) => {
+      w.on('close', () => log(`a worker closed: ${w.url()}`));
+    });
+    context.on('weberror', (e) => log(`web error: ${e.error().message}`));
     page.on('console', (m) => {
       if (m.type() === 'error' || m.type() === 'warning') log(`console ${m.type()}: ${m.text()}`);
     });

@@ -126,6 +126,10 @@ describe('Predict, Models and offline', () => {
     await h.page.setInputFiles('[data-testid="models-import"]', MODEL);
     const row = await h.page.waitForSelector('[data-testid="models-row"][data-name="iot23-dt"]', { timeout: TIMEOUT });
     assert.equal(await row.getAttribute('data-kind'), 'dt');
+    // Exported again, it is the same file the CLI wrote (same format, same bytes).
+    const { name, path } = await downloadText(h.page, () => h.page.click('[data-testid="models-row"] [data-testid="models-export"]'));
+    assert.equal(name, 'iot23-dt.flowlab');
+    assert.ok(readFileSync(path).equals(readFileSync(MODEL)), 'exported bytes equal the CLI model file');
   });
 
   it('predicts a labelled file: rows and metrics equal flowlab eval', async () => {
@@ -236,6 +240,30 @@ describe('Predict, Models and offline', () => {
       }
     }
     for (const e of evil) assert.ok(text.includes(`'${e}`), `${e} escaped`);
+  });
+
+  it('predicts files dropped on the page while the Predict tab is shown (training data stays)', async () => {
+    const { page } = h;
+    await tab(page, 'predict');
+    const bytes = readFileSync(`${FILE}.gz`).toString('base64');
+    const transfer = await page.evaluateHandle(
+      ({ name, base64 }) => {
+        const raw = atob(base64);
+        const data = new Uint8Array(raw.length);
+        for (let i = 0; i < raw.length; i++) data[i] = raw.charCodeAt(i);
+        const dt = new DataTransfer();
+        dt.items.add(new File([data], name));
+        return dt;
+      },
+      { name: 'iot23-34-1.conn.log.labeled.gz', base64: bytes },
+    );
+    await page.dispatchEvent('main', 'dragenter', { dataTransfer: transfer });
+    await page.dispatchEvent('main', 'dragover', { dataTransfer: transfer });
+    await page.dispatchEvent('main', 'drop', { dataTransfer: transfer });
+    await page.waitForSelector(`[data-testid="predict-summary"][data-rows="${EVAL.rows}"]`, { timeout: TIMEOUT });
+    await checkMetrics(page);
+    await tab(page, 'data');
+    await waitForRows(page, SAMPLE_ROWS);
   });
 
   it('saves the model in the browser; after a reload it is listed and predicts', async () => {

@@ -421,7 +421,7 @@ fn Results(summary: PredictionSummary, model_name: String) -> impl IntoView {
                 </div>
                 {move || download_error.get().map(|e| view! { <p class="error" role="alert" data-testid="predict-download-error">{e}</p> })}
             </div>
-            <div class="predict-charts">
+            <div class="card predict-charts">
                 <BarChart title="Predicted classes" data=bars testid="predict-distribution" height=280 />
             </div>
             {summary.metrics.clone().map(|m| view! { <Metrics report=m classes=summary.metric_classes.clone() /> })}
@@ -531,7 +531,7 @@ fn Metrics(report: crate::eval::metrics::Report, classes: Vec<String>) -> impl I
                     </div>
                     {move || table_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                 </div>
-                <HeatmapChart title="Confusion matrix (rows: true, columns: predicted)" data=heat testid="predict-confusion" />
+                <HeatmapChart title="Confusion matrix (rows: true, columns: predicted)" data=heat testid="predict-confusion" height=440 />
             </div>
         </div>
     }

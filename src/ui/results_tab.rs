@@ -956,7 +956,11 @@ fn ModelDetail(index: usize, r: TrainedResult, error: RwSignal<Option<String>>) 
                 <h2>"Decision tree"</h2>
                 {match d.tree.as_ref() {
                     Some(t) => tree_view(t, &classes_for_tree).into_any(),
-                    None => view! { <p class="muted" data-testid="results-tree-missing">"No tree to draw: this model is not made of trees."</p> }.into_any(),
+                    None => view! { <p class="muted" data-testid="results-tree-missing">{if matches!(r.info.kind.as_str(), "rf" | "gbdt") {
+                                "Only the decision tree model (dt) is drawn: an ensemble holds many trees. Train a decision tree to see one."
+                            } else {
+                                "No tree to draw: this model is not made of trees."
+                            }}</p> }.into_any(),
                 }}
             </div>
 

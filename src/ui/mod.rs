@@ -481,6 +481,8 @@ pub fn App() -> impl IntoView {
     let session = Session::start();
     provide_context(session);
     session.load_sample();
+    // Models saved in this browser are in the worker from the start (Predict and Models list them).
+    models_tab::restore_saved_models(session);
     let tab = session.tab;
     // A load started from any tab (e.g. a drop) shows its progress and result on the Data tab.
     let load_in_flight = Memo::new(move |_| {

@@ -6,8 +6,24 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { canvasDrawn, downloadText, SAMPLE_ROWS, screenshots, startPage, TIMEOUT } from './harness.mjs';
+import { chromium } from 'playwright-core';
+import {
+  ARGS,
+  CHROMIUM,
+  canvasDrawn,
+  dist,
+  downloadText,
+  freePort,
+  SAMPLE_ROWS,
+  screenshots,
+  startPage,
+  TIMEOUT,
+  waitForHttp,
+} from './harness.mjs';
 
 const CHARTS = [
   'explore-class-bars',
@@ -145,5 +161,36 @@ describe('explore tab', () => {
     await page.waitForSelector('[data-testid="explore-classes"]:text-is("2")', { timeout: TIMEOUT });
     assert.ok(await canvasDrawn(page, '[data-testid="explore-class-pie-canvas"]'));
     assert.deepEqual(h.problems, []);
+  });
+});
+
+describe('explore tab without data', () => {
+  it('shows an empty state that leads to the Data tab', { timeout: TIMEOUT }, async () => {
+    const port = await freePort();
+    const origin = `http://127.0.0.1:${port}`;
+    const server = spawn('python3', ['-m', 'http.server', '--bind', '127.0.0.1', String(port), '-d', dist], { stdio: 'ignore' });
+    const profile = mkdtempSync(join(tmpdir(), 'flowlab-e2e-explore-'));
+    let context;
+    try {
+      await waitForHttp(`${origin}/index.html`, 15_000);
+      context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
+      // No sample: the page opens with nothing loaded.
+      await context.route('**/sample/**', (route) => route.abort());
+      const page = context.pages()[0] ?? (await context.newPage());
+      await page.goto(`${origin}/index.html`);
+      await page.click('[data-testid="tab-explore"]');
+      await page.waitForSelector('[data-testid="explore-empty"]', { timeout: TIMEOUT });
+      assert.equal(await page.locator('[data-testid="explore-stats-table"]').count(), 0);
+      await page.click('[data-testid="explore-empty"] button');
+      await page.waitForSelector('[data-testid="data-tab"]');
+    } finally {
+      await context?.close().catch(() => {});
+      try {
+        process.kill(server.pid);
+      } catch {
+        // already gone
+      }
+      rmSync(profile, { recursive: true, force: true });
+    }
   });
 });

@@ -1120,7 +1120,7 @@ pub fn HeatmapChart(
 ) -> impl IntoView {
     let height = height.unwrap_or_else(|| {
         let n = data.with_untracked(|d| d.rows.len()) as u32;
-        (n * 26 + 130).clamp(220, 720)
+        (n * 40 + 140).clamp(240, 900)
     });
     let aria = Signal::derive(move || {
         data.with(|d| {
@@ -1210,8 +1210,9 @@ fn draw_heatmap(area: &Area, theme: &Theme, d: &Heatmap) -> Result<(), String> {
         .copied()
         .filter(|v| v.is_finite())
         .fold(0.0f64, |m, v| m.max(v.abs()));
-    let value_font = (cell as f64 / theme.scale * 0.36).clamp(7.0, 12.0);
-    let fits = |text: &str| theme.text_width(text, value_font) + theme.px(4.0) <= cell;
+    let value_font = (cell as f64 / theme.scale * 0.3).clamp(7.0, 12.0);
+    // Digits are narrower than the average letter `text_width` assumes.
+    let fits = |text: &str| theme.text_width(text, value_font) * 9 / 10 + theme.px(2.0) <= cell;
     for r in 0..nr {
         for c in 0..nc {
             let (x, y) = (gx + c as i32 * cell, gy + r as i32 * cell);
@@ -1232,7 +1233,10 @@ fn draw_heatmap(area: &Area, theme: &Theme, d: &Heatmap) -> Result<(), String> {
             .map_err(err)?;
             if d.show_values {
                 if let Some(v) = v.filter(|v| v.is_finite()) {
-                    let text = format!("{v:.*}", d.decimals);
+                    // No "-0.00": a value that rounds to zero is written as zero.
+                    let half_unit = 0.5 * 10f64.powi(-(d.decimals as i32));
+                    let shown = if v.abs() < half_unit { 0.0 } else { v };
+                    let text = format!("{shown:.*}", d.decimals);
                     if fits(&text) {
                         area.draw(&Text::new(
                             text,

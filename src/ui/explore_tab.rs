@@ -743,7 +743,7 @@ fn CorrelationPanel(e: Arc<Exploration>) -> impl IntoView {
         x_label: String::new(),
         y_label: String::new(),
     };
-    let height = (c.columns.len() as u32 * 24 + 150).clamp(300, 900);
+    let height = (c.columns.len() as u32 * 40 + 150).clamp(300, 900);
     view! {
         <section class="card" data-testid="explore-correlation">
             <h2>"Feature correlation"

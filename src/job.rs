@@ -280,18 +280,6 @@ pub struct Diagnostics {
     pub learning_curve: Option<Vec<LearningPoint>>,
 }
 
-fn subset(x: &Matrix, rows: &[usize]) -> Matrix {
-    let mut data = Vec::with_capacity(rows.len() * x.cols);
-    for &r in rows {
-        data.extend_from_slice(x.row(r));
-    }
-    Matrix {
-        rows: rows.len(),
-        cols: x.cols,
-        data,
-    }
-}
-
 /// Cuts `n_trees` into at most `parts` nearly equal consecutive ranges.
 pub fn tree_chunks(n_trees: usize, parts: usize) -> Vec<(usize, usize)> {
     let parts = parts.clamp(1, n_trees.max(1));
@@ -453,7 +441,7 @@ impl Prepared {
             .ok_or_else(|| TrainError::Split(format!("no fit {fit} in this job")))?;
         let x = f.pipeline.transform(data)?;
         Ok(FitData {
-            x: subset(&x, &f.split.train),
+            x: x.select_rows(&f.split.train),
             y: f.split.train.iter().map(|&r| self.y[r]).collect(),
             n_classes: self.plan.classes.len(),
         })
@@ -600,7 +588,7 @@ pub fn assemble(
         let m = merge(spec, &fd, outs)?;
         if !fit.split.test.is_empty() {
             let x = fit.pipeline.transform(data)?;
-            let proba = m.predict_proba(&subset(&x, &fit.split.test))?;
+            let proba = m.predict_proba(&x.select_rows(&fit.split.test))?;
             let into = if fit.role == FitRole::ByCapture {
                 &mut capture
             } else {
@@ -706,7 +694,7 @@ fn first_fold_diagnostics(
     }
     let k = prepared.plan.classes.len();
     let x = fit.pipeline.transform(data)?;
-    let test_x = subset(&x, &fit.split.test);
+    let test_x = x.select_rows(&fit.split.test);
     let test_y: Vec<u32> = fit.split.test.iter().map(|&r| prepared.y[r]).collect();
     let seed = prepared.request.seed;
     let permutation = if prepared.request.permutation {
@@ -731,7 +719,7 @@ fn first_fold_diagnostics(
             Ok(Report::new(y, &argmax_rows(&p, k), None, k).macro_f1)
         };
         let mut fit_and_score = |sub: &[usize]| -> Result<(f64, f64), TrainError> {
-            let sx = subset(&train.x, sub);
+            let sx = train.x.select_rows(sub);
             let sy: Vec<u32> = sub.iter().map(|&r| train.y[r]).collect();
             let m = spec.fit(&sx, &sy, k, &mut |_| true)?;
             Ok((macro_f1(&m, &sx, &sy)?, macro_f1(&m, &test_x, &test_y)?))

@@ -113,15 +113,7 @@ impl BenchData {
 
 /// Rows `rows` of `x`, in that order.
 pub fn select(x: &Matrix, rows: &[usize]) -> Matrix {
-    let mut data = Vec::with_capacity(rows.len() * x.cols);
-    for &r in rows {
-        data.extend_from_slice(x.row(r));
-    }
-    Matrix {
-        rows: rows.len(),
-        cols: x.cols,
-        data,
-    }
+    x.select_rows(rows)
 }
 
 /// CPU seconds used by this process (user + system, from Linux `/proc/self/stat`; `NaN`

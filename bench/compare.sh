@@ -55,6 +55,9 @@ py=$venv/bin/python
 # OpenMP threads (HistGradientBoosting, LightGBM, XGBoost) that spin while waiting burn the
 # shared cores and slow every process down many times over; passive waiting is kinder here.
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
+# scikit-learn's MLP runs one thread like flowlab's; OpenBLAS threads spinning on busy cores made
+# it 30× slower here for the same model.
+export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
 
 # --- flowlab ------------------------------------------------------------------------------
 rev_fact="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src Cargo.toml Cargo.lock || echo ' + uncommitted changes in src/')"
@@ -154,7 +157,7 @@ meta = {
     "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM; $(uname -sr)",
     "flowlab $rev_fact, rustc $(rustc --version | cut -d' ' -f2); peers: $($py -c 'import sklearn, lightgbm, xgboost, numpy, sys; print("Python %d.%d.%d, scikit-learn %s, LightGBM %s, XGBoost %s, NumPy %s" % (sys.version_info[:3] + (sklearn.__version__, lightgbm.__version__, xgboost.__version__, numpy.__version__)))'); Chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}' || echo n/a)",
     "load average (1/5/15 min) $load_before before, $load_after after: other engineers were compiling on this machine, so times are noisy; everything ran under nice -n 10",
-    "OMP_WAIT_POLICY=$OMP_WAIT_POLICY for the OpenMP peers; seed $seed, attack-family labels (--taxonomy attack), 25 % stratified hold-out, ports excluded (flowlab's default); MLP $epochs epochs; peers best of $repeats run(s); whole run $(( $(date +%s) - started )) s",
+    "OMP_WAIT_POLICY=$OMP_WAIT_POLICY for the OpenMP peers, OPENBLAS_NUM_THREADS=$OPENBLAS_NUM_THREADS; seed $seed, attack-family labels (--taxonomy attack), 25 % stratified hold-out, ports excluded (flowlab's default); MLP $epochs epochs; peers best of $repeats run(s); whole run $(( $(date +%s) - started )) s",
   ],
   "datasets": [
     "iot23: IoT-23 iot23_mix_shared.conn.log.labeled + CTU-IoT-Malware-Capture-34-1.conn.log.labeled (79,760 rows) as they are — $(rows_of iot23)",

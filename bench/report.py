@@ -89,7 +89,7 @@ def build(rows, meta):
             for i, p in enumerate(ps or [None]):
                 first = i == 0
                 b_cell = fmt_s(browser) if browser is not None else (
-                    "n/a (%s)" % browser_note if browser_note else "n/a")
+                    "n/a (see targets)" if browser_note else "n/a")
                 cells = [
                     ds if first else "", title if first else "",
                     "%s (%s)" % (fmt_s(native), fmt_s(native_cpu)) if first else "",
@@ -156,8 +156,8 @@ NOTES = """Notes:
   scoring and the leakage scan (one single-feature tree per column) — so it is always larger.
 - "browser fit s": the built page's workers in headless Chromium (wall time of the fit, from the
   worker's reply); "n/a" says why it was not measured.
-- Threads: flowlab native runs one thread. scikit-learn DecisionTree and MLP run one thread (the
-  MLP's BLAS may use more); RandomForest runs n_jobs=2; HistGradientBoosting, LightGBM and
+- Threads: flowlab native runs one thread. scikit-learn DecisionTree and MLP run one thread
+  (OPENBLAS_NUM_THREADS=1); RandomForest runs n_jobs=2; HistGradientBoosting, LightGBM and
   XGBoost use both cores (OpenMP / n_jobs=2).
 - Hyper-parameters: flowlab's defaults, matched where the peer has the knob. Differences: flowlab
   trees split on ≤ 255 quantile bins (scikit-learn DecisionTree / RandomForest split on exact

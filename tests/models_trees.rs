@@ -70,10 +70,12 @@ fn proba_rows_sum_to_one(p: &[f32], k: usize) {
     }
 }
 
+/// Pinned by checksums: keeps the L2 penalty these were pinned with (0; the default is 1).
 fn small_boost() -> GradientBoostingParams {
     GradientBoostingParams {
         n_rounds: 20,
         min_samples_leaf: 5,
+        l2: 0.0,
         ..Default::default()
     }
 }
@@ -123,6 +125,7 @@ fn same_bits_natively_and_in_wasm() {
             early_stopping_rounds: Some(20),
             min_samples_leaf: 3,
             seed: 3,
+            l2: 0.0,
             ..Default::default()
         },
         &x,
@@ -285,6 +288,7 @@ fn depth_one_tree_finds_the_separating_threshold() {
             n_rounds: 1,
             max_leaves: 2,
             min_samples_leaf: 1,
+            l2: 0.0,
             ..Default::default()
         },
         &x,
@@ -396,6 +400,7 @@ fn growth_limits_are_respected() {
         max_depth: Some(4),
         min_samples_leaf: 15,
         min_child_weight: 2.0,
+        l2: 0.0,
         ..Default::default()
     };
     let g = GradientBoosting::fit(&p, &x, &y, 3, &mut no_progress()).unwrap();
@@ -761,6 +766,7 @@ fn boosting_early_stopping_keeps_the_best_round() {
         min_samples_leaf: 2,
         early_stopping_rounds: Some(5),
         validation_fraction: 0.2,
+        l2: 0.0,
         ..Default::default()
     };
     let mut val_steps = 0;
@@ -1056,6 +1062,7 @@ mod real_data {
         let g = GradientBoosting::fit(
             &GradientBoostingParams {
                 min_samples_leaf: 3,
+                l2: 0.0,
                 ..Default::default()
             },
             &xtr,

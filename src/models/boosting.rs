@@ -60,7 +60,10 @@ pub struct GradientBoostingParams {
     pub min_samples_leaf: usize,
     /// Each leaf keeps at least this hessian sum (`>= 0`).
     pub min_child_weight: f64,
-    /// L2 penalty on leaf values (`>= 0`).
+    /// L2 penalty on leaf values (`>= 0`). The default, 1 (as XGBoost's `lambda`), keeps leaves
+    /// whose rows are already predicted with near certainty (hessian ≈ 0) from taking huge
+    /// values: with 0, macro-F1 on the IoT-23 captures fell from 0.91 after 10 rounds to 0.12
+    /// after 100 (`bash bench/compare.sh`), as scikit-learn's HistGradientBoosting also does.
     pub l2: f64,
     /// Fraction of training rows sampled per round, `(0, 1]`.
     pub subsample: f64,
@@ -85,7 +88,7 @@ impl Default for GradientBoostingParams {
             max_leaves: 31,
             min_samples_leaf: 20,
             min_child_weight: 1e-3,
-            l2: 0.0,
+            l2: 1.0,
             subsample: 1.0,
             colsample: 1.0,
             early_stopping_rounds: None,

@@ -516,7 +516,11 @@ pub fn App() -> impl IntoView {
                             aria-selected=move || (tab.get() == t).to_string()
                             class="tab"
                             class:active=move || tab.get() == t
-                            on:click=move |_| tab.set(t)
+                            on:click=move |_| {
+                                if tab.get_untracked() != t {
+                                    tab.set(t);
+                                }
+                            }
                         >
                             {t.label()}
                         </button>

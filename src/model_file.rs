@@ -125,7 +125,7 @@ mod tests {
             read::<(String, Vec<f32>)>(&bytes),
             Err(ModelFileError::UnknownVersion {
                 found: 9,
-                supported: 1
+                supported: VERSION
             })
         );
         bytes[8] = 1;

@@ -128,7 +128,7 @@ mod tests {
                 supported: VERSION
             })
         );
-        bytes[8] = 1;
+        bytes[8] = VERSION as u8;
         bytes[20] = 200; // the string length now points past the payload
         assert!(matches!(
             read::<(String, Vec<f32>)>(&bytes),

@@ -17,7 +17,7 @@
 //! ```
 //! use flowlab::features::Matrix;
 //! use flowlab::models::boosting::{GradientBoosting, GradientBoostingParams};
-//! use flowlab::models::no_progress;
+//! use flowlab::models::{no_progress, Classifier};
 //! // Three classes by the value of one feature.
 //! let data: Vec<f32> = (0..90).map(|i| i as f32).collect();
 //! let y: Vec<u32> = (0..90).map(|i| i / 30).collect();

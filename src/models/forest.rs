@@ -11,7 +11,7 @@
 //! ```
 //! use flowlab::features::Matrix;
 //! use flowlab::models::forest::{RandomForest, RandomForestParams};
-//! use flowlab::models::no_progress;
+//! use flowlab::models::{no_progress, Classifier};
 //! // Two features; class 1 when both are large.
 //! let mut data = Vec::new();
 //! let mut y = Vec::new();

@@ -13,7 +13,7 @@
 //! ```
 //! use flowlab::features::Matrix;
 //! use flowlab::models::linear::{LogisticParams, LogisticRegression};
-//! use flowlab::models::no_progress;
+//! use flowlab::models::{no_progress, Classifier};
 //! let x = Matrix { rows: 6, cols: 1, data: vec![0.0, 1.0, 2.0, 10.0, 11.0, 12.0] };
 //! let y = [0, 0, 0, 1, 1, 1];
 //! let model = LogisticRegression::fit(&LogisticParams::default(), &x, &y, 2, &mut no_progress()).unwrap();

@@ -21,7 +21,7 @@
 //! ```
 //! use flowlab::features::Matrix;
 //! use flowlab::models::mlp::{Mlp, MlpParams};
-//! use flowlab::models::no_progress;
+//! use flowlab::models::{no_progress, Classifier};
 //! // Two interleaved classes along one axis: class = (x > 0) xor (y > 0).
 //! let mut data = Vec::new();
 //! let mut y = Vec::new();

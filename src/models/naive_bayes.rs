@@ -11,7 +11,7 @@
 //! ```
 //! use flowlab::features::Matrix;
 //! use flowlab::models::naive_bayes::{GaussianNb, GaussianNbParams};
-//! use flowlab::models::no_progress;
+//! use flowlab::models::{no_progress, Classifier};
 //! let x = Matrix { rows: 6, cols: 2, data: vec![-1.0, -1.0, -2.0, -1.0, -3.0, -2.0, 1.0, 1.0, 2.0, 1.0, 3.0, 2.0] };
 //! let y = [0, 0, 0, 1, 1, 1];
 //! let nb = GaussianNb::fit(&GaussianNbParams::default(), &x, &y, 2, &mut no_progress()).unwrap();

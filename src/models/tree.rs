@@ -19,7 +19,7 @@
 //!
 //! ```
 //! use flowlab::features::Matrix;
-//! use flowlab::models::no_progress;
+//! use flowlab::models::{no_progress, Classifier};
 //! use flowlab::models::tree::{DecisionTree, DecisionTreeParams};
 //! // One feature; class 1 above 2.5.
 //! let x = Matrix { rows: 6, cols: 1, data: vec![0.0, 1.0, 2.0, 3.0, 4.0, 5.0] };

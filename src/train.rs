@@ -19,7 +19,7 @@ use crate::models::linear::{LogisticParams, LogisticRegression};
 use crate::models::mlp::{Mlp, MlpParams};
 use crate::models::naive_bayes::{GaussianNb, GaussianNbParams};
 use crate::models::tree::{DecisionTree, DecisionTreeParams};
-use crate::models::{argmax_rows, ModelError, Progress};
+use crate::models::{argmax_rows, Classifier, ModelError, Progress};
 
 /// A model kind and its hyper-parameters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -141,12 +141,7 @@ impl Model {
 
     /// Gain (impurity decrease) importance per feature, summing to 1, for the tree models.
     pub fn gain_importance(&self) -> Option<Vec<f64>> {
-        match self {
-            Model::Dt(m) => Some(m.feature_importance()),
-            Model::Rf(m) => Some(m.feature_importance()),
-            Model::Gbdt(m) => Some(m.feature_importance()),
-            _ => None,
-        }
+        each_model!(self, m => Classifier::gain_importance(m))
     }
 
     /// Loss per epoch / round / iteration, for the models that minimise one.

@@ -58,33 +58,6 @@ pub(super) struct FeaturesArgs {
     set: Vec<String>,
 }
 
-/// The default hyper-parameters of `model` with NAME=VALUE settings applied through their serde
-/// form (as `flowlab train --set`); unknown names are refused with the list of names.
-fn spec_with(model: &str, sets: &[String]) -> Result<ModelSpec, String> {
-    let spec = ModelSpec::default_for(model).ok_or_else(|| format!("unknown model {model}"))?;
-    let mut value = serde_json::to_value(&spec).map_err(|e| e.to_string())?;
-    let params = value
-        .get_mut(model)
-        .and_then(Value::as_object_mut)
-        .ok_or("model parameters are not an object")?;
-    for s in sets {
-        let (name, raw) = s
-            .split_once('=')
-            .ok_or_else(|| format!("--set {s}: expected NAME=VALUE"))?;
-        if !params.contains_key(name) {
-            let names: Vec<&str> = params.keys().map(String::as_str).collect();
-            return Err(format!(
-                "--set {s}: {model} has no hyper-parameter {name:?}; it has: {}",
-                names.join(", ")
-            ));
-        }
-        let new: Value =
-            serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.to_string()));
-        params.insert(name.to_string(), new);
-    }
-    serde_json::from_value(value).map_err(|e| format!("--set: {e}"))
-}
-
 /// CPU time this thread has run, from Linux's `/proc/thread-self/schedstat` (nanoseconds);
 /// `None` elsewhere. The fits run on this thread only, so on a busy machine this is the time the
 /// fit itself needed, while the wall time also counts waiting for a core.
@@ -186,7 +159,7 @@ fn export(a: &FeaturesArgs) -> Result<Exported, String> {
         ));
     }
     let spec = match &a.fit {
-        Some(m) => Some(spec_with(m, &a.set)?),
+        Some(m) => Some(super::train::spec_with(m, &a.set)?),
         None => None,
     };
     let data = load(&a.read, None).map_err(|e| e.to_string())?;

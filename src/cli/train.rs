@@ -55,7 +55,7 @@ pub(super) struct TrainArgs {
 
 /// Applies NAME=VALUE settings to the model's default hyper-parameters through their serde form,
 /// so every field is settable and typos are refused with the list of names.
-fn spec_with(model: &str, sets: &[String]) -> Result<ModelSpec, String> {
+pub(super) fn spec_with(model: &str, sets: &[String]) -> Result<ModelSpec, String> {
     let spec = ModelSpec::default_for(model).ok_or_else(|| format!("unknown model {model}"))?;
     let mut value = serde_json::to_value(&spec).map_err(|e| e.to_string())?;
     let params = value

@@ -435,16 +435,22 @@ pub fn prepare(data: &Dataset, req: &JobRequest, workers: usize) -> Result<Prepa
 impl Prepared {
     /// The training matrix and labels of fit `fit`.
     pub fn fit_data(&self, data: &Dataset, fit: usize) -> Result<FitData, TrainError> {
+        self.fit_and_test(data, fit).map(|(train, _)| train)
+    }
+
+    /// Fit `fit`'s training data and its test rows' matrix, from one transform of the data.
+    fn fit_and_test(&self, data: &Dataset, fit: usize) -> Result<(FitData, Matrix), TrainError> {
         let f = self
             .fits
             .get(fit)
             .ok_or_else(|| TrainError::Split(format!("no fit {fit} in this job")))?;
         let x = f.pipeline.transform(data)?;
-        Ok(FitData {
+        let train = FitData {
             x: x.select_rows(&f.split.train),
             y: f.split.train.iter().map(|&r| self.y[r]).collect(),
             n_classes: self.plan.classes.len(),
-        })
+        };
+        Ok((train, x.select_rows(&f.split.test)))
     }
 }
 
@@ -581,14 +587,13 @@ pub fn assemble(
     let mut scored = (Vec::new(), Vec::new(), Vec::new());
     let mut capture = (Vec::new(), Vec::new(), Vec::new());
     let mut saved = None;
-    let mut first: Option<(Model, FitData)> = None;
+    let mut first: Option<(Model, FitData, Matrix)> = None;
     let total = prepared.fits.len();
     for (f, (fit, outs)) in prepared.fits.iter().zip(per_fit).enumerate() {
-        let fd = prepared.fit_data(data, f)?;
+        let (fd, test_x) = prepared.fit_and_test(data, f)?;
         let m = merge(spec, &fd, outs)?;
         if !fit.split.test.is_empty() {
-            let x = fit.pipeline.transform(data)?;
-            let proba = m.predict_proba(&x.select_rows(&fit.split.test))?;
+            let proba = m.predict_proba(&test_x)?;
             let into = if fit.role == FitRole::ByCapture {
                 &mut capture
             } else {
@@ -603,7 +608,7 @@ pub fn assemble(
             _ => fit.role == FitRole::Final,
         };
         if f == 0 {
-            first = Some((m.clone(), fd));
+            first = Some((m.clone(), fd, test_x));
         }
         if keep {
             saved = Some((fit.pipeline.clone(), m, fit.split.train.len()));
@@ -646,7 +651,7 @@ pub fn assemble(
         .collect();
     let names: Vec<String> = pipeline.names().iter().map(|s| s.to_string()).collect();
     let (permutation, learning) = match &first {
-        Some((m0, fd)) => first_fold_diagnostics(data, prepared, spec, m0, fd)?,
+        Some((m0, fd, test_x)) => first_fold_diagnostics(prepared, spec, m0, fd, test_x)?,
         None => (None, None),
     };
     let diagnostics = Diagnostics {
@@ -682,19 +687,17 @@ pub fn assemble(
 
 /// Permutation importance and the learning curve, both on the first scoring fold.
 fn first_fold_diagnostics(
-    data: &Dataset,
     prepared: &Prepared,
     spec: &ModelSpec,
     model: &Model,
     train: &FitData,
+    test_x: &Matrix,
 ) -> Result<(Option<PermutationImportance>, Option<Vec<LearningPoint>>), TrainError> {
     let fit = &prepared.fits[0];
     if fit.split.test.is_empty() {
         return Ok((None, None));
     }
     let k = prepared.plan.classes.len();
-    let x = fit.pipeline.transform(data)?;
-    let test_x = x.select_rows(&fit.split.test);
     let test_y: Vec<u32> = fit.split.test.iter().map(|&r| prepared.y[r]).collect();
     let seed = prepared.request.seed;
     let permutation = if prepared.request.permutation {
@@ -704,7 +707,7 @@ fn first_fold_diagnostics(
         };
         Some(permutation_importance(
             &mut |m: &Matrix| model.predict_proba(m),
-            &test_x,
+            test_x,
             &test_y,
             k,
             &opts,
@@ -722,7 +725,7 @@ fn first_fold_diagnostics(
             let sx = train.x.select_rows(sub);
             let sy: Vec<u32> = sub.iter().map(|&r| train.y[r]).collect();
             let m = spec.fit(&sx, &sy, k, &mut |_| true)?;
-            Ok((macro_f1(&m, &sx, &sy)?, macro_f1(&m, &test_x, &test_y)?))
+            Ok((macro_f1(&m, &sx, &sy)?, macro_f1(&m, test_x, &test_y)?))
         };
         Some(learning_curve(
             &rows,

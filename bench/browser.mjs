@@ -1,18 +1,22 @@
 // flowlab in Chromium: the built page, driven through its Train tab by Playwright, one model per
 // run, timed by the page itself.
 //
-//   node bench/browser.mjs --dist DIR --dataset NAME [--seed 1] [--mlp-epochs 20]
+//   node bench/browser.mjs --dist DIR --dataset NAME [--seed 1] [--mlp-epochs 20] [--mlp-seed 0]
 //        [--models dt,rf,gbdt,mlp] [--test-size 0.25] FILE...
 //
 // Serves DIR (a `trunk build --release` output) on 127.0.0.1, opens it in /usr/bin/chromium
 // (headless, playwright-core), loads FILE... through the Data tab's file input, then for each model
 // sets the Train tab as `flowlab train --split random` runs (attack families, stratified hold-out,
 // seed, no by-capture score, engineered features, ports off), ticks only that model and trains.
+// `--seed` is the split's seed (the Train tab's seed field); `--mlp-seed` the MLP's own model seed
+// (its `seed` hyper-parameter field), as `flowlab features --fit mlp --set seed=K`.
 // The page's data worker answers with a `trained` message carrying `wall_ms` (first task sent to a
 // pool worker → last task back: the fit, spread over the pool) and `cpu_ms` (the pool workers'
 // task time summed); an init script listens to the page's workers to read it.
 // Prints one JSON line per model: {"kind":"browser","dataset","model","fit_seconds" (wall),
-// "cpu_seconds","assemble_seconds","macro_f1","train_rows","test_rows","features","workers"}.
+// "cpu_seconds","assemble_seconds" (after the fit, in the data worker: scoring, permutation
+// importance, learning curve),"macro_f1","train_rows","test_rows","features","workers"; the MLP's
+// also "model_seed"}.
 // A model that fails prints a line with "fit_seconds": null and the reason in "note".
 
 import { spawn } from 'node:child_process';
@@ -25,14 +29,14 @@ import { ARGS, CHROMIUM, freePort, waitForHttp } from '../e2e/harness.mjs';
 const TIMEOUT = Number(process.env.BENCH_BROWSER_TIMEOUT_MS ?? 30 * 60_000);
 const STEP = 60_000; // any single UI step (not a load or a fit)
 const argv = process.argv.slice(2);
-const opts = { seed: '1', 'mlp-epochs': '20', models: 'dt,rf,gbdt,mlp', 'test-size': '0.25' };
+const opts = { seed: '1', 'mlp-epochs': '20', 'mlp-seed': '0', models: 'dt,rf,gbdt,mlp', 'test-size': '0.25' };
 const files = [];
 for (let i = 0; i < argv.length; i++) {
   if (argv[i].startsWith('--')) opts[argv[i].slice(2)] = argv[++i];
   else files.push(resolve(argv[i]));
 }
 if (!opts.dist || !opts.dataset || files.length === 0) {
-  console.error('usage: node bench/browser.mjs --dist DIR --dataset NAME [--seed S] [--mlp-epochs N] [--models LIST] FILE...');
+  console.error('usage: node bench/browser.mjs --dist DIR --dataset NAME [--seed S] [--mlp-epochs N] [--mlp-seed K] [--models LIST] FILE...');
   process.exit(2);
 }
 const dist = resolve(opts.dist);
@@ -123,6 +127,7 @@ async function main() {
         await setField(page, 'train-mlp-max_epochs', opts['mlp-epochs']);
         await setField(page, 'train-mlp-early_stopping', 'false');
         await setField(page, 'train-mlp-patience', '0');
+        await setField(page, 'train-mlp-seed', opts['mlp-seed']);
       }
       const errors = await page.locator('[data-testid="train-errors"]').count();
       if (errors > 0 || (await page.isDisabled('[data-testid="train-start"]'))) {
@@ -174,6 +179,7 @@ async function main() {
         workers,
         rows: Number(rows),
       };
+      if (model === 'mlp') line.model_seed = Number(opts['mlp-seed']);
       out(line);
       log(`${opts.dataset} ${model}: fit ${line.fit_seconds.toFixed(3)} s wall, ${line.cpu_seconds.toFixed(3)} s in workers, macro-F1 ${line.macro_f1.toFixed(4)} (whole run ${line.run_seconds.toFixed(1)} s)`);
     }

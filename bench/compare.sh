@@ -11,10 +11,15 @@
 #    so flowlab and the peers fit and score identical rows and columns;
 # 4. times flowlab natively (`flowlab features --fit`: the fit alone; `flowlab train --json`:
 #    its `fit_seconds`), in Chromium (the built page's workers, bench/browser.mjs), and the peers
-#    (bench/peers.py: scikit-learn, LightGBM, XGBoost);
+#    (bench/peers.py: scikit-learn, LightGBM, XGBoost); every model with flowlab's defaults (no
+#    `--set` overrides, except the MLP's fixed epochs and model seed), the peers matched to them;
+#    the MLP is fitted with BENCH_MLP_SEEDS model seeds 0..N-1 on both sides (its macro-F1 swings
+#    with the seed; the report shows the median and range), the other models once;
 # 5. prints one table and writes it to bench/results.md.
 #
-# Settings (environment): BENCH_SEED (1), BENCH_ROWS (300000), BENCH_MLP_EPOCHS (20),
+# Settings (environment): BENCH_SEED (1: the split's seed), BENCH_ROWS (300000), BENCH_MLP_EPOCHS (20),
+# BENCH_MLP_SEEDS (5: MLP model seeds 0..N-1, flowlab `--set seed=K`, scikit-learn random_state=K;
+# `flowlab train` and the browser fit the MLP once, with model seed 0),
 # BENCH_REPEATS (1: best of N for the peers), BENCH_MODELS ("dt rf gbdt mlp"),
 # BENCH_DATASETS ("iot23 iot23-300k"), BENCH_BROWSER (1; 0 skips the browser column),
 # SHARED_DATA (../shared/data), BENCH_REV (unset: build the working tree; a commit: build that
@@ -26,6 +31,8 @@ root=$PWD
 seed=${BENCH_SEED:-1}
 rows=${BENCH_ROWS:-300000}
 epochs=${BENCH_MLP_EPOCHS:-20}
+mlp_seeds=${BENCH_MLP_SEEDS:-5}
+[[ "$mlp_seeds" =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_MLP_SEEDS must be a whole number >= 1, not '$mlp_seeds'"; exit 2; }
 repeats=${BENCH_REPEATS:-1}
 models=${BENCH_MODELS:-dt rf gbdt mlp}
 datasets=${BENCH_DATASETS:-iot23 iot23-300k}
@@ -121,21 +128,37 @@ for ds in $datasets; do
   echo "== $ds: exporting features and split → $out"
   "${nice[@]}" "$bin" features "${common[@]}" --out "$out" "${files[@]}"
   for m in $models; do
+    # flowlab's own defaults (dt, rf, gbdt: no overrides; bench/peers.py matches the peers to
+    # them). The MLP: fixed epochs, and one fit per model seed.
     sets=()
-    [ "$m" = mlp ] && sets=("${mlp_sets[@]}")
-    echo "== $ds: flowlab $m (native)"
-    "${nice[@]}" "$bin" features "${common[@]}" --fit "$m" "${sets[@]}" "${files[@]}" \
-      | tag "{\"kind\":\"flowlab\",\"dataset\":\"$ds\",\"epochs\":$epochs}" >> "$results"
+    model_seeds=(none)
+    if [ "$m" = mlp ]; then
+      sets=("${mlp_sets[@]}")
+      model_seeds=($(seq 0 $((mlp_seeds - 1))))
+    fi
+    for k in "${model_seeds[@]}"; do
+      if [ "$k" = none ]; then
+        echo "== $ds: flowlab $m (native)"
+        "${nice[@]}" "$bin" features "${common[@]}" --fit "$m" "${sets[@]}" "${files[@]}" \
+          | tag "{\"kind\":\"flowlab\",\"dataset\":\"$ds\",\"epochs\":$epochs}" >> "$results"
+      else
+        echo "== $ds: flowlab $m (native), model seed $k"
+        "${nice[@]}" "$bin" features "${common[@]}" --fit "$m" "${sets[@]}" --set "seed=$k" "${files[@]}" \
+          | tag "{\"kind\":\"flowlab\",\"dataset\":\"$ds\",\"epochs\":$epochs,\"model_seed\":$k}" >> "$results"
+      fi
+    done
+    # The whole `train()` once (MLP: model seed 0).
+    [ "$m" = mlp ] && sets+=(--set seed=0)
     "${nice[@]}" "$bin" train --model "$m" "${sets[@]}" "${common[@]}" --split random --json "${files[@]}" \
       | python3 -c 'import json,sys; v=json.load(sys.stdin); print(json.dumps({"kind":"flowlab-train","dataset":sys.argv[1],"model":sys.argv[2],"fit_seconds":v["fit_seconds"],"macro_f1":v["metrics"]["macro_f1"],"train_rows":v["train_rows"],"test_rows":v["test_rows"]}))' "$ds" "$m" >> "$results"
   done
   echo "== $ds: peers"
   "${nice[@]}" "$py" bench/peers.py --data "$out" --dataset "$ds" --models "$(echo $models | tr ' ' ',')" \
-    --mlp-epochs "$epochs" --repeats "$repeats" --seed "$seed" >> "$results"
+    --mlp-epochs "$epochs" --mlp-seeds "$mlp_seeds" --repeats "$repeats" --seed "$seed" >> "$results"
   if [ "$browser" = 1 ]; then
     echo "== $ds: flowlab in Chromium"
     if [ -n "$dist" ]; then
-      "${nice[@]}" node bench/browser.mjs --dist "$dist" --dataset "$ds" --seed "$seed" --mlp-epochs "$epochs" \
+      "${nice[@]}" node bench/browser.mjs --dist "$dist" --dataset "$ds" --seed "$seed" --mlp-epochs "$epochs" --mlp-seed 0 \
         --models "$(echo $models | tr ' ' ',')" "${files[@]}" >> "$results" || echo "browser run failed (see above)"
     else
       for m in $models; do
@@ -157,7 +180,7 @@ meta = {
     "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM; $(uname -sr)",
     "flowlab $rev_fact, rustc $(rustc --version | cut -d' ' -f2); peers: $($py -c 'import sklearn, lightgbm, xgboost, numpy, sys; print("Python %d.%d.%d, scikit-learn %s, LightGBM %s, XGBoost %s, NumPy %s" % (sys.version_info[:3] + (sklearn.__version__, lightgbm.__version__, xgboost.__version__, numpy.__version__)))'); Chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}' || echo n/a)",
     "load average (1/5/15 min) $load_before before, $load_after after: other engineers were compiling on this machine, so times are noisy; everything ran under nice -n 10",
-    "OMP_WAIT_POLICY=$OMP_WAIT_POLICY for the OpenMP peers, OPENBLAS_NUM_THREADS=$OPENBLAS_NUM_THREADS; seed $seed, attack-family labels (--taxonomy attack), 25 % stratified hold-out, ports excluded (flowlab's default); MLP $epochs epochs; peers best of $repeats run(s); whole run $(( $(date +%s) - started )) s",
+    "OMP_WAIT_POLICY=$OMP_WAIT_POLICY for the OpenMP peers, OPENBLAS_NUM_THREADS=$OPENBLAS_NUM_THREADS; seed $seed, attack-family labels (--taxonomy attack), 25 % stratified hold-out, ports excluded (flowlab's default); MLP $epochs epochs, model seeds 0..$((mlp_seeds - 1)) natively and for scikit-learn (median and range reported), seed 0 in the browser; other models one fit each; peers best of $repeats run(s); whole run $(( $(date +%s) - started )) s",
   ],
   "datasets": [
     "iot23: IoT-23 iot23_mix_shared.conn.log.labeled + CTU-IoT-Malware-Capture-34-1.conn.log.labeled (79,760 rows) as they are — $(rows_of iot23)",

@@ -48,7 +48,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::eval::importance::{permutation_importance, PermutationImportance, PermutationOptions};
+use crate::eval::importance::{
+    permutation_importance_of, PermutationImportance, PermutationOptions,
+};
 use crate::eval::leakage::{self, Finding};
 use crate::eval::learning_curve::{learning_curve, LearningPoint, DEFAULT_FRACTIONS};
 use crate::eval::metrics::{self, Curve, Report};
@@ -705,11 +707,10 @@ fn first_fold_diagnostics(
             seed,
             ..PermutationOptions::default()
         };
-        Some(permutation_importance(
-            &mut |m: &Matrix| model.predict_proba(m),
+        Some(permutation_importance_of(
+            model.as_classifier(),
             test_x,
             &test_y,
-            k,
             &opts,
         )?)
     } else {
@@ -722,6 +723,14 @@ fn first_fold_diagnostics(
             Ok(Report::new(y, &argmax_rows(&p, k), None, k).macro_f1)
         };
         let mut fit_and_score = |sub: &[usize]| -> Result<(f64, f64), TrainError> {
+            if sub.len() == train.x.rows {
+                // Every training row, in order (subsets are sorted): refitting would repeat the
+                // model already fitted, so score that one.
+                return Ok((
+                    macro_f1(model, &train.x, &train.y)?,
+                    macro_f1(model, test_x, &test_y)?,
+                ));
+            }
             let sx = train.x.select_rows(sub);
             let sy: Vec<u32> = sub.iter().map(|&r| train.y[r]).collect();
             let m = spec.fit(&sx, &sy, k, &mut |_| true)?;

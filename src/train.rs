@@ -139,6 +139,11 @@ impl Model {
         each_model!(self, m => m.n_classes())
     }
 
+    /// The model behind the [`Classifier`] trait.
+    pub fn as_classifier(&self) -> &dyn Classifier {
+        each_model!(self, m => m as &dyn Classifier)
+    }
+
     /// Gain (impurity decrease) importance per feature, summing to 1, for the tree models.
     pub fn gain_importance(&self) -> Option<Vec<f64>> {
         each_model!(self, m => Classifier::gain_importance(m))

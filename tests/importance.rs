@@ -10,12 +10,14 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use flowlab::eval::importance::{
-    permutation_importance, PermutationImportance, PermutationOptions,
+    permutation_importance, permutation_importance_of, PermutationImportance, PermutationOptions,
 };
 use flowlab::eval::learning_curve::{learning_curve, learning_curve_sizes, DEFAULT_FRACTIONS};
 use flowlab::features::Matrix;
 use flowlab::ingest::MISSING;
+use flowlab::models::boosting::{GradientBoosting, GradientBoostingParams};
 use flowlab::models::forest::{RandomForest, RandomForestParams};
+use flowlab::models::leaves::LeafCache;
 use flowlab::models::naive_bayes::{GaussianNb, GaussianNbParams};
 use flowlab::models::tree::{DecisionTree, DecisionTreeParams};
 use flowlab::models::{no_progress, Classifier, ModelError};
@@ -340,4 +342,118 @@ fn learning_curve_stops_at_the_first_error() {
     let err = learning_curve(&train, &y, &DEFAULT_FRACTIONS, 0, &mut fit).unwrap_err();
     assert_eq!(err, "too many rows: 41");
     assert_eq!(calls, 3);
+}
+
+/// `n` rows of 70 columns, 3 classes: column 0 and column 66 (in the second 64-bit word of a
+/// feature set) carry the class, the rest is noise; one value in seven is missing.
+fn wide(n: usize, seed: u64) -> (Matrix, Vec<u32>) {
+    let mut rng = FlowRng::new(seed, 9);
+    let (mut data, mut y) = (Vec::new(), Vec::new());
+    for _ in 0..n {
+        let c = rng.below(3) as u32;
+        for j in 0..70 {
+            let v = match j {
+                0 => c as f32 + rng.unit() as f32,
+                66 => (c * 2) as f32 + rng.unit() as f32 * 3.0,
+                _ => rng.unit() as f32,
+            };
+            data.push(if rng.below(7) == 0 { f32::NAN } else { v });
+        }
+        y.push(c);
+    }
+    (
+        Matrix {
+            rows: n,
+            cols: 70,
+            data,
+        },
+        y,
+    )
+}
+
+#[test]
+fn tree_models_take_the_leaf_cache_and_get_exactly_the_plain_numbers() {
+    let (x, y) = wide(400, 11);
+    let (xt, yt) = wide(300, 12);
+    let binary: Vec<u32> = y.iter().map(|&c| c.min(1)).collect();
+    let binary_t: Vec<u32> = yt.iter().map(|&c| c.min(1)).collect();
+    let tree = DecisionTree::fit(
+        &DecisionTreeParams::default(),
+        &x,
+        &y,
+        3,
+        &mut no_progress(),
+    )
+    .unwrap();
+    let forest = RandomForest::fit(
+        &RandomForestParams {
+            n_trees: 12,
+            ..Default::default()
+        },
+        &x,
+        &y,
+        3,
+        &mut no_progress(),
+    )
+    .unwrap();
+    let boost_params = GradientBoostingParams {
+        n_rounds: 15,
+        ..Default::default()
+    };
+    let boost = GradientBoosting::fit(&boost_params, &x, &y, 3, &mut no_progress()).unwrap();
+    let boost2 = GradientBoosting::fit(&boost_params, &x, &binary, 2, &mut no_progress()).unwrap();
+    let opts = PermutationOptions {
+        repeats: 3,
+        seed: 5,
+        max_rows: 250,
+    };
+    let cases: [(&str, &dyn Classifier, &[u32]); 4] = [
+        ("tree", &tree, &yt),
+        ("forest", &forest, &yt),
+        ("boosting", &boost, &yt),
+        ("binary boosting", &boost2, &binary_t),
+    ];
+    for (name, model, labels) in cases {
+        let leaves = model
+            .leaves()
+            .unwrap_or_else(|| panic!("{name}: no leaves"));
+        let cache = LeafCache::new(leaves, &xt).unwrap();
+        assert_eq!(
+            cache.base_proba(),
+            model.predict_proba(&xt).unwrap(),
+            "{name}"
+        );
+        let fast = permutation_importance_of(model, &xt, labels, &opts).unwrap();
+        let plain = permutation_importance(
+            &mut |m| model.predict_proba(m),
+            &xt,
+            labels,
+            model.n_classes(),
+            &opts,
+        )
+        .unwrap();
+        assert_eq!(fast, plain, "{name}");
+        assert!(fast.rows.abs_diff(250) <= 1, "{name}: {} rows", fast.rows);
+        // The two informative columns matter; the model relies on them.
+        let best = |j: usize| fast.features[j].mean;
+        assert!(best(0) > 0.05 || best(66) > 0.05, "{name}: {fast:?}");
+    }
+    // Models without trees take the plain path.
+    let nb = GaussianNb::fit(&GaussianNbParams::default(), &x, &y, 3, &mut no_progress()).unwrap();
+    assert!(nb.leaves().is_none());
+    let plain = permutation_importance(&mut |m| nb.predict_proba(m), &xt, &yt, 3, &opts).unwrap();
+    assert_eq!(
+        permutation_importance_of(&nb, &xt, &yt, &opts).unwrap(),
+        plain
+    );
+    // A matrix of another shape is refused, not mispredicted.
+    let cache = LeafCache::new(&forest, &xt).unwrap();
+    let (short, _) = wide(10, 13);
+    assert_eq!(
+        cache.proba_with_column(&short, 0).unwrap_err(),
+        ModelError::Shape {
+            rows: 10,
+            labels: 300
+        }
+    );
 }

@@ -31,7 +31,8 @@ use serde::{Deserialize, Serialize};
 use crate::eval::metrics::Report;
 use crate::eval::split::StratifiedOrder;
 use crate::features::Matrix;
-use crate::models::{argmax_rows, check_data, ModelError};
+use crate::models::leaves::LeafCache;
+use crate::models::{argmax_rows, check_data, Classifier, ModelError};
 use crate::rng::FlowRng;
 
 /// How permutation importance is computed.
@@ -118,6 +119,53 @@ pub fn permutation_importance(
     n_classes: usize,
     opts: &PermutationOptions,
 ) -> Result<PermutationImportance, ModelError> {
+    shuffle_and_score(&mut |m, _| predict_proba(m), x, y, n_classes, opts)
+}
+
+/// [`permutation_importance`] of a fitted model. Tree models (decision tree, forest, boosting)
+/// go through a [`LeafCache`]: after each shuffle only the paths that test the shuffled column
+/// are walked again. The numbers are exactly those of the plain path, for far fewer walks.
+pub fn permutation_importance_of(
+    model: &dyn Classifier,
+    x: &Matrix,
+    y: &[u32],
+    opts: &PermutationOptions,
+) -> Result<PermutationImportance, ModelError> {
+    let k = model.n_classes();
+    let Some(trees) = model.leaves() else {
+        return permutation_importance(&mut |m| model.predict_proba(m), x, y, k, opts);
+    };
+    let mut cache: Option<LeafCache> = None;
+    shuffle_and_score(
+        &mut |m, column| match (column, &cache) {
+            (Some(j), Some(c)) => c.proba_with_column(m, j),
+            _ => {
+                let c = LeafCache::new(trees, m)?;
+                let p = c.base_proba().to_vec();
+                cache = Some(c);
+                Ok(p)
+            }
+        },
+        x,
+        y,
+        k,
+        opts,
+    )
+}
+
+/// Probabilities of a matrix; `Some(j)` says only column `j` differs from the first matrix asked.
+type PredictColumn<'a> = &'a mut dyn FnMut(&Matrix, Option<usize>) -> Result<Vec<f32>, ModelError>;
+
+/// The shuffling and scoring behind both entry points. `predict_proba(m, None)` is asked first,
+/// for the unshuffled rows; after it, `predict_proba(m, Some(j))` for matrices that differ from
+/// those rows only in column `j`.
+fn shuffle_and_score(
+    predict_proba: PredictColumn,
+    x: &Matrix,
+    y: &[u32],
+    n_classes: usize,
+    opts: &PermutationOptions,
+) -> Result<PermutationImportance, ModelError> {
     opts.validate()?;
     check_data(x, y, n_classes)?;
     let (mut work, y) = if x.rows > opts.max_rows {
@@ -136,8 +184,8 @@ pub fn permutation_importance(
     } else {
         (x.clone(), y.to_vec())
     };
-    let mut score = |m: &Matrix| -> Result<(f64, f64), ModelError> {
-        let proba = predict_proba(m)?;
+    let mut score = |m: &Matrix, column: Option<usize>| -> Result<(f64, f64), ModelError> {
+        let proba = predict_proba(m, column)?;
         if proba.len() != m.rows * n_classes {
             return Err(ModelError::ProbaShape {
                 expected: m.rows * n_classes,
@@ -147,7 +195,7 @@ pub fn permutation_importance(
         let report = Report::new(&y, &argmax_rows(&proba, n_classes), None, n_classes);
         Ok((report.macro_f1, report.accuracy))
     };
-    let (base_f1, base_acc) = score(&work)?;
+    let (base_f1, base_acc) = score(&work, None)?;
     let (rows, cols) = (work.rows, work.cols);
     let mut features = Vec::with_capacity(cols);
     let mut column = vec![0f32; rows];
@@ -164,7 +212,7 @@ pub fn permutation_importance(
             for (r, &v) in shuffled.iter().enumerate() {
                 work.data[r * cols + j] = v;
             }
-            let scored = score(&work);
+            let scored = score(&work, Some(j));
             for (r, &v) in column.iter().enumerate() {
                 work.data[r * cols + j] = v;
             }

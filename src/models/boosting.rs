@@ -35,6 +35,7 @@ use serde::{Deserialize, Serialize};
 
 use super::binning::{BinnedMatrix, MISSING_BIN};
 use super::forest::BLOCK;
+use super::leaves::{LeafEnsemble, Shape};
 use super::num;
 use super::tree::normalise;
 use super::{check_data, check_width, Matrix, ModelError, Progress, Step};
@@ -194,40 +195,12 @@ pub struct RegressionTree {
 impl RegressionTree {
     #[inline]
     fn value(&self, row: &[f32]) -> f32 {
-        let mut i = 0;
-        loop {
-            let n = &self.nodes[i];
-            if n.left == 0 {
-                return n.value;
-            }
-            let v = row[n.feature as usize];
-            // Missing values follow `missing_left`; +inf counts as f32::MAX. (Branches beat a
-            // branch-free select here: speculation hides the next node's load.)
-            let go_left = if v.is_nan() {
-                n.missing_left
-            } else {
-                v.min(f32::MAX) <= n.threshold
-            };
-            i = if go_left { n.left } else { n.right } as usize;
-        }
+        self.nodes[walk_raw!(self.nodes, row)].value
     }
 
     #[inline]
     fn value_binned(&self, b: &BinnedMatrix, r: usize) -> f32 {
-        let mut i = 0;
-        loop {
-            let n = &self.nodes[i];
-            if n.left == 0 {
-                return n.value;
-            }
-            let code = b.get(r, n.feature as usize);
-            let go_left = if code == MISSING_BIN {
-                n.missing_left
-            } else {
-                code <= n.bin
-            };
-            i = if go_left { n.left } else { n.right } as usize;
-        }
+        self.nodes[walk_binned!(self.nodes, b, r)].value
     }
 
     fn check(&self, n_features: usize) -> bool {
@@ -1044,5 +1017,49 @@ fn node_of(s: &Gh) -> RegressionNode {
         gain: 0.0,
         samples: s.n,
         hessian: s.h as f32,
+    }
+}
+
+impl LeafEnsemble for GradientBoosting {
+    fn n_trees(&self) -> usize {
+        self.trees.len()
+    }
+    fn n_classes(&self) -> usize {
+        self.n_classes
+    }
+    fn n_features(&self) -> usize {
+        self.n_features
+    }
+    fn shape(&self, t: usize) -> Vec<Shape> {
+        self.trees[t]
+            .nodes
+            .iter()
+            .map(|n| match n.left {
+                0 => Shape::Leaf,
+                left => Shape::Split {
+                    feature: n.feature,
+                    left,
+                },
+            })
+            .collect()
+    }
+    fn leaf_node(&self, t: usize, row: &[f32]) -> u32 {
+        walk_raw!(self.trees[t].nodes, row) as u32
+    }
+    /// As [`GradientBoosting::predict_proba`]: the initial scores plus the leaf values in tree
+    /// order (tree `t` adds to output `t % n_outputs`), in `f64`, through the link.
+    fn proba_from_leaves(&self, leaves: &[u32], out: &mut [f32]) {
+        let m = self.n_outputs;
+        let mut scores = self.init.clone();
+        if m > 0 {
+            for (t, (tree, &node)) in self.trees.iter().zip(leaves).enumerate() {
+                scores[t % m] += tree.nodes[node as usize].value as f64;
+            }
+        }
+        let mut p = vec![0f64; self.n_classes];
+        link(&scores, &mut p);
+        for (o, &q) in out.iter_mut().zip(&p) {
+            *o = q as f32;
+        }
     }
 }

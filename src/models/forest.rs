@@ -34,6 +34,7 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 
 use super::binning::BinnedMatrix;
+use super::leaves::{LeafEnsemble, Shape};
 use super::tree::{
     check_binned, grow, normalise, validate_tree_params, ClassWeight, Criterion, DecisionTree,
     DecisionTreeParams, GrowSpec, MaxFeatures, Workspace,
@@ -375,4 +376,37 @@ fn oob_accuracy(
         right += usize::from(pred[r] == y[r]);
     }
     (total > 0).then(|| right as f64 / total as f64)
+}
+
+impl LeafEnsemble for RandomForest {
+    fn n_trees(&self) -> usize {
+        self.trees.len()
+    }
+    fn n_classes(&self) -> usize {
+        self.n_classes
+    }
+    fn n_features(&self) -> usize {
+        self.n_features
+    }
+    fn shape(&self, t: usize) -> Vec<Shape> {
+        super::tree::shapes(self.trees[t].nodes())
+    }
+    fn leaf_node(&self, t: usize, row: &[f32]) -> u32 {
+        self.trees[t].leaf_node(row) as u32
+    }
+    /// As [`RandomForest::predict_proba`]: the leaves' probabilities summed in tree order, then
+    /// scaled by `1 / n_trees`.
+    fn proba_from_leaves(&self, leaves: &[u32], out: &mut [f32]) {
+        out.fill(0.0);
+        for (t, &node) in self.trees.iter().zip(leaves) {
+            let leaf = t.leaf_proba(t.nodes()[node as usize].leaf as usize);
+            for (a, &p) in out.iter_mut().zip(leaf) {
+                *a += p;
+            }
+        }
+        let inv = 1.0 / self.trees.len() as f32;
+        for v in out {
+            *v *= inv;
+        }
+    }
 }

@@ -7,9 +7,55 @@
 //! Everything random takes an explicit seed and uses [`crate::rng::FlowRng`], so a seed gives the
 //! same model natively and in wasm.
 
+/// Walks a tree's nodes (fields `feature`, `threshold`, `missing_left`, `left`, `right`; `left ==
+/// 0` at a leaf; root first) down to the leaf a raw feature row reaches; evaluates to that leaf's
+/// node index. Missing values follow `missing_left`; +inf counts as `f32::MAX`. (Branches beat a
+/// branch-free select here: speculation hides the next node's load.)
+macro_rules! walk_raw {
+    ($nodes:expr, $row:expr) => {{
+        let (nodes, row) = (&$nodes, $row);
+        let mut i = 0usize;
+        loop {
+            let n = &nodes[i];
+            if n.left == 0 {
+                break i;
+            }
+            let v = row[n.feature as usize];
+            let go_left = if v.is_nan() {
+                n.missing_left
+            } else {
+                v.min(f32::MAX) <= n.threshold
+            };
+            i = if go_left { n.left } else { n.right } as usize;
+        }
+    }};
+}
+
+/// [`walk_raw!`] on row `r` of a [`binning::BinnedMatrix`]: bin codes `1 ..= bin` go left.
+macro_rules! walk_binned {
+    ($nodes:expr, $binned:expr, $r:expr) => {{
+        let (nodes, b, r) = (&$nodes, $binned, $r);
+        let mut i = 0usize;
+        loop {
+            let n = &nodes[i];
+            if n.left == 0 {
+                break i;
+            }
+            let code = b.get(r, n.feature as usize);
+            let go_left = if code == MISSING_BIN {
+                n.missing_left
+            } else {
+                code <= n.bin
+            };
+            i = if go_left { n.left } else { n.right } as usize;
+        }
+    }};
+}
+
 pub mod binning;
 pub mod boosting;
 pub mod forest;
+pub mod leaves;
 pub mod linear;
 pub mod mlp;
 pub mod naive_bayes;
@@ -132,6 +178,12 @@ pub trait Classifier {
     fn gain_importance(&self) -> Option<Vec<f64>> {
         None
     }
+    /// The model as trees read leaf by leaf (decision tree, forest, boosting), which lets
+    /// [`crate::eval::importance`] re-walk only the paths a shuffled column can change; `None`
+    /// for the other models.
+    fn leaves(&self) -> Option<&dyn leaves::LeafEnsemble> {
+        None
+    }
     /// Most probable class of each row (the first on ties).
     fn predict(&self, x: &Matrix) -> Result<Vec<u32>, ModelError> {
         Ok(argmax_rows(&self.predict_proba(x)?, self.n_classes()))
@@ -140,7 +192,7 @@ pub trait Classifier {
 
 /// Implements [`Classifier`] through a model's own methods.
 macro_rules! classifier {
-    ($($t:ty => $gain:expr;)*) => {$(
+    ($($t:ty => $gain:expr, $leaves:expr;)*) => {$(
         impl Classifier for $t {
             fn predict_proba(&self, x: &Matrix) -> Result<Vec<f32>, ModelError> {
                 <$t>::predict_proba(self, x)
@@ -155,17 +207,21 @@ macro_rules! classifier {
                 let gain: fn(&$t) -> Option<Vec<f64>> = $gain;
                 gain(self)
             }
+            fn leaves(&self) -> Option<&dyn leaves::LeafEnsemble> {
+                let leaves: fn(&$t) -> Option<&dyn leaves::LeafEnsemble> = $leaves;
+                leaves(self)
+            }
         }
     )*};
 }
 
 classifier! {
-    tree::DecisionTree => |m| Some(m.feature_importance());
-    forest::RandomForest => |m| Some(m.feature_importance());
-    boosting::GradientBoosting => |m| Some(m.feature_importance());
-    mlp::Mlp => |_| None;
-    linear::LogisticRegression => |_| None;
-    naive_bayes::GaussianNb => |_| None;
+    tree::DecisionTree => |m| Some(m.feature_importance()), |m| Some(m);
+    forest::RandomForest => |m| Some(m.feature_importance()), |m| Some(m);
+    boosting::GradientBoosting => |m| Some(m.feature_importance()), |m| Some(m);
+    mlp::Mlp => |_| None, |_| None;
+    linear::LogisticRegression => |_| None, |_| None;
+    naive_bayes::GaussianNb => |_| None, |_| None;
 }
 
 /// Index of the largest probability in each row of a `rows × n_classes` probability matrix.

@@ -35,6 +35,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::binning::{BinnedMatrix, RowGroups, MISSING_BIN};
+use super::leaves::{LeafEnsemble, Shape};
 use super::num;
 use super::{check_data, check_labels, check_width, Matrix, ModelError, Progress, Step};
 use crate::rng::FlowRng;
@@ -457,41 +458,19 @@ impl DecisionTree {
     /// Leaf row reached by a raw feature row.
     #[inline]
     pub(crate) fn leaf_of(&self, row: &[f32]) -> usize {
-        let mut i = 0;
-        loop {
-            let n = &self.nodes[i];
-            if n.left == 0 {
-                return n.leaf as usize;
-            }
-            let v = row[n.feature as usize];
-            // Missing values follow `missing_left`; +inf counts as f32::MAX. (Branches beat a
-            // branch-free select here: speculation hides the next node's load.)
-            let go_left = if v.is_nan() {
-                n.missing_left
-            } else {
-                v.min(f32::MAX) <= n.threshold
-            };
-            i = if go_left { n.left } else { n.right } as usize;
-        }
+        self.nodes[self.leaf_node(row)].leaf as usize
+    }
+
+    /// Index (among the nodes) of the leaf reached by a raw feature row.
+    #[inline]
+    pub(crate) fn leaf_node(&self, row: &[f32]) -> usize {
+        walk_raw!(self.nodes, row)
     }
 
     /// Leaf row reached by row `r` of binned data (the same path as the raw row).
     #[inline]
     pub(crate) fn leaf_of_binned(&self, b: &BinnedMatrix, r: usize) -> usize {
-        let mut i = 0;
-        loop {
-            let n = &self.nodes[i];
-            if n.left == 0 {
-                return n.leaf as usize;
-            }
-            let code = b.get(r, n.feature as usize);
-            let go_left = if code == MISSING_BIN {
-                n.missing_left
-            } else {
-                code <= n.bin
-            };
-            i = if go_left { n.left } else { n.right } as usize;
-        }
+        self.nodes[walk_binned!(self.nodes, b, r)].leaf as usize
     }
 
     pub(crate) fn check_width(&self, x: &Matrix) -> Result<(), ModelError> {
@@ -1166,6 +1145,41 @@ fn scan_sparse(
         if n_left == n_nm {
             break;
         }
+    }
+}
+
+/// Node shapes of a decision tree's nodes, for [`super::leaves`].
+pub(crate) fn shapes(nodes: &[Node]) -> Vec<Shape> {
+    nodes
+        .iter()
+        .map(|n| match n.left {
+            0 => Shape::Leaf,
+            left => Shape::Split {
+                feature: n.feature,
+                left,
+            },
+        })
+        .collect()
+}
+
+impl LeafEnsemble for DecisionTree {
+    fn n_trees(&self) -> usize {
+        1
+    }
+    fn n_classes(&self) -> usize {
+        self.n_classes
+    }
+    fn n_features(&self) -> usize {
+        self.n_features
+    }
+    fn shape(&self, _t: usize) -> Vec<Shape> {
+        shapes(&self.nodes)
+    }
+    fn leaf_node(&self, _t: usize, row: &[f32]) -> u32 {
+        DecisionTree::leaf_node(self, row) as u32
+    }
+    fn proba_from_leaves(&self, leaves: &[u32], out: &mut [f32]) {
+        out.copy_from_slice(self.leaf_proba(self.nodes[leaves[0] as usize].leaf as usize));
     }
 }
 

@@ -70,4 +70,24 @@ describe('train tab', () => {
     assert.match(await page.textContent('[data-testid="train-stage"]'), /Cancelled/);
     assert.ok(await page.isEnabled('[data-testid="train-start"]'));
   });
+
+  it('skips permutation importance and the learning curve when they are switched off', { timeout: TIMEOUT }, async () => {
+    const { page } = h;
+    await chooseModels(page, ['dt']);
+    assert.equal(await page.isChecked('[data-testid="train-permutation"]'), true);
+    assert.equal(await page.isChecked('[data-testid="train-learning-curve"]'), true);
+    await page.setChecked('[data-testid="train-permutation"]', false);
+    await page.setChecked('[data-testid="train-learning-curve"]', false);
+    await page.click('[data-testid="train-start"]');
+    await page.waitForSelector('[data-testid="train-status-0"]:text("done")', { timeout: TIMEOUT });
+    await page.click('[data-testid="tab-results"]');
+    const options = await page.locator('[data-testid="results-model-select"] option').count();
+    await page.selectOption('[data-testid="results-model-select"]', String(options - 1));
+    await page.waitForSelector('[data-testid="results-permutation-missing"]', { timeout: TIMEOUT });
+    assert.match(await page.textContent('[data-testid="results-permutation-missing"]'), /switched off/);
+    assert.match(await page.textContent('[data-testid="results-learning-missing"]'), /switched off/);
+    // What does not depend on the switches is still there: the tree's own gain importance.
+    assert.equal(await page.locator('[data-testid="results-importance"]').count(), 1);
+    assert.deepEqual(h.problems, []);
+  });
 });

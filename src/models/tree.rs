@@ -278,6 +278,40 @@ pub struct DecisionTree {
     leaf_proba: Vec<f32>,
     n_classes: usize,
     n_features: usize,
+    /// `nodes` packed for prediction (derived, not saved).
+    #[serde(skip)]
+    packed: Vec<Packed>,
+}
+
+/// A node packed for walking: 12 bytes instead of a [`Node`]'s 40, so a walk down a deep tree
+/// touches a third of the cache lines (prediction, permutation importance).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Packed {
+    /// A split's feature, with [`MISSING_LEFT`] set when missing values go left; a leaf's row in
+    /// the leaf table.
+    test: u32,
+    threshold: f32,
+    /// Left child (the right one directly follows it); 0 at a leaf.
+    left: u32,
+}
+
+/// The bit of [`Packed::test`] that sends missing values left.
+const MISSING_LEFT: u32 = 1 << 31;
+
+/// Packs checked nodes (features below 2³¹).
+fn pack(nodes: &[Node]) -> Vec<Packed> {
+    nodes
+        .iter()
+        .map(|n| Packed {
+            test: if n.is_leaf() {
+                n.leaf
+            } else {
+                n.feature | if n.missing_left { MISSING_LEFT } else { 0 }
+            },
+            threshold: n.threshold,
+            left: n.left,
+        })
+        .collect()
 }
 
 /// The serialised form, checked before it becomes a [`DecisionTree`].
@@ -293,13 +327,15 @@ impl TryFrom<TreeRepr> for DecisionTree {
     type Error = String;
 
     fn try_from(r: TreeRepr) -> Result<Self, String> {
-        let t = DecisionTree {
+        let mut t = DecisionTree {
             nodes: r.nodes,
             leaf_proba: r.leaf_proba,
             n_classes: r.n_classes,
             n_features: r.n_features,
+            packed: Vec::new(),
         };
         t.check()?;
+        t.packed = pack(&t.nodes);
         Ok(t)
     }
 }
@@ -458,13 +494,28 @@ impl DecisionTree {
     /// Leaf row reached by a raw feature row.
     #[inline]
     pub(crate) fn leaf_of(&self, row: &[f32]) -> usize {
-        self.nodes[self.leaf_node(row)].leaf as usize
+        self.packed[self.leaf_node(row)].test as usize
     }
 
-    /// Index (among the nodes) of the leaf reached by a raw feature row.
+    /// Index (among the nodes) of the leaf reached by a raw feature row. Missing values follow
+    /// `missing_left`; +inf counts as `f32::MAX`. (Branches beat a branch-free select here:
+    /// speculation hides the next node's load.)
     #[inline]
     pub(crate) fn leaf_node(&self, row: &[f32]) -> usize {
-        walk_raw!(self.nodes, row)
+        let mut i = 0;
+        loop {
+            let n = self.packed[i];
+            if n.left == 0 {
+                return i;
+            }
+            let v = row[(n.test & !MISSING_LEFT) as usize];
+            let go_left = if v.is_nan() {
+                n.test & MISSING_LEFT != 0
+            } else {
+                v.min(f32::MAX) <= n.threshold
+            };
+            i = (n.left + u32::from(!go_left)) as usize;
+        }
     }
 
     /// Leaf row reached by row `r` of binned data (the same path as the raw row).
@@ -480,7 +531,11 @@ impl DecisionTree {
     /// Structural invariants that make prediction panic-free (checked on deserialisation).
     fn check(&self) -> Result<(), String> {
         let k = self.n_classes;
-        if k == 0 || self.nodes.is_empty() || !self.leaf_proba.len().is_multiple_of(k) {
+        if k == 0
+            || self.nodes.is_empty()
+            || !self.leaf_proba.len().is_multiple_of(k)
+            || self.n_features > (MISSING_LEFT - 1) as usize
+        {
             return Err("decision tree: empty tree or bad leaf table".into());
         }
         let n_leaves = self.leaf_proba.len() / k;
@@ -932,6 +987,7 @@ pub(crate) fn grow(
         });
     }
     DecisionTree {
+        packed: pack(&nodes),
         nodes,
         leaf_proba,
         n_classes: k,

@@ -179,7 +179,7 @@ meta = {
   "facts": [
     "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM; $(uname -sr)",
     "flowlab $rev_fact, rustc $(rustc --version | cut -d' ' -f2); peers: $($py -c 'import sklearn, lightgbm, xgboost, numpy, sys; print("Python %d.%d.%d, scikit-learn %s, LightGBM %s, XGBoost %s, NumPy %s" % (sys.version_info[:3] + (sklearn.__version__, lightgbm.__version__, xgboost.__version__, numpy.__version__)))'); Chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}' || echo n/a)",
-    "load average (1/5/15 min) $load_before before, $load_after after: other engineers were compiling on this machine, so times are noisy; everything ran under nice -n 10",
+    "load average (1/5/15 min) $load_before before, $load_after after (on 2 cores, a load above ~2 means other work shared the machine and inflated the times); everything ran under nice -n 10",
     "OMP_WAIT_POLICY=$OMP_WAIT_POLICY for the OpenMP peers, OPENBLAS_NUM_THREADS=$OPENBLAS_NUM_THREADS; seed $seed, attack-family labels (--taxonomy attack), 25 % stratified hold-out, ports excluded (flowlab's default); MLP $epochs epochs, model seeds 0..$((mlp_seeds - 1)) natively and for scikit-learn (median and range reported), seed 0 in the browser; other models one fit each; peers best of $repeats run(s); whole run $(( $(date +%s) - started )) s",
   ],
   "datasets": [

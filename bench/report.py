@@ -241,8 +241,8 @@ NOTES = """Notes:
   worker's reply); "n/a" says why it was not measured. "browser diagnostics s" is the time the
   page's data worker spends after the fit before it answers (`assemble_ms`: scoring the test
   rows, permutation importance and the learning curve); fit + diagnostics is the whole wait in
-  the page. The diagnostics are being made much faster in parallel with this benchmark: their
-  time here says nothing final about them.
+  the page. They are on by default in the Train tab and each can be switched off there;
+  `cargo bench --bench diagnostics` times each part natively.
 - MLP seeds: the MLP's macro-F1 on the iot23 split depends strongly on the model's random seed
   (initial weights and batch order), because a few of the 6 classes have very few rows. Measured
   on the same split (seed 1), 20 epochs, model seeds 0..5: flowlab 0.842, 0.898, 0.900, 0.907,

@@ -1024,24 +1024,9 @@ impl LeafEnsemble for GradientBoosting {
     fn n_trees(&self) -> usize {
         self.trees.len()
     }
-    fn n_classes(&self) -> usize {
-        self.n_classes
-    }
-    fn n_features(&self) -> usize {
-        self.n_features
-    }
     fn shape(&self, t: usize) -> Vec<Shape> {
-        self.trees[t]
-            .nodes
-            .iter()
-            .map(|n| match n.left {
-                0 => Shape::Leaf,
-                left => Shape::Split {
-                    feature: n.feature,
-                    left,
-                },
-            })
-            .collect()
+        let nodes = &self.trees[t].nodes;
+        nodes.iter().map(|n| Shape::of(n.left, n.feature)).collect()
     }
     fn leaf_node(&self, t: usize, row: &[f32]) -> u32 {
         walk_raw!(self.trees[t].nodes, row) as u32

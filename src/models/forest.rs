@@ -382,14 +382,9 @@ impl LeafEnsemble for RandomForest {
     fn n_trees(&self) -> usize {
         self.trees.len()
     }
-    fn n_classes(&self) -> usize {
-        self.n_classes
-    }
-    fn n_features(&self) -> usize {
-        self.n_features
-    }
     fn shape(&self, t: usize) -> Vec<Shape> {
-        super::tree::shapes(self.trees[t].nodes())
+        let nodes = self.trees[t].nodes();
+        nodes.iter().map(|n| Shape::of(n.left, n.feature)).collect()
     }
     fn leaf_node(&self, t: usize, row: &[f32]) -> u32 {
         self.trees[t].leaf_node(row) as u32

@@ -32,7 +32,7 @@
 //! assert_eq!(cache.proba_with_column(&changed, 0).unwrap(), rf.predict_proba(&changed).unwrap());
 //! ```
 
-use super::{check_width, Matrix, ModelError};
+use super::{check_width, Classifier, Matrix, ModelError};
 
 /// One node of a tree, as [`LeafCache`] needs it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -45,15 +45,21 @@ pub enum Shape {
     },
 }
 
+impl Shape {
+    /// The shape of a node stored as the trees store them: `left == 0` marks a leaf.
+    pub fn of(left: u32, feature: u32) -> Shape {
+        match left {
+            0 => Shape::Leaf,
+            left => Shape::Split { feature, left },
+        }
+    }
+}
+
 /// A model made of trees whose prediction for a row depends only on the leaf it reaches in each
 /// tree: a decision tree, a forest, a boosted ensemble.
-pub trait LeafEnsemble {
+pub trait LeafEnsemble: Classifier {
     /// Number of trees.
     fn n_trees(&self) -> usize;
-    /// Number of classes (width of a probability row).
-    fn n_classes(&self) -> usize;
-    /// Number of input features.
-    fn n_features(&self) -> usize;
     /// The nodes of tree `t`, root first.
     fn shape(&self, t: usize) -> Vec<Shape>;
     /// Index, among tree `t`'s nodes, of the leaf that `row` reaches.

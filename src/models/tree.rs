@@ -1204,32 +1204,15 @@ fn scan_sparse(
     }
 }
 
-/// Node shapes of a decision tree's nodes, for [`super::leaves`].
-pub(crate) fn shapes(nodes: &[Node]) -> Vec<Shape> {
-    nodes
-        .iter()
-        .map(|n| match n.left {
-            0 => Shape::Leaf,
-            left => Shape::Split {
-                feature: n.feature,
-                left,
-            },
-        })
-        .collect()
-}
-
 impl LeafEnsemble for DecisionTree {
     fn n_trees(&self) -> usize {
         1
     }
-    fn n_classes(&self) -> usize {
-        self.n_classes
-    }
-    fn n_features(&self) -> usize {
-        self.n_features
-    }
     fn shape(&self, _t: usize) -> Vec<Shape> {
-        shapes(&self.nodes)
+        self.nodes
+            .iter()
+            .map(|n| Shape::of(n.left, n.feature))
+            .collect()
     }
     fn leaf_node(&self, _t: usize, row: &[f32]) -> u32 {
         DecisionTree::leaf_node(self, row) as u32

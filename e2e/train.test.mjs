@@ -37,6 +37,18 @@ describe('train tab', () => {
     assert.ok(await page.isEnabled('[data-testid="train-start"]'));
   });
 
+  it('starts the worker pool once the sample is in and warms the models\' code up', { timeout: TIMEOUT }, async () => {
+    const { page } = h;
+    await page.waitForFunction(
+      () => /warmed up in \d+ ms|failed/.test(document.querySelector('[data-testid="train-warm-up"]')?.textContent ?? ''),
+      null,
+      { timeout: TIMEOUT },
+    );
+    const text = await page.textContent('[data-testid="train-warm-up"]');
+    assert.match(text, /models' code warmed up in \d+ ms/);
+    assert.ok(Number(text.match(/(\d+) ms/)[1]) > 0, text);
+  });
+
   it('ports start switched off and flagged', { timeout: TIMEOUT }, async () => {
     const { page } = h;
     assert.equal(await page.isChecked('[data-testid="train-col-id.resp_p"]'), false);

@@ -403,7 +403,8 @@ fn reply_request(reply: &FromWorker) -> Option<u32> {
         | FromWorker::Trained { request, .. }
         | FromWorker::Predicted { request, .. }
         | FromWorker::PredictionRows { request, .. }
-        | FromWorker::ModelAdded { request, .. } => *request,
+        | FromWorker::ModelAdded { request, .. }
+        | FromWorker::WarmedUp { request, .. } => *request,
     })
 }
 
@@ -481,6 +482,14 @@ pub fn App() -> impl IntoView {
     let session = Session::start();
     provide_context(session);
     session.load_sample();
+    // Once the first data set is in, the training pool starts and warms up (see `pool`).
+    let warmed = StoredValue::new(false);
+    Effect::new(move |_| {
+        if session.state.summary.with(Option::is_some) && !warmed.get_value() {
+            warmed.set_value(true);
+            session.trainer.warm_up(session);
+        }
+    });
     // Models saved in this browser are in the worker from the start (Predict and Models list them).
     models_tab::restore_saved_models(session);
     let tab = session.tab;

@@ -3,8 +3,13 @@
 //! The data worker prepares the job (split, pipelines, the plan of tasks, one fit-data payload per
 //! fit). The page hands tasks to idle pool workers — a forest's trees in chunks, other models
 //! whole — and as soon as every task of a model is back, asks the data worker to assemble and
-//! score it. The main thread only moves bytes between workers. Cancel terminates the pool
-//! (a worker busy fitting cannot read messages) and a fresh one starts with the next job.
+//! score it. The main thread only moves bytes between workers.
+//!
+//! The pool starts as soon as the page has its first data set, and each worker first runs
+//! [`crate::worker::warm_up`], so the browser has optimised the models' code before the first
+//! training; it stays up between trainings (a worker's optimised code lives as long as it does)
+//! and is closed after [`IDLE_CLOSE`] without work, to give its memory back. Cancel terminates
+//! the pool (a worker busy fitting cannot read messages); the next job starts a fresh one.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -54,6 +59,21 @@ pub struct RunView {
     pub stage: String,
     pub running: bool,
     pub error: Option<String>,
+    /// Where the pool's warm-up is.
+    pub warm_up: WarmUp,
+}
+
+/// The state of the pool's warm-up, as the Train tab shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WarmUp {
+    /// No pool yet (the page has no data yet).
+    NotStarted,
+    Running,
+    /// Every worker warmed up; the slowest took this many milliseconds.
+    Done(f64),
+    Failed(String),
+    /// The pool was closed (idle, or cancelled); the next training starts fresh workers.
+    Closed,
 }
 
 /// A task's state in a run.
@@ -83,7 +103,18 @@ struct Run {
 pub struct Pool {
     workers: Vec<WorkerClient>,
     run: Option<Rc<RefCell<Run>>>,
+    /// Workers that answered the warm-up, and the slowest one's time.
+    warmed: usize,
+    warm_ms: f64,
+    /// Bumped whenever the pool gets work, so an idle timer knows whether it is still idle.
+    generation: u32,
 }
+
+/// The request id of the pool's warm-up messages (runs use the session's ids, counted from 1).
+const WARM_UP_REQUEST: u32 = u32::MAX;
+
+/// How long an idle pool stays up.
+pub const IDLE_CLOSE: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// How many pool workers to start.
 pub fn pool_size() -> usize {
@@ -115,13 +146,94 @@ impl Trainer {
                 stage: String::new(),
                 running: false,
                 error: None,
+                warm_up: WarmUp::NotStarted,
             }),
+        }
+    }
+
+    /// Starts the pool if it is not up, each worker warming up first (see the module docs).
+    pub fn warm_up(&self, session: Session) {
+        if self.pool.with_value(Option::is_some) {
+            return;
+        }
+        if let Err(e) = self.spawn_pool(session) {
+            self.view.update(|v| v.warm_up = WarmUp::Failed(e));
+            return;
+        }
+        self.view.update(|v| v.warm_up = WarmUp::Running);
+        self.pool.with_value(|p| {
+            for client in p.iter().flat_map(|p| &p.workers) {
+                let message = ToWorker::WarmUp {
+                    request: WARM_UP_REQUEST,
+                };
+                client.send(&message, &[], &[], false);
+            }
+        });
+    }
+
+    /// Starts `pool_size()` workers whose replies go to whatever run is current.
+    fn spawn_pool(&self, session: Session) -> Result<(), String> {
+        let trainer = *self;
+        let mut workers = Vec::new();
+        for w in 0..pool_size() {
+            workers.push(WorkerClient::spawn(move |reply, bytes| {
+                trainer.on_pool_message(session, w, reply, bytes)
+            })?);
+        }
+        self.pool.set_value(Some(Pool {
+            workers,
+            run: None,
+            warmed: 0,
+            warm_ms: 0.0,
+            generation: 0,
+        }));
+        Ok(())
+    }
+
+    /// A pool worker's reply: the warm-up's, or one for the current run.
+    fn on_pool_message(
+        &self,
+        session: Session,
+        w: usize,
+        reply: FromWorker,
+        bytes: Vec<Uint8Array>,
+    ) {
+        match &reply {
+            FromWorker::WarmedUp { ms, .. } => {
+                let done = self.pool.try_update_value(|p| {
+                    p.as_mut().and_then(|p| {
+                        p.warmed += 1;
+                        p.warm_ms = p.warm_ms.max(*ms);
+                        (p.warmed == p.workers.len()).then_some(p.warm_ms)
+                    })
+                });
+                if let Some(Some(ms)) = done {
+                    self.view.update(|v| v.warm_up = WarmUp::Done(ms));
+                }
+                return;
+            }
+            FromWorker::Failed {
+                request, message, ..
+            } if *request == WARM_UP_REQUEST => {
+                let message = message.clone();
+                self.view.update(|v| v.warm_up = WarmUp::Failed(message));
+                return;
+            }
+            _ => {}
+        }
+        let run = self
+            .pool
+            .with_value(|p| p.as_ref().and_then(|p| p.run.clone()));
+        if let Some(run) = run {
+            self.on_pool_reply(session, &run, w, reply, bytes);
         }
     }
 
     /// Starts training `job` (a run in progress is cancelled first).
     pub fn start(&self, session: Session, job: JobRequest) {
-        self.cancel();
+        if self.view.with_untracked(|v| v.running) {
+            self.cancel();
+        }
         let workers = pool_size();
         let models = job
             .models
@@ -136,6 +248,7 @@ impl Trainer {
                 loss: None,
             })
             .collect();
+        let warm_up = self.view.with_untracked(|v| v.warm_up.clone());
         self.view.set(RunView {
             workers,
             plan: None,
@@ -143,6 +256,7 @@ impl Trainer {
             stage: "Preparing: splitting the data and fitting the feature pipelines…".into(),
             running: true,
             error: None,
+            warm_up,
         });
         let trainer = *self;
         let request_job = job.clone();
@@ -178,13 +292,16 @@ impl Trainer {
         self.stop_pool();
     }
 
-    /// Terminates the pool workers (a fresh pool starts with the next run).
+    /// Terminates the pool workers (a fresh pool starts with the next run, without a warm-up).
     fn stop_pool(&self) {
         self.pool.update_value(|p| {
             if let Some(p) = p {
                 if let Some(run) = p.run.take() {
                     run.borrow_mut().cancelled = true;
                 }
+            }
+            if p.is_some() {
+                self.view.update(|v| v.warm_up = WarmUp::Closed);
             }
             *p = None;
         });
@@ -254,22 +371,17 @@ impl Trainer {
             busy: vec![None; n],
             cancelled: false,
         }));
-        let trainer = *self;
-        let mut clients = Vec::with_capacity(n);
-        for w in 0..n {
-            let run = run.clone();
-            let client = WorkerClient::spawn(move |reply, bytes| {
-                trainer.on_pool_reply(session, &run, w, reply, bytes)
-            });
-            match client {
-                Ok(c) => clients.push(c),
-                Err(e) => return self.fail(e),
+        if self.pool.with_value(Option::is_none) {
+            if let Err(e) = self.spawn_pool(session) {
+                return self.fail(e);
             }
         }
-        self.pool.set_value(Some(Pool {
-            workers: clients,
-            run: Some(run.clone()),
-        }));
+        self.pool.update_value(|p| {
+            if let Some(p) = p {
+                p.run = Some(run.clone());
+                p.generation += 1;
+            }
+        });
         for w in 0..n {
             self.dispatch(&run, w);
         }
@@ -459,6 +571,34 @@ impl Trainer {
         });
     }
 
+    /// The run is over: the pool stays up for the next one, and closes after [`IDLE_CLOSE`]
+    /// without work, freeing its workers' memory.
+    fn idle(&self) {
+        let generation = self.pool.try_update_value(|p| {
+            p.as_mut().map(|p| {
+                p.run = None;
+                p.generation
+            })
+        });
+        let Some(Some(generation)) = generation else {
+            return;
+        };
+        let trainer = *self;
+        set_timeout(
+            move || {
+                let idle = trainer.pool.with_value(|p| {
+                    p.as_ref()
+                        .is_some_and(|p| p.run.is_none() && p.generation == generation)
+                });
+                if idle {
+                    trainer.pool.set_value(None);
+                    trainer.view.update(|v| v.warm_up = WarmUp::Closed);
+                }
+            },
+            IDLE_CLOSE,
+        );
+    }
+
     /// Ends the run when every model is done or failed.
     fn maybe_finish(&self, v: &mut RunView) {
         let over = v
@@ -469,8 +609,7 @@ impl Trainer {
             v.running = false;
             let ok = v.models.iter().filter(|m| m.status == Status::Done).count();
             v.stage = format!("Finished: {ok} of {} model(s) trained.", v.models.len());
-            // Free the pool's memory; the next run starts a fresh one.
-            self.pool.update_value(|p| *p = None);
+            self.idle();
         }
     }
 }

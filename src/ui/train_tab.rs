@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use serde_json::{Map, Value};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 
-use super::pool::{ModelProgress, Status};
+use super::pool::{ModelProgress, Status, WarmUp};
 use super::{use_session, Tab};
 use crate::features::FeatureOptions;
 use crate::ingest::Taxonomy;
@@ -383,6 +383,15 @@ pub fn TrainTab() -> impl IntoView {
                 </button>
                 <span class="muted" data-testid="train-workers">
                     {move || format!("{} worker(s) on this machine", view_state.with(|v| v.workers))}
+                </span>
+                <span class="muted small" data-testid="train-warm-up">
+                    {move || view_state.with(|v| match &v.warm_up {
+                        WarmUp::NotStarted => String::new(),
+                        WarmUp::Running => "· warming up the models' code…".to_string(),
+                        WarmUp::Done(ms) => format!("· models' code warmed up in {ms:.0} ms"),
+                        WarmUp::Failed(e) => format!("· warm-up failed ({e}); training works, its first fits are slower"),
+                        WarmUp::Closed => "· idle workers closed; the next training starts fresh ones".to_string(),
+                    })}
                 </span>
             </div>
             {move || request.get().err().map(|errors| view! {

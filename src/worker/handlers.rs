@@ -83,6 +83,16 @@ impl WorkerState {
             | ToWorker::SetTaxonomy { .. }
             | ToWorker::Cancel { .. }
             | ToWorker::Predict { .. } => {}
+            ToWorker::WarmUp { request } => {
+                let started = self.now();
+                match crate::worker::warm_up::warm_up() {
+                    Ok(_) => self.post(&FromWorker::WarmedUp {
+                        request,
+                        ms: self.now() - started,
+                    }),
+                    Err(e) => self.fail(request, format!("warm-up: {e}")),
+                }
+            }
             ToWorker::Explore { request, taxonomy } => match &*self.data.borrow() {
                 Some(d) => self.post(&FromWorker::Explored {
                     request,

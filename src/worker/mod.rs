@@ -7,5 +7,6 @@
 #[cfg(target_arch = "wasm32")]
 mod handlers;
 pub mod protocol;
+pub mod warm_up;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

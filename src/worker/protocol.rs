@@ -92,6 +92,9 @@ pub enum ToWorker {
     ImportModel { request: u32, name: String },
     /// Forget model `model` in the worker.
     DropModel { request: u32, model: u32 },
+    /// Run every model briefly on made-up rows ([`crate::worker::warm_up`]), so the browser
+    /// optimises this worker's code before its first task → [`FromWorker::WarmedUp`].
+    WarmUp { request: u32 },
 }
 
 /// A model the data worker holds.
@@ -193,6 +196,11 @@ pub enum FromWorker {
         page: PredictionPage,
     },
 
+    /// The warm-up ran, in `ms` milliseconds.
+    WarmedUp {
+        request: u32,
+        ms: f64,
+    },
     /// A model file was loaded.
     ModelAdded {
         request: u32,

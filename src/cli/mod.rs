@@ -66,7 +66,8 @@ struct ReadArgs {
     /// Keep a uniform sample of at most N rows of each file.
     #[arg(long, value_name = "N")]
     max_rows_per_file: Option<u64>,
-    /// Random seed of the sampling.
+    /// Random seed of the sampling and, for `train` and `features`, of the split. A model has its
+    /// own seed: `--set seed=N`.
     #[arg(long, default_value_t = 0)]
     seed: u64,
     /// Flow files: Zeek conn.log(.labeled), CSV/TSV, CIDDS, NSL-KDD, UNSW-NB15; .gz and .zip too.

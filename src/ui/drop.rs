@@ -5,7 +5,7 @@ use leptos::ev;
 use leptos::prelude::*;
 use web_sys::DragEvent;
 
-use super::{use_session, Tab};
+use super::{blobs_and_names, use_session, Tab};
 
 /// Does this drag carry files (not text or a link dragged within the page)?
 fn carries_files(event: &DragEvent) -> bool {
@@ -52,10 +52,8 @@ pub fn DropZone() -> impl IntoView {
                 let handler = session.drop_handler.get_value();
                 match handler {
                     Some(handler) if session.tab.get_untracked() != Tab::Data => {
-                        let list: Vec<web_sys::File> =
-                            (0..files.length()).filter_map(|i| files.get(i)).collect();
-                        let names = list.iter().map(web_sys::File::name).collect();
-                        handler(list.into_iter().map(web_sys::Blob::from).collect(), names);
+                        let (list, names) = blobs_and_names(&files);
+                        handler(list, names);
                     }
                     _ => session.load_list(&files),
                 }

@@ -350,9 +350,26 @@ impl Session {
 
     /// Parses the files of a file input or a drop.
     pub fn load_list(&self, list: &FileList) {
-        let files: Vec<File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
-        let names = files.iter().map(File::name).collect();
-        self.load(files.into_iter().map(Blob::from).collect(), names);
+        let (files, names) = blobs_and_names(list);
+        self.load(files, names);
+    }
+
+    /// Sends files dropped anywhere on the page to `handler` instead of the Data tab, until the
+    /// calling component is cleaned up (unless another tab has claimed the drops meanwhile).
+    pub fn claim_drops(&self, handler: DropHandler) {
+        let drops = self.drop_handler;
+        // Compared by address: another tab may have set its own handler already.
+        let mine = Rc::as_ptr(&handler) as *const () as usize;
+        drops.set_value(Some(handler));
+        on_cleanup(move || {
+            let still_mine = drops.with_value(|h| {
+                h.as_ref()
+                    .is_some_and(|h| Rc::as_ptr(h) as *const () as usize == mine)
+            });
+            if still_mine {
+                drops.set_value(None);
+            }
+        });
     }
 
     /// Stops the load in flight; the previous data set stays.
@@ -385,6 +402,13 @@ impl Session {
             }
         });
     }
+}
+
+/// The files of a file input or a drop, as blobs with their names.
+pub(crate) fn blobs_and_names(list: &FileList) -> (Vec<Blob>, Vec<String>) {
+    let files: Vec<File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
+    let names = files.iter().map(File::name).collect();
+    (files.into_iter().map(Blob::from).collect(), names)
 }
 
 /// The request id a reply answers (`None` for `Ready`).

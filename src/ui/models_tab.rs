@@ -13,10 +13,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, File, HtmlInputElement};
+use web_sys::{Blob, HtmlInputElement};
 
 use super::download::save_bytes;
-use super::{use_session, DropHandler, Session, Tab};
+use super::{blobs_and_names, use_session, Session, Tab};
 use crate::worker::protocol::{FromWorker, ModelInfo, ToWorker};
 use crate::worker::web::js_error_message;
 
@@ -238,25 +238,15 @@ pub fn ModelsTab() -> impl IntoView {
     }
 
     // Model files dropped anywhere on the page are imported while this tab is shown.
-    let handler: DropHandler = Rc::new(move |files, names| import_files(session, files, names));
-    session.drop_handler.set_value(Some(handler.clone()));
-    let mine = Rc::as_ptr(&handler) as *const () as usize;
-    on_cleanup(move || {
-        let still_mine = session.drop_handler.with_value(|h| {
-            h.as_ref()
-                .is_some_and(|h| Rc::as_ptr(h) as *const () as usize == mine)
-        });
-        if still_mine {
-            session.drop_handler.set_value(None);
-        }
-    });
+    session.claim_drops(Rc::new(move |files, names| {
+        import_files(session, files, names)
+    }));
 
     let on_pick = move |ev: leptos::ev::Event| {
         let input: HtmlInputElement = event_target(&ev);
         if let Some(list) = input.files() {
-            let files: Vec<File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
-            let names = files.iter().map(File::name).collect();
-            import_files(session, files.into_iter().map(Blob::from).collect(), names);
+            let (files, names) = blobs_and_names(&list);
+            import_files(session, files, names);
         }
         input.set_value("");
     };

@@ -9,12 +9,12 @@
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use web_sys::{Blob, File, HtmlInputElement};
+use web_sys::{Blob, HtmlInputElement};
 
 use super::charts::{BarChart, Bars, HeatScale, Heatmap, HeatmapChart};
 use super::download::{csv_table, save_bytes, save_text};
 use super::models_tab::restore_saved_models;
-use super::{use_session, DropHandler, Session, Tab};
+use super::{blobs_and_names, use_session, Session, Tab};
 use crate::predictions::{PredictionPage, PredictionSummary, RowQuery, SortKey};
 use crate::worker::protocol::{FromWorker, ModelInfo, ToWorker};
 
@@ -183,15 +183,6 @@ fn fetch_rows(session: Session, query: RowQuery) {
 }
 
 /// Files of a file input.
-fn input_files(input: &HtmlInputElement) -> (Vec<Blob>, Vec<String>) {
-    let Some(list) = input.files() else {
-        return (Vec::new(), Vec::new());
-    };
-    let files: Vec<File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
-    let names = files.iter().map(File::name).collect();
-    (files.into_iter().map(Blob::from).collect(), names)
-}
-
 fn fmt4(v: f64) -> String {
     format!("{v:.4}")
 }
@@ -210,19 +201,9 @@ pub fn PredictTab() -> impl IntoView {
     let info = RwSignal::from(st.info.clone());
 
     // Files dropped anywhere on the page go to prediction while this tab is shown.
-    let handler: DropHandler = Rc::new(move |files, names| predict_files(session, files, names));
-    session.drop_handler.set_value(Some(handler.clone()));
-    // Compared by address: another tab may have set its own handler already.
-    let mine = Rc::as_ptr(&handler) as *const () as usize;
-    on_cleanup(move || {
-        let still_mine = session.drop_handler.with_value(|h| {
-            h.as_ref()
-                .is_some_and(|h| Rc::as_ptr(h) as *const () as usize == mine)
-        });
-        if still_mine {
-            session.drop_handler.set_value(None);
-        }
-    });
+    session.claim_drops(Rc::new(move |files, names| {
+        predict_files(session, files, names)
+    }));
 
     let models = session.models;
     let current = Memo::new(move |_| models.with(|m| chosen_model(m, model.get())));
@@ -231,7 +212,10 @@ pub fn PredictTab() -> impl IntoView {
 
     let on_pick = move |ev: leptos::ev::Event| {
         let input: HtmlInputElement = event_target(&ev);
-        let (files, names) = input_files(&input);
+        let (files, names) = input
+            .files()
+            .map(|l| blobs_and_names(&l))
+            .unwrap_or_default();
         predict_files(session, files, names);
         // Picking the same file again must fire `change` again.
         input.set_value("");
@@ -241,9 +225,8 @@ pub fn PredictTab() -> impl IntoView {
         ev.stop_propagation();
         dragging.set(false);
         if let Some(list) = ev.data_transfer().and_then(|dt| dt.files()) {
-            let files: Vec<File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
-            let names = files.iter().map(File::name).collect();
-            predict_files(session, files.into_iter().map(Blob::from).collect(), names);
+            let (files, names) = blobs_and_names(&list);
+            predict_files(session, files, names);
         }
     };
     let cancel = move |_| {

@@ -16,10 +16,10 @@
 use std::path::Path;
 use std::time::Instant;
 
+use flowlab::data::Matrix;
 use flowlab::eval::importance::{
     permutation_importance, permutation_importance_of, PermutationOptions,
 };
-use flowlab::features::Matrix;
 use flowlab::ingest::{Dataset, IngestOptions, Loader};
 use flowlab::job::{self, JobRequest};
 use flowlab::train::{ModelSpec, SplitKind};

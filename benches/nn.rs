@@ -27,14 +27,14 @@ use std::io::Write;
 use std::path::Path;
 
 use common::{accuracy, timed, BenchData};
+use flowlab::data::rng::FlowRng;
+use flowlab::data::Matrix;
 use flowlab::eval::split::{stratified_validation, Split};
-use flowlab::features::Matrix;
 use flowlab::ingest::MISSING;
 use flowlab::models::linear::{LogisticParams, LogisticRegression};
 use flowlab::models::mlp::{Mlp, MlpParams};
 use flowlab::models::naive_bayes::{GaussianNb, GaussianNbParams};
 use flowlab::models::{Classifier, Step};
-use flowlab::rng::FlowRng;
 
 fn export(path: &Path, x: &Matrix, y: &[u32]) {
     let mut out = std::io::BufWriter::new(std::fs::File::create(path).expect("create export"));

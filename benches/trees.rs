@@ -35,8 +35,8 @@ mod common;
 use std::io::Write;
 
 use common::{accuracy, cpu_seconds, BenchData};
+use flowlab::data::Matrix;
 use flowlab::eval::split::stratified_holdout;
-use flowlab::features::Matrix;
 use flowlab::models::boosting::{GradientBoosting, GradientBoostingParams};
 use flowlab::models::forest::{RandomForest, RandomForestParams};
 use flowlab::models::tree::{DecisionTree, DecisionTreeParams};
@@ -53,7 +53,7 @@ fn main() {
     if std::env::var("FLOWLAB_BENCH_UNIQUE").is_ok() {
         // One more column of uniform noise: every row becomes unique (no repeated flows to
         // group), the worst case for the tree models' row grouping.
-        let mut rng = flowlab::rng::FlowRng::new(7, 7);
+        let mut rng = flowlab::data::rng::FlowRng::new(7, 7);
         let x = &d.x;
         let mut data = Vec::with_capacity(x.rows * (x.cols + 1));
         for r in 0..x.rows {

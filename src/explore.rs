@@ -29,10 +29,10 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::data::rng::FlowRng;
 use crate::eval::leakage::{self, Finding};
 use crate::eval::split;
 use crate::ingest::{Column, ColumnData, Dataset, FileFailure, Role, Taxonomy, Warning, MISSING};
-use crate::rng::FlowRng;
 
 /// Bins of a histogram over a continuous range (integer columns with a short range get one bin
 /// per value instead).

@@ -48,6 +48,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::data::Matrix;
 use crate::eval::importance::{
     permutation_importance_of, PermutationImportance, PermutationOptions,
 };
@@ -55,7 +56,7 @@ use crate::eval::leakage::{self, Finding};
 use crate::eval::learning_curve::{learning_curve, LearningPoint, DEFAULT_FRACTIONS};
 use crate::eval::metrics::{self, Curve, Report};
 use crate::eval::split::{self, Split};
-use crate::features::{Excluded, FeatureInfo, Matrix, Pipeline};
+use crate::features::{Excluded, FeatureInfo, Pipeline};
 use crate::ingest::{Dataset, MISSING};
 use crate::models::forest::RandomForest;
 use crate::models::tree::DecisionTree;

@@ -21,6 +21,7 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
+pub mod data;
 pub mod eval;
 pub mod explore;
 pub mod features;
@@ -29,7 +30,6 @@ pub mod job;
 pub mod model_file;
 pub mod models;
 pub mod predictions;
-pub mod rng;
 pub mod train;
 pub mod worker;
 

@@ -8,9 +8,10 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::data::Matrix;
 use crate::eval::leakage::Finding;
 use crate::eval::metrics::Report;
-use crate::features::{FeatureError, FeatureOptions, Matrix, Pipeline};
+use crate::features::{FeatureError, FeatureOptions, Pipeline};
 use crate::ingest::{Dataset, Taxonomy, MISSING};
 use crate::job::{self, JobRequest, LossCurve, TreeNodeView, TreeView};
 use crate::models::boosting::{GradientBoosting, GradientBoostingParams};

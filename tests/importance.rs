@@ -9,11 +9,12 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
+use flowlab::data::rng::FlowRng;
+use flowlab::data::Matrix;
 use flowlab::eval::importance::{
     permutation_importance, permutation_importance_of, PermutationImportance, PermutationOptions,
 };
 use flowlab::eval::learning_curve::{learning_curve, learning_curve_sizes, DEFAULT_FRACTIONS};
-use flowlab::features::Matrix;
 use flowlab::ingest::MISSING;
 use flowlab::models::boosting::{GradientBoosting, GradientBoostingParams};
 use flowlab::models::forest::{RandomForest, RandomForestParams};
@@ -21,7 +22,6 @@ use flowlab::models::leaves::LeafCache;
 use flowlab::models::naive_bayes::{GaussianNb, GaussianNbParams};
 use flowlab::models::tree::{DecisionTree, DecisionTreeParams};
 use flowlab::models::{no_progress, Classifier, ModelError};
-use flowlab::rng::FlowRng;
 
 /// `n` rows, 3 classes: feature 0 decides the class (`class + small noise`), features 1 and 2 are
 /// uniform noise.

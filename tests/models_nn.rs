@@ -13,14 +13,15 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test_configure!(run_in_browser);
 
-use flowlab::features::{FeatureOptions, Matrix, Pipeline};
+use flowlab::data::rng::FlowRng;
+use flowlab::data::Matrix;
+use flowlab::features::{FeatureOptions, Pipeline};
 use flowlab::ingest::{IngestOptions, Loader, Taxonomy, MISSING};
 use flowlab::models::linear::{LogisticParams, LogisticRegression};
 use flowlab::models::mlp::{Mlp, MlpParams};
 use flowlab::models::naive_bayes::{GaussianNb, GaussianNbParams};
 use flowlab::models::standardize::Standardizer;
 use flowlab::models::{no_progress, Classifier, ModelError, Step};
-use flowlab::rng::FlowRng;
 
 /// FNV-1a of the model's JSON: floats print as their shortest round-trip decimal, so equal
 /// checksums mean bit-equal parameters and curves.

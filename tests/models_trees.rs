@@ -12,7 +12,8 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-use flowlab::features::Matrix;
+use flowlab::data::rng::FlowRng;
+use flowlab::data::Matrix;
 use flowlab::models::binning::BinnedMatrix;
 use flowlab::models::boosting::{GradientBoosting, GradientBoostingParams};
 use flowlab::models::forest::{RandomForest, RandomForestParams};
@@ -20,7 +21,6 @@ use flowlab::models::tree::{
     ClassWeight, Criterion, DecisionTree, DecisionTreeParams, MaxFeatures,
 };
 use flowlab::models::{no_progress, Classifier, ModelError, Step};
-use flowlab::rng::FlowRng;
 
 /// `n` rows of `d` noisy features; the class depends on features 0 and 1 (3 classes), some
 /// values missing.

@@ -5,8 +5,9 @@
 use std::path::Path;
 use std::time::Instant;
 
+use flowlab::data::Matrix;
 use flowlab::eval::split::Split;
-use flowlab::features::{FeatureOptions, Matrix, Pipeline};
+use flowlab::features::{FeatureOptions, Pipeline};
 use flowlab::ingest::{IngestOptions, Loader, Taxonomy};
 
 /// The shared data file both benchmarks read.

@@ -25,9 +25,10 @@ use std::time::Instant;
 use serde_json::{json, Value};
 
 use super::{load, print, ReadArgs};
+use crate::data::Matrix;
 use crate::eval::metrics::Report;
 use crate::eval::split::{self, Split};
-use crate::features::{FeatureOptions, Matrix, Pipeline};
+use crate::features::{FeatureOptions, Pipeline};
 use crate::ingest::export::formula_safe;
 use crate::ingest::MISSING;
 use crate::models::{argmax_rows, no_progress};

@@ -13,7 +13,7 @@
 //!
 //! ```
 //! use flowlab::eval::importance::{permutation_importance, PermutationOptions};
-//! use flowlab::features::Matrix;
+//! use flowlab::data::Matrix;
 //! // Feature 0 is the label, feature 1 is constant noise.
 //! let x = Matrix { rows: 6, cols: 2, data: vec![0., 5., 1., 5., 0., 5., 1., 5., 0., 5., 1., 5.] };
 //! let y = [0, 1, 0, 1, 0, 1];
@@ -28,12 +28,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::data::rng::FlowRng;
+use crate::data::sampling::StratifiedOrder;
+use crate::data::Matrix;
 use crate::eval::metrics::Report;
-use crate::eval::split::StratifiedOrder;
-use crate::features::Matrix;
 use crate::models::leaves::LeafCache;
 use crate::models::{argmax_rows, check_data, Classifier, ModelError};
-use crate::rng::FlowRng;
 
 /// How permutation importance is computed.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -16,8 +16,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::eval::split::{subset_count, StratifiedOrder};
-use crate::rng::FlowRng;
+use crate::data::rng::FlowRng;
+use crate::data::sampling::{subset_count, StratifiedOrder};
 
 /// The fractions of the training rows used by default.
 pub const DEFAULT_FRACTIONS: [f64; 5] = [0.1, 0.25, 0.5, 0.75, 1.0];

@@ -47,6 +47,8 @@ use crate::ingest::{ColumnData, Dataset, Role, MISSING};
 
 pub use spec::FeatureSpec;
 
+use crate::data::Matrix;
+
 /// Why a pipeline cannot be applied to a data set.
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum FeatureError {
@@ -111,37 +113,6 @@ pub struct Pipeline {
     pub features: Vec<FeatureInfo>,
     pub excluded: Vec<Excluded>,
     pub options: FeatureOptions,
-}
-
-/// Row-major `f32` matrix (`NaN` = missing).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Matrix {
-    pub rows: usize,
-    pub cols: usize,
-    pub data: Vec<f32>,
-}
-
-impl Matrix {
-    pub fn get(&self, row: usize, col: usize) -> f32 {
-        self.data[row * self.cols + col]
-    }
-
-    /// Rows `rows` of this matrix, in that order.
-    pub fn select_rows(&self, rows: &[usize]) -> Matrix {
-        let mut data = Vec::with_capacity(rows.len() * self.cols);
-        for &r in rows {
-            data.extend_from_slice(self.row(r));
-        }
-        Matrix {
-            rows: rows.len(),
-            cols: self.cols,
-            data,
-        }
-    }
-
-    pub fn row(&self, row: usize) -> &[f32] {
-        &self.data[row * self.cols..(row + 1) * self.cols]
-    }
 }
 
 /// Names that mean the same flow quantity across formats (Zeek, IoT-23 reduced CSV, UNSW-NB15,

@@ -6,7 +6,7 @@ use super::error::{Tally, Warning};
 use super::layouts::{Parse, Role};
 
 /// Code of a missing value in a [`TextColumn`].
-pub const MISSING: u32 = u32::MAX;
+pub use crate::data::MISSING;
 
 /// Values read as "not set": Zeek's `-` and `(empty)`, and the usual CSV spellings.
 pub fn is_missing(v: &str) -> bool {

@@ -13,7 +13,7 @@ use super::labels::Taxonomy;
 use super::sample::{HeldRow, Reservoir};
 use super::summary::{FileFailure, FileReport};
 use super::table::{FileColumns, TableBuilder};
-use crate::rng::FlowRng;
+use crate::data::rng::FlowRng;
 
 /// How files are read.
 #[derive(Debug, Clone, Default, PartialEq)]

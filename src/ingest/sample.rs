@@ -2,7 +2,7 @@
 //! unknown length (Vitter's algorithm R), with the flowlab RNG so a seed gives the same sample on
 //! every platform.
 
-use crate::rng::FlowRng;
+use crate::data::rng::FlowRng;
 
 /// A row held for sampling, with everything needed to add it to the table later.
 #[derive(Debug, Clone)]

@@ -10,7 +10,7 @@
 //! store real-valued thresholds and predict on raw rows without binning.
 //!
 //! ```
-//! use flowlab::features::Matrix;
+//! use flowlab::data::Matrix;
 //! use flowlab::models::binning::{BinMapper, MISSING_BIN};
 //! let x = Matrix { rows: 4, cols: 1, data: vec![1.0, 2.0, f32::NAN, 2.0] };
 //! let mapper = BinMapper::fit(&x, 255, 0).unwrap();
@@ -24,8 +24,9 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{check_width, Matrix, ModelError};
-use crate::rng::FlowRng;
+use super::{check_width, ModelError};
+use crate::data::rng::FlowRng;
+use crate::data::Matrix;
 
 /// The bin of missing values (`NaN`) in every feature.
 pub const MISSING_BIN: u8 = 0;

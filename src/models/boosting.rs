@@ -15,7 +15,7 @@
 //! and in wasm.
 //!
 //! ```
-//! use flowlab::features::Matrix;
+//! use flowlab::data::Matrix;
 //! use flowlab::models::boosting::{GradientBoosting, GradientBoostingParams};
 //! use flowlab::models::{no_progress, Classifier};
 //! // Three classes by the value of one feature.
@@ -38,9 +38,10 @@ use super::forest::BLOCK;
 use super::leaves::{LeafEnsemble, Shape};
 use super::num;
 use super::tree::normalise;
-use super::{check_data, check_width, Matrix, ModelError, Progress, Step};
-use crate::eval::split::stratified_validation;
-use crate::rng::FlowRng;
+use super::{check_data, check_width, ModelError, Progress, Step};
+use crate::data::rng::FlowRng;
+use crate::data::sampling::stratified_validation;
+use crate::data::Matrix;
 
 const STREAM_VALIDATION: u64 = 0xB005_7000_0000_0001;
 const STREAM_SUBSAMPLE: u64 = 0xB005_7100_0000_0000;

@@ -9,7 +9,7 @@
 //! predicted by the trees that did not sample it (`oob_accuracy`).
 //!
 //! ```
-//! use flowlab::features::Matrix;
+//! use flowlab::data::Matrix;
 //! use flowlab::models::forest::{RandomForest, RandomForestParams};
 //! use flowlab::models::{no_progress, Classifier};
 //! // Two features; class 1 when both are large.
@@ -39,8 +39,9 @@ use super::tree::{
     check_binned, grow, normalise, validate_tree_params, ClassWeight, Criterion, DecisionTree,
     DecisionTreeParams, GrowSpec, MaxFeatures, Workspace,
 };
-use super::{argmax_rows, check_data, Matrix, ModelError, Progress, Step};
-use crate::rng::FlowRng;
+use super::{argmax_rows, check_data, ModelError, Progress, Step};
+use crate::data::rng::FlowRng;
+use crate::data::Matrix;
 
 /// Rows predicted together (they stay in cache while every tree walks them).
 pub(crate) const BLOCK: usize = 256;

@@ -13,7 +13,7 @@
 //! trees), 27 s and 3.2 s.
 //!
 //! ```
-//! use flowlab::features::Matrix;
+//! use flowlab::data::Matrix;
 //! use flowlab::models::forest::{RandomForest, RandomForestParams};
 //! use flowlab::models::leaves::LeafCache;
 //! use flowlab::models::{no_progress, Classifier};
@@ -32,7 +32,8 @@
 //! assert_eq!(cache.proba_with_column(&changed, 0).unwrap(), rf.predict_proba(&changed).unwrap());
 //! ```
 
-use super::{check_width, Classifier, Matrix, ModelError};
+use super::{check_width, Classifier, ModelError};
+use crate::data::Matrix;
 
 /// One node of a tree, as [`LeafCache`] needs it.
 #[derive(Debug, Clone, Copy, PartialEq)]

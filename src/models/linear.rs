@@ -11,7 +11,7 @@
 //! Everything is deterministic (no randomness at all) and bit-identical natively and in wasm.
 //!
 //! ```
-//! use flowlab::features::Matrix;
+//! use flowlab::data::Matrix;
 //! use flowlab::models::linear::{LogisticParams, LogisticRegression};
 //! use flowlab::models::{no_progress, Classifier};
 //! let x = Matrix { rows: 6, cols: 1, data: vec![0.0, 1.0, 2.0, 10.0, 11.0, 12.0] };
@@ -26,7 +26,8 @@ use serde::{Deserialize, Serialize};
 
 use super::num;
 use super::standardize::Standardizer;
-use super::{check_data, check_width, Matrix, ModelError, Progress, Step};
+use super::{check_data, check_width, ModelError, Progress, Step};
+use crate::data::Matrix;
 
 /// Hyper-parameters of [`LogisticRegression`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -19,7 +19,7 @@
 //! rather than the platform's maths library.
 //!
 //! ```
-//! use flowlab::features::Matrix;
+//! use flowlab::data::Matrix;
 //! use flowlab::models::mlp::{Mlp, MlpParams};
 //! use flowlab::models::{no_progress, Classifier};
 //! // Two interleaved classes along one axis: class = (x > 0) xor (y > 0).
@@ -42,9 +42,10 @@ use serde::{Deserialize, Serialize};
 
 use super::num;
 use super::standardize::Standardizer;
-use super::{check_data, Matrix, ModelError, Progress, Step};
-use crate::eval::split::stratified_validation;
-use crate::rng::FlowRng;
+use super::{check_data, ModelError, Progress, Step};
+use crate::data::rng::FlowRng;
+use crate::data::sampling::stratified_validation;
+use crate::data::Matrix;
 
 /// Hyper-parameters of [`Mlp`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -4,7 +4,7 @@
 //! fitting (`Params::validate`), `fit(params, x, y, n_classes, progress)`, and `predict_proba`
 //! returning one row of class probabilities per input row. Inputs are the row-major `f32`
 //! [`Matrix`] of [`crate::features`] (`NaN` = missing); labels are class codes `0..n_classes`.
-//! Everything random takes an explicit seed and uses [`crate::rng::FlowRng`], so a seed gives the
+//! Everything random takes an explicit seed and uses [`crate::data::rng::FlowRng`], so a seed gives the
 //! same model natively and in wasm.
 
 /// Walks a tree's nodes (fields `feature`, `threshold`, `missing_left`, `left`, `right`; `left ==
@@ -66,7 +66,7 @@ pub mod tree;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-pub use crate::features::Matrix;
+use crate::data::Matrix;
 
 /// Why a model could not be fitted.
 #[derive(Debug, Error, Clone, PartialEq)]

@@ -9,7 +9,7 @@
 //! training rows get probability 0. All sums run in `f64`, in a fixed order.
 //!
 //! ```
-//! use flowlab::features::Matrix;
+//! use flowlab::data::Matrix;
 //! use flowlab::models::naive_bayes::{GaussianNb, GaussianNbParams};
 //! use flowlab::models::{no_progress, Classifier};
 //! let x = Matrix { rows: 6, cols: 2, data: vec![-1.0, -1.0, -2.0, -1.0, -3.0, -2.0, 1.0, 1.0, 2.0, 1.0, 3.0, 2.0] };
@@ -23,7 +23,8 @@ use serde::{Deserialize, Serialize};
 
 use super::num;
 use super::standardize::Standardizer;
-use super::{check_data, Matrix, ModelError, Progress, Step};
+use super::{check_data, ModelError, Progress, Step};
+use crate::data::Matrix;
 
 /// Hyper-parameters of [`GaussianNb`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

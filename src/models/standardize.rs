@@ -10,7 +10,7 @@
 //! ±[`CLIP`], so no input can make a model produce `NaN`.
 //!
 //! ```
-//! use flowlab::features::Matrix;
+//! use flowlab::data::Matrix;
 //! use flowlab::models::standardize::Standardizer;
 //! let x = Matrix { rows: 4, cols: 2, data: vec![1.0, 10.0, 2.0, f32::NAN, 3.0, 10.0, 4.0, 10.0] };
 //! let s = Standardizer::fit(&x, &[0, 1, 2, 3]);
@@ -23,7 +23,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{check_width, Matrix, ModelError};
+use super::{check_width, ModelError};
+use crate::data::Matrix;
 
 /// Scaled values are clipped to `±CLIP` (and `±∞` inputs land there).
 pub const CLIP: f32 = 1e6;

@@ -18,7 +18,7 @@
 //! supported through [`DecisionTree::fit_counts`].
 //!
 //! ```
-//! use flowlab::features::Matrix;
+//! use flowlab::data::Matrix;
 //! use flowlab::models::{no_progress, Classifier};
 //! use flowlab::models::tree::{DecisionTree, DecisionTreeParams};
 //! // One feature; class 1 above 2.5.
@@ -37,8 +37,9 @@ use serde::{Deserialize, Serialize};
 use super::binning::{BinnedMatrix, RowGroups, MISSING_BIN};
 use super::leaves::{LeafEnsemble, Shape};
 use super::num;
-use super::{check_data, check_labels, check_width, Matrix, ModelError, Progress, Step};
-use crate::rng::FlowRng;
+use super::{check_data, check_labels, check_width, ModelError, Progress, Step};
+use crate::data::rng::FlowRng;
+use crate::data::Matrix;
 
 /// Impurity measure of a classification tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -12,8 +12,9 @@
 //! assert_eq!(flowlab::worker::warm_up::warm_up().unwrap(), 6);
 //! ```
 
+use crate::data::rng::FlowRng;
+use crate::data::Matrix;
 use crate::eval::importance::{permutation_importance_of, PermutationOptions};
-use crate::features::Matrix;
 use crate::job::{run_task, FitData, Part, Task, TaskOutput};
 use crate::model_file;
 use crate::models::boosting::GradientBoostingParams;
@@ -22,7 +23,6 @@ use crate::models::linear::LogisticParams;
 use crate::models::mlp::MlpParams;
 use crate::models::naive_bayes::GaussianNbParams;
 use crate::models::tree::DecisionTreeParams;
-use crate::rng::FlowRng;
 use crate::train::{Model, ModelSpec};
 
 /// Rows, features and classes of the made-up data: a fraction of a second before the code is

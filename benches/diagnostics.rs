@@ -20,9 +20,10 @@ use flowlab::data::Matrix;
 use flowlab::eval::importance::{
     permutation_importance, permutation_importance_of, PermutationOptions,
 };
+use flowlab::eval::split::SplitKind;
 use flowlab::ingest::{Dataset, IngestOptions, Loader};
 use flowlab::job::{self, JobRequest};
-use flowlab::train::{ModelSpec, SplitKind};
+use flowlab::models::ModelSpec;
 
 const FILES: [&str; 2] = [
     "iot23/iot23_mix_shared.conn.log.labeled",

@@ -30,7 +30,6 @@ pub mod job;
 pub mod model_file;
 pub mod models;
 pub mod predictions;
-pub mod train;
 pub mod worker;
 
 #[cfg(target_arch = "wasm32")]

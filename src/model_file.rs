@@ -2,7 +2,7 @@
 //!
 //! Layout: the 8 magic bytes `FLOWLAB\x1a`, a little-endian `u32` format version, a `u64` payload
 //! length, then the payload: bincode (standard configuration) of the serde value — for flowlab
-//! models a [`crate::train::TrainedModel`] holding the fitted feature pipeline, label names and
+//! models a [`crate::job::TrainedModel`] holding the fitted feature pipeline, label names and
 //! taxonomy, the model, and training metadata. Anything else — another file, a cut-off file, a
 //! newer format — is refused with a message that says which.
 //!

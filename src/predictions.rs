@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::eval::metrics::Report;
 use crate::ingest::export::formula_safe;
 use crate::ingest::{Dataset, Taxonomy, MISSING};
-use crate::train::{Predictions, TrainError, TrainedModel};
+use crate::job::{Predictions, TrainError, TrainedModel};
 
 /// How to sort prediction rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,11 +1,9 @@
 //! The `flowlab` binary, run as a user would.
 #![cfg(not(target_arch = "wasm32"))] // reads files and runs the CLI: native only
 
-mod common;
-
 use std::process::Command;
 
-use common::fixture;
+use crate::common::fixture;
 
 fn flowlab(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_flowlab"))

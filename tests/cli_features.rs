@@ -1,12 +1,10 @@
 //! `flowlab features` exports the rows and features `flowlab train --split random` uses.
 #![cfg(not(target_arch = "wasm32"))] // runs the CLI: native only
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::process::Command;
 
-use common::fixture;
+use crate::common::fixture;
 
 fn flowlab(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_flowlab"))

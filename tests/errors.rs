@@ -2,9 +2,7 @@
 //! other files still load.
 #![cfg(not(target_arch = "wasm32"))] // reads files and runs the CLI: native only
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use flowlab::ingest::{IngestError, IngestOptions, Loader};
 
 fn error_of(name: &str) -> String {

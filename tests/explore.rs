@@ -2,9 +2,7 @@
 //! independently (Python over the raw text).
 #![cfg(not(target_arch = "wasm32"))]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use flowlab::explore::{explore, ColumnStats, Exploration, HISTOGRAM_BINS, UNLABELLED};
 use flowlab::ingest::{IngestOptions, Loader, Taxonomy};
 

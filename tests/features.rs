@@ -2,9 +2,7 @@
 //! the same transform to a new file.
 #![cfg(not(target_arch = "wasm32"))] // reads files and runs the CLI: native only
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use flowlab::features::{FeatureOptions, Pipeline};
 use flowlab::ingest::IngestOptions;
 

@@ -4,11 +4,6 @@
 //! Also runs in headless Chromium under `cargo test --target wasm32-unknown-unknown`; the pinned
 //! numbers are the same on both targets.
 
-#[cfg(target_arch = "wasm32")]
-use wasm_bindgen_test::wasm_bindgen_test as test;
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
-
 use flowlab::data::rng::FlowRng;
 use flowlab::data::Matrix;
 use flowlab::eval::importance::{
@@ -22,6 +17,8 @@ use flowlab::models::leaves::LeafCache;
 use flowlab::models::naive_bayes::{GaussianNb, GaussianNbParams};
 use flowlab::models::tree::{DecisionTree, DecisionTreeParams};
 use flowlab::models::{no_progress, Classifier, ModelError};
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 /// `n` rows, 3 classes: feature 0 decides the class (`class + small noise`), features 1 and 2 are
 /// uniform noise.

@@ -1,9 +1,7 @@
 //! Every input format, read from the fixtures in `tests/fixtures/` (see its README for sources).
 #![cfg(not(target_arch = "wasm32"))] // reads files and runs the CLI: native only
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use flowlab::ingest::{ColumnData, Format, IngestOptions, Role, Taxonomy, MISSING};
 
 #[test]

@@ -2,14 +2,13 @@
 //! run separately, as the page's worker pool does) gives exactly the models one thread gives.
 #![cfg(not(target_arch = "wasm32"))]
 
-mod common;
-
-use common::*;
+use crate::common::*;
+use flowlab::eval::split::SplitKind;
 use flowlab::ingest::{Dataset, IngestOptions, Taxonomy};
 use flowlab::job::{self, FitData, FitRole, JobRequest, Part, TaskOutput};
 use flowlab::model_file;
 use flowlab::models::no_progress;
-use flowlab::train::{ModelSpec, SplitKind};
+use flowlab::models::ModelSpec;
 
 fn two_captures() -> Dataset {
     load(

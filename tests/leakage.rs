@@ -1,9 +1,7 @@
 //! The leakage detector on real IoT-23 rows: addresses and ports predict the label alone.
 #![cfg(not(target_arch = "wasm32"))]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use flowlab::eval::{leakage, split};
 use flowlab::ingest::Taxonomy;
 

@@ -8,10 +8,7 @@
 //! floors on the IoT-23 fixture. Fixtures are compiled in (`include_str!`), so nothing reads files.
 
 #[cfg(target_arch = "wasm32")]
-use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test_configure!(run_in_browser);
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use flowlab::data::rng::FlowRng;
 use flowlab::data::Matrix;
@@ -101,8 +98,7 @@ fn small_mlp() -> MlpParams {
     }
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn same_seed_same_model_on_every_target() {
     let (x, y) = blobs(300, 1);
     let a = Mlp::fit(&small_mlp(), &x, &y, 3, &mut no_progress()).unwrap();
@@ -149,8 +145,7 @@ fn same_seed_same_model_on_every_target() {
     assert_eq!(back, nb);
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn invalid_parameters_are_named() {
     let (x, y) = blobs(30, 1);
     let name_of = |e: ModelError| match e {
@@ -303,8 +298,7 @@ fn invalid_parameters_are_named() {
     assert_eq!(msg, "hyper-parameter batch_size = 0: expected at least 1");
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn data_errors_come_before_training() {
     let (x, y) = blobs(30, 1);
     let empty = Matrix {
@@ -364,8 +358,7 @@ fn data_errors_come_before_training() {
     );
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn progress_reports_every_epoch_and_false_cancels() {
     let (x, y) = blobs(120, 2);
     let mut steps: Vec<Step> = Vec::new();
@@ -410,8 +403,7 @@ fn progress_reports_every_epoch_and_false_cancels() {
     assert_eq!(err, ModelError::Cancelled);
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn early_stopping_keeps_the_best_validation_epoch() {
     let (x, y) = blobs(300, 3);
     let p = MlpParams {
@@ -453,8 +445,7 @@ fn early_stopping_keeps_the_best_validation_epoch() {
     );
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn mlp_learns_xor_where_a_linear_model_cannot() {
     let (x, y) = xor(600, 4);
     let (xt, yt) = xor(400, 5);
@@ -484,8 +475,7 @@ fn mlp_learns_xor_where_a_linear_model_cannot() {
     assert!(lr.converged);
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn missing_and_infinite_inputs_never_give_nan() {
     let (mut x, y) = blobs(150, 6);
     // Training data with missing and infinite values, and an all-missing column.
@@ -550,8 +540,7 @@ fn missing_and_infinite_inputs_never_give_nan() {
     assert_distributions(&m.predict_proba(&odd).unwrap(), 3);
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn degenerate_shapes_still_fit() {
     // No features at all: every model falls back to the class priors (or close to them).
     let x = Matrix {
@@ -654,8 +643,7 @@ fn max_diff(ours: &[f32], theirs: &[Vec<f64>]) -> f64 {
         .fold(0.0, f64::max)
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn standardizer_matches_sklearn_imputer_and_scaler() {
     let f = sklearn_fixture();
     let x = matrix(&f.x);
@@ -675,8 +663,7 @@ fn standardizer_matches_sklearn_imputer_and_scaler() {
     }
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn naive_bayes_matches_sklearn() {
     let f = sklearn_fixture();
     let (x, xp) = (matrix(&f.x), matrix(&f.x_predict));
@@ -701,8 +688,7 @@ fn naive_bayes_matches_sklearn() {
     assert!(d < 1e-6, "naive Bayes differs from scikit-learn by {d}");
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn logistic_regression_matches_sklearn() {
     let f = sklearn_fixture();
     let (x, xp) = (matrix(&f.x), matrix(&f.x_predict));
@@ -789,8 +775,7 @@ fn iot23_split() -> (Matrix, Vec<u32>, Matrix, Vec<u32>, usize) {
     (xtr, ytr, xte, yte, classes.len())
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn accuracy_floors_on_iot23_flows() {
     let (xtr, ytr, xte, yte, k) = iot23_split();
     assert_eq!((xtr.rows, xte.rows, k), (263, 87, 6));

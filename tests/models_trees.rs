@@ -5,13 +5,6 @@
 //! `cargo test --target wasm32-unknown-unknown`; `same_bits_natively_and_in_wasm` pins checksums
 //! of fitted models, so both targets must produce the same bits.
 
-mod common;
-
-#[cfg(target_arch = "wasm32")]
-use wasm_bindgen_test::wasm_bindgen_test as test;
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
-
 use flowlab::data::rng::FlowRng;
 use flowlab::data::Matrix;
 use flowlab::models::binning::BinnedMatrix;
@@ -21,6 +14,8 @@ use flowlab::models::tree::{
     ClassWeight, Criterion, DecisionTree, DecisionTreeParams, MaxFeatures,
 };
 use flowlab::models::{no_progress, Classifier, ModelError, Step};
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 /// `n` rows of `d` noisy features; the class depends on features 0 and 1 (3 classes), some
 /// values missing.
@@ -1009,7 +1004,7 @@ mod real_data {
     /// The 350-row IoT-23 fixture as features and Attack-taxonomy labels, split by row index:
     /// every 4th row is held out.
     fn iot23_mix() -> (Matrix, Vec<u32>, Matrix, Vec<u32>, usize) {
-        let data = common::load_one("iot23-mix.csv");
+        let data = crate::common::load_one("iot23-mix.csv");
         let (labels, classes) = data.labels_as(Taxonomy::Attack);
         let rows: Vec<usize> = (0..data.n_rows())
             .filter(|&r| labels[r] != flowlab::ingest::MISSING)

@@ -2,9 +2,7 @@
 //! label counts as published in its SOURCES.md.
 #![cfg(not(target_arch = "wasm32"))] // reads files and runs the CLI: native only
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use flowlab::ingest::{Format, IngestOptions, Taxonomy};
 
 fn check(rel: &str, format: Format, rows: u64, t: Taxonomy, expect: &[(&str, u64)]) {

@@ -1,15 +1,15 @@
 //! Training end to end on fixtures: scores, the model file, and the CLI commands.
 #![cfg(not(target_arch = "wasm32"))]
 
-mod common;
-
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
+use flowlab::eval::split::SplitKind;
 use flowlab::features::FeatureOptions;
 use flowlab::ingest::{IngestOptions, Taxonomy};
+use flowlab::job::{train, TrainRequest, TrainedModel};
 use flowlab::model_file;
-use flowlab::train::{train, ModelSpec, SplitKind, TrainRequest, TrainedModel};
+use flowlab::models::ModelSpec;
 
 fn request(model: &str, split: SplitKind) -> TrainRequest {
     TrainRequest {

@@ -3,10 +3,7 @@
 //! targets must agree on the numbers.
 
 #[cfg(target_arch = "wasm32")]
-use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test_configure!(run_in_browser);
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use flowlab::ingest::{Format, IngestOptions, Loader, Taxonomy};
 
@@ -25,8 +22,7 @@ const ZEEK: &str = "#separator \\x09\n\
 1545403851.100000\tC5\t192.168.1.195\t51001\t10.0.0.8\t23\ttcp\t-\t-\t-\t-\tS0\t0\tS\t1\t40\t0\t0\t-   Malicious   PartOfAHorizontalPortScan\n\
 #close\t2019-03-15-14-50-54\n";
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn zeek_snippet_loads_in_small_chunks() {
     let mut loader = Loader::new(IngestOptions::default());
     loader.start_file("snippet.conn.log.labeled");
@@ -62,8 +58,7 @@ fn zeek_snippet_loads_in_small_chunks() {
     assert_eq!(binary.label_counts.len(), 2);
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn a_binary_file_fails_and_names_itself() {
     let mut loader = Loader::new(IngestOptions::default());
     loader.start_file("junk.bin");
@@ -78,11 +73,10 @@ fn a_binary_file_fails_and_names_itself() {
 
 /// A whole training job (pool tasks, assembly, permutation importance, learning curve) gives the
 /// same scores in the browser as natively.
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn a_training_job_runs_and_scores_the_same_on_both_targets() {
     use flowlab::job::{self, JobRequest};
-    use flowlab::train::ModelSpec;
+    use flowlab::models::ModelSpec;
     let text = include_str!("fixtures/iot23-34-1.conn.log.labeled");
     let mut loader = Loader::new(IngestOptions::default());
     loader.start_file("iot23-34-1.conn.log.labeled");

@@ -2,7 +2,7 @@
 //! `flowlab train --split random` uses, as two CSV files, so other tools (scikit-learn,
 //! LightGBM, XGBoost in `bench/`) fit on exactly the same rows and features.
 //!
-//! The steps are those of [`crate::train::train`] for a random split: labelled rows only, a
+//! The steps are those of [`crate::job::train`] for a random split: labelled rows only, a
 //! stratified hold-out ([`split::stratified_holdout`], same seed), the feature pipeline fitted on
 //! the training rows, then test rows identical to a training row removed
 //! ([`split::drop_test_duplicates`]). `train.csv` holds every training row (duplicates within
@@ -31,8 +31,8 @@ use crate::eval::split::{self, Split};
 use crate::features::{FeatureOptions, Pipeline};
 use crate::ingest::export::formula_safe;
 use crate::ingest::MISSING;
+use crate::models::ModelSpec;
 use crate::models::{argmax_rows, no_progress};
-use crate::train::ModelSpec;
 
 /// Options of `flowlab features`.
 #[derive(clap::Args, Debug)]

@@ -9,11 +9,13 @@ use serde_json::{json, Map, Value};
 
 use super::{load, print, ReadArgs};
 use crate::eval::metrics::Report;
+use crate::eval::split::SplitKind;
 use crate::features::FeatureOptions;
 use crate::job::{self, Diagnostics, JobRequest};
+use crate::job::{TrainRequest, TrainedModel};
 use crate::model_file;
+use crate::models::ModelSpec;
 use crate::predictions;
-use crate::train::{self, ModelSpec, SplitKind, TrainRequest, TrainedModel};
 
 /// Options of `flowlab train`.
 #[derive(clap::Args, Debug)]
@@ -194,7 +196,7 @@ pub(super) fn run_train(a: &TrainArgs) -> i32 {
             (t, Some(d))
         })
     } else {
-        train::train(&data, &req, &mut progress).map(|t| (t, None))
+        job::train(&data, &req, &mut progress).map(|t| (t, None))
     };
     let (trained, diagnostics) = match result {
         Ok(t) => t,

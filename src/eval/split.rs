@@ -16,12 +16,38 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use serde::{Deserialize, Serialize};
+
 use crate::data::rng::FlowRng;
 use crate::data::sampling::by_class;
 pub use crate::data::sampling::{
     stratified_holdout, stratified_validation, subset_count, Split, StratifiedOrder,
 };
 use crate::data::{Matrix, MISSING};
+
+/// How the reported scores are obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SplitKind {
+    /// Stratified hold-out of `test_size` of the rows (rows of one capture end up on both sides).
+    Random { test_size: f64 },
+    /// Group k-fold by source file: every test fold holds captures never seen in training.
+    Group { folds: usize },
+    /// Stratified k-fold, repeated.
+    KFold { folds: usize, repeats: usize },
+}
+
+impl SplitKind {
+    pub fn describe(&self) -> String {
+        match self {
+            SplitKind::Random { test_size } => {
+                format!("stratified hold-out, {:.0} % test", test_size * 100.0)
+            }
+            SplitKind::Group { folds } => format!("group {folds}-fold by source file (capture)"),
+            SplitKind::KFold { folds, repeats } => format!("stratified {folds}-fold × {repeats}"),
+        }
+    }
+}
 
 /// Stratified k-fold, `repeats` times with different shuffles: `k × repeats` splits.
 pub fn stratified_kfold(y: &[u32], k: usize, repeats: usize, seed: u64) -> Vec<Split> {

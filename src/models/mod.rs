@@ -60,8 +60,11 @@ pub mod linear;
 pub mod mlp;
 pub mod naive_bayes;
 pub(crate) mod num;
+pub mod registry;
 pub mod standardize;
 pub mod tree;
+
+pub use registry::{Model, ModelSpec};
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;

@@ -21,7 +21,8 @@ use super::download::{csv_table, save_text};
 use super::{use_session, Tab};
 use crate::eval::importance::PermutationImportance;
 use crate::eval::learning_curve::LearningPoint;
-use crate::job::{Diagnostics, TreeView};
+use crate::job::Diagnostics;
+use crate::models::registry::TreeView;
 use crate::worker::protocol::TrainedResult;
 
 /// A gap (random-split macro-F1 minus by-capture macro-F1) at least this large is a warning.

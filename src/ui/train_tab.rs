@@ -10,10 +10,11 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 
 use super::pool::{ModelProgress, Status, WarmUp};
 use super::{use_session, Tab};
+use crate::eval::split::SplitKind;
 use crate::features::FeatureOptions;
 use crate::ingest::Taxonomy;
 use crate::job::JobRequest;
-use crate::train::{ModelSpec, SplitKind};
+use crate::models::ModelSpec;
 
 /// The models offered, in order, and whether each is ticked at first.
 const MODELS: [(&str, bool); 6] = [

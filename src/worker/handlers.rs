@@ -8,11 +8,11 @@ use super::protocol::{FromWorker, ModelInfo, ToWorker, TrainedResult};
 use super::web::{to_vec, WorkerState};
 use crate::ingest::export::write_csv;
 use crate::ingest::Dataset;
+use crate::job::TrainedModel;
 use crate::job::{self, FitData, TaskOutput};
 use crate::model_file;
 use crate::models::Step;
 use crate::predictions::{PredictionSet, RowQuery};
-use crate::train::TrainedModel;
 
 /// At most one progress message per this many milliseconds while fitting.
 const FIT_PROGRESS_EVERY_MS: f64 = 150.0;
@@ -244,7 +244,7 @@ impl WorkerState {
                     .map(|f| {
                         let fd = p.fit_data(d, f)?;
                         model_file::write(&fd)
-                            .map_err(|e| crate::train::TrainError::Split(e.to_string()))
+                            .map_err(|e| crate::job::TrainError::Split(e.to_string()))
                     })
                     .collect::<Result<Vec<_>, _>>()?;
                 Ok((p, fits))

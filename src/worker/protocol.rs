@@ -13,10 +13,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::explore::Exploration;
 use crate::ingest::{Summary, Taxonomy};
+use crate::job::TrainingMeta;
 use crate::job::{Diagnostics, JobRequest, Plan, Task};
+use crate::models::ModelSpec;
 use crate::models::Step;
 use crate::predictions::{PredictionPage, PredictionSummary, RowQuery};
-use crate::train::{ModelSpec, TrainingMeta};
 
 /// Sent by the page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -23,7 +23,7 @@ use crate::models::linear::LogisticParams;
 use crate::models::mlp::MlpParams;
 use crate::models::naive_bayes::GaussianNbParams;
 use crate::models::tree::DecisionTreeParams;
-use crate::train::{Model, ModelSpec};
+use crate::models::{Model, ModelSpec};
 
 /// Rows, features and classes of the made-up data: a fraction of a second before the code is
 /// optimised, yet every hot loop runs many times.

@@ -20,8 +20,8 @@ use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 use super::protocol::{FromWorker, ModelInfo, ToWorker};
 use crate::ingest::{Dataset, IngestOptions, Loader, Taxonomy};
 use crate::job::Prepared;
+use crate::job::TrainedModel;
 use crate::predictions::PredictionSet;
-use crate::train::TrainedModel;
 
 /// Bytes read from a file per step.
 const CHUNK_BYTES: f64 = 1024.0 * 1024.0;

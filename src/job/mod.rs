@@ -10,13 +10,14 @@
 //! thread would grow, scores the test folds and returns the [`TrainedModel`] (what a model file
 //! holds) with its [`Diagnostics`] (curves, importance, learning curve, by-capture score).
 //!
-//! [`crate::train::train`] is this module run in one thread.
+//! [`train`] is this module run in one thread.
 //!
 //! ```
 //! use flowlab::ingest::{IngestOptions, Loader, Taxonomy};
 //! use flowlab::job::{self, JobRequest};
 //! use flowlab::models::no_progress;
-//! use flowlab::train::{ModelSpec, SplitKind};
+//! use flowlab::eval::split::SplitKind;
+//! use flowlab::models::ModelSpec;
 //!
 //! let mut text = String::from("duration,bytes,label\n");
 //! for i in 0..60 {
@@ -55,15 +56,17 @@ use crate::eval::importance::{
 use crate::eval::leakage::{self, Finding};
 use crate::eval::learning_curve::{learning_curve, LearningPoint, DEFAULT_FRACTIONS};
 use crate::eval::metrics::{self, Curve, Report};
+use crate::eval::split::SplitKind;
 use crate::eval::split::{self, Split};
 use crate::features::{Excluded, FeatureInfo, Pipeline};
 use crate::ingest::{Dataset, MISSING};
 use crate::models::forest::RandomForest;
+use crate::models::registry::{LossCurve, Model, ModelSpec, TreeView};
 use crate::models::tree::DecisionTree;
 use crate::models::{argmax_rows, ModelError, Progress, Step};
-use crate::train::{
-    Model, ModelSpec, SplitKind, TrainError, TrainRequest, TrainedModel, TrainingMeta,
-};
+
+mod train;
+pub use train::{train, Predictions, TrainError, TrainRequest, TrainedModel, TrainingMeta};
 
 /// Most points kept per ROC or PR curve sent to the page (thinned evenly, ends kept).
 pub const CURVE_POINTS: usize = 200;
@@ -223,41 +226,6 @@ pub struct ClassCurves {
     pub pr: Curve,
     pub roc_auc: Option<f64>,
     pub pr_auc: Option<f64>,
-}
-
-/// Loss per epoch or round.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LossCurve {
-    /// What one step is (`epoch`, `round`, `iteration`).
-    pub step: String,
-    pub train: Vec<f64>,
-    /// Validation loss (early-stopping split), where the model keeps one.
-    pub val: Vec<f64>,
-}
-
-/// A node of a tree drawing.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TreeNodeView {
-    /// `feature <= threshold` for a split, `None` for a leaf.
-    pub test: Option<String>,
-    /// Indices of the children in [`TreeView::nodes`] (left = test true), empty for a leaf.
-    pub children: Vec<usize>,
-    pub samples: u32,
-    /// Class distribution of the node's training samples (weights, summing to 1).
-    pub distribution: Vec<f32>,
-    /// Majority class.
-    pub class: String,
-    pub impurity: f32,
-}
-
-/// A decision tree, for drawing (the first levels).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TreeView {
-    pub nodes: Vec<TreeNodeView>,
-    /// Depth of the whole tree, and the depth shown.
-    pub depth: usize,
-    pub shown_depth: usize,
-    pub leaves: usize,
 }
 
 /// Everything shown about a trained model beyond its metrics.

@@ -1,26 +1,23 @@
-//! Training and evaluating one model on a data set, honestly: the split decides what is
-//! reported (hold-out, k-fold, or by capture), identical rows across train and test are removed,
-//! and the leakage detector runs on the same split.
+//! The model registry: every model flowlab knows, in one place. A new model is one module in
+//! `models/`, one parameter table, and one line in each of [`ModelSpec`] and [`Model`] here.
 //!
-//! The result is a [`TrainedModel`] — what a model file holds: the fitted feature pipeline,
-//! the class names and taxonomy, the model, and how it was trained and scored.
+//! ```
+//! use flowlab::models::registry::ModelSpec;
+//! let spec = ModelSpec::default_for("rf").unwrap();
+//! assert_eq!((spec.name(), spec.title()), ("rf", "random forest"));
+//! assert!(spec.validate().is_ok());
+//! ```
 
 use serde::{Deserialize, Serialize};
-use thiserror::Error;
 
+use super::boosting::{GradientBoosting, GradientBoostingParams};
+use super::forest::{RandomForest, RandomForestParams};
+use super::linear::{LogisticParams, LogisticRegression};
+use super::mlp::{Mlp, MlpParams};
+use super::naive_bayes::{GaussianNb, GaussianNbParams};
+use super::tree::{DecisionTree, DecisionTreeParams};
+use super::{argmax_rows, Classifier, ModelError, Progress};
 use crate::data::Matrix;
-use crate::eval::leakage::Finding;
-use crate::eval::metrics::Report;
-use crate::features::{FeatureError, FeatureOptions, Pipeline};
-use crate::ingest::{Dataset, Taxonomy, MISSING};
-use crate::job::{self, JobRequest, LossCurve, TreeNodeView, TreeView};
-use crate::models::boosting::{GradientBoosting, GradientBoostingParams};
-use crate::models::forest::{RandomForest, RandomForestParams};
-use crate::models::linear::{LogisticParams, LogisticRegression};
-use crate::models::mlp::{Mlp, MlpParams};
-use crate::models::naive_bayes::{GaussianNb, GaussianNbParams};
-use crate::models::tree::{DecisionTree, DecisionTreeParams};
-use crate::models::{argmax_rows, Classifier, ModelError, Progress};
 
 /// A model kind and its hyper-parameters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -251,169 +248,37 @@ impl Model {
     }
 }
 
-/// How the reported scores are obtained.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SplitKind {
-    /// Stratified hold-out of `test_size` of the rows (rows of one capture end up on both sides).
-    Random { test_size: f64 },
-    /// Group k-fold by source file: every test fold holds captures never seen in training.
-    Group { folds: usize },
-    /// Stratified k-fold, repeated.
-    KFold { folds: usize, repeats: usize },
-}
-
-impl SplitKind {
-    pub fn describe(&self) -> String {
-        match self {
-            SplitKind::Random { test_size } => {
-                format!("stratified hold-out, {:.0} % test", test_size * 100.0)
-            }
-            SplitKind::Group { folds } => format!("group {folds}-fold by source file (capture)"),
-            SplitKind::KFold { folds, repeats } => format!("stratified {folds}-fold × {repeats}"),
-        }
-    }
-}
-
-/// What to train.
+/// Loss per epoch or round.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TrainRequest {
-    pub spec: ModelSpec,
-    pub taxonomy: Taxonomy,
-    pub split: SplitKind,
-    pub seed: u64,
-    pub features: FeatureOptions,
+pub struct LossCurve {
+    /// What one step is (`epoch`, `round`, `iteration`).
+    pub step: String,
+    pub train: Vec<f64>,
+    /// Validation loss (early-stopping split), where the model keeps one.
+    pub val: Vec<f64>,
 }
 
-/// How a model was trained and what it scored.
+/// A node of a tree drawing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TrainingMeta {
-    pub flowlab_version: String,
-    pub sources: Vec<String>,
-    pub request: TrainRequest,
-    pub split: String,
-    /// Rows the saved model was fitted on, and the rows scored (summed over folds).
-    pub train_rows: usize,
-    pub test_rows: usize,
-    /// Test rows dropped because an identical row (features and label) was in training.
-    pub duplicates_removed: usize,
-    pub metrics: Report,
-    pub leakage: Vec<Finding>,
+pub struct TreeNodeView {
+    /// `feature <= threshold` for a split, `None` for a leaf.
+    pub test: Option<String>,
+    /// Indices of the children in [`TreeView::nodes`] (left = test true), empty for a leaf.
+    pub children: Vec<usize>,
+    pub samples: u32,
+    /// Class distribution of the node's training samples (weights, summing to 1).
+    pub distribution: Vec<f32>,
+    /// Majority class.
+    pub class: String,
+    pub impurity: f32,
 }
 
-/// Everything a model file holds.
+/// A decision tree, for drawing (the first levels).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TrainedModel {
-    pub pipeline: Pipeline,
-    pub taxonomy: Taxonomy,
-    pub classes: Vec<String>,
-    pub model: Model,
-    pub meta: TrainingMeta,
-}
-
-/// Why training failed.
-#[derive(Debug, Error, Clone, PartialEq)]
-pub enum TrainError {
-    #[error("the data has no labelled rows: choose a label column")]
-    NoLabels,
-    #[error("only one class ({0}) in the labelled rows: nothing to tell apart")]
-    OneClass(String),
-    #[error("{0}")]
-    Split(String),
-    #[error(transparent)]
-    Features(#[from] FeatureError),
-    #[error(transparent)]
-    Model(#[from] ModelError),
-}
-
-/// Predictions for every row of a data set.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Predictions {
-    pub classes: Vec<String>,
-    pub predicted: Vec<u32>,
-    /// Probability of the predicted class.
-    pub confidence: Vec<f32>,
-    /// `rows × classes` probabilities.
-    pub proba: Vec<f32>,
-}
-
-impl TrainedModel {
-    /// Predicts every row of `data` (any file with the columns the pipeline needs).
-    pub fn predict(&self, data: &Dataset) -> Result<Predictions, TrainError> {
-        let x = self.pipeline.transform(data)?;
-        let proba = self.model.predict_proba(&x)?;
-        let k = self.classes.len();
-        let predicted = argmax_rows(&proba, k);
-        let confidence = predicted
-            .iter()
-            .enumerate()
-            .map(|(r, &c)| proba[r * k + c as usize])
-            .collect();
-        Ok(Predictions {
-            classes: self.classes.clone(),
-            predicted,
-            confidence,
-            proba,
-        })
-    }
-
-    /// Scores the model on the labelled rows of `data`. Labels the model never saw count as
-    /// extra classes it always gets wrong. Returns the report and its class names.
-    pub fn evaluate(&self, data: &Dataset) -> Result<(Report, Vec<String>), TrainError> {
-        let p = self.predict(data)?;
-        let (codes, names) = data.labels_as(self.taxonomy);
-        let mut classes = self.classes.clone();
-        let map: Vec<u32> = names
-            .iter()
-            .map(|n| match classes.iter().position(|c| c == n) {
-                Some(i) => i as u32,
-                None => {
-                    classes.push(n.clone());
-                    (classes.len() - 1) as u32
-                }
-            })
-            .collect();
-        let rows: Vec<usize> = (0..codes.len()).filter(|&r| codes[r] != MISSING).collect();
-        if rows.is_empty() {
-            return Err(TrainError::NoLabels);
-        }
-        let y: Vec<u32> = rows.iter().map(|&r| map[codes[r] as usize]).collect();
-        let pred: Vec<u32> = rows.iter().map(|&r| p.predicted[r]).collect();
-        let (k_model, k) = (self.classes.len(), classes.len());
-        let proba: Vec<f32> = rows
-            .iter()
-            .flat_map(|&r| {
-                let probs = &p.proba;
-                (0..k).map(move |c| {
-                    if c < k_model {
-                        probs[r * k_model + c]
-                    } else {
-                        0.0
-                    }
-                })
-            })
-            .collect();
-        Ok((Report::new(&y, &pred, Some(&proba), k), classes))
-    }
-}
-
-/// Trains `req.spec` on `data` and scores it as `req.split` says (in this thread: [`job`] with
-/// one worker). `progress` sees one step per fit and per scoring.
-pub fn train(
-    data: &Dataset,
-    req: &TrainRequest,
-    progress: Progress,
-) -> Result<TrainedModel, TrainError> {
-    let job = JobRequest {
-        models: vec![req.spec.clone()],
-        taxonomy: req.taxonomy,
-        split: req.split,
-        seed: req.seed,
-        features: req.features.clone(),
-        by_capture: false,
-        permutation: false,
-        learning_curve: false,
-    };
-    let mut trained = job::run_local(data, &job, progress)?;
-    Ok(trained.remove(0).0)
+pub struct TreeView {
+    pub nodes: Vec<TreeNodeView>,
+    /// Depth of the whole tree, and the depth shown.
+    pub depth: usize,
+    pub shown_depth: usize,
+    pub leaves: usize,
 }

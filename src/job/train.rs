@@ -1,0 +1,161 @@
+//! Training and evaluating one model on a data set, honestly: the split decides what is
+//! reported (hold-out, k-fold, or by capture), identical rows across train and test are removed,
+//! and the leakage detector runs on the same split.
+//!
+//! The result is a [`TrainedModel`] — what a model file holds: the fitted feature pipeline,
+//! the class names and taxonomy, the model, and how it was trained and scored.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::JobRequest;
+use crate::eval::leakage::Finding;
+use crate::eval::metrics::Report;
+use crate::eval::split::SplitKind;
+use crate::features::{FeatureError, FeatureOptions, Pipeline};
+use crate::ingest::{Dataset, Taxonomy, MISSING};
+use crate::models::registry::{Model, ModelSpec};
+use crate::models::{argmax_rows, ModelError, Progress};
+
+/// What to train.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainRequest {
+    pub spec: ModelSpec,
+    pub taxonomy: Taxonomy,
+    pub split: SplitKind,
+    pub seed: u64,
+    pub features: FeatureOptions,
+}
+
+/// How a model was trained and what it scored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingMeta {
+    pub flowlab_version: String,
+    pub sources: Vec<String>,
+    pub request: TrainRequest,
+    pub split: String,
+    /// Rows the saved model was fitted on, and the rows scored (summed over folds).
+    pub train_rows: usize,
+    pub test_rows: usize,
+    /// Test rows dropped because an identical row (features and label) was in training.
+    pub duplicates_removed: usize,
+    pub metrics: Report,
+    pub leakage: Vec<Finding>,
+}
+
+/// Everything a model file holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainedModel {
+    pub pipeline: Pipeline,
+    pub taxonomy: Taxonomy,
+    pub classes: Vec<String>,
+    pub model: Model,
+    pub meta: TrainingMeta,
+}
+
+/// Why training failed.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum TrainError {
+    #[error("the data has no labelled rows: choose a label column")]
+    NoLabels,
+    #[error("only one class ({0}) in the labelled rows: nothing to tell apart")]
+    OneClass(String),
+    #[error("{0}")]
+    Split(String),
+    #[error(transparent)]
+    Features(#[from] FeatureError),
+    #[error(transparent)]
+    Model(#[from] ModelError),
+}
+
+/// Predictions for every row of a data set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Predictions {
+    pub classes: Vec<String>,
+    pub predicted: Vec<u32>,
+    /// Probability of the predicted class.
+    pub confidence: Vec<f32>,
+    /// `rows × classes` probabilities.
+    pub proba: Vec<f32>,
+}
+
+impl TrainedModel {
+    /// Predicts every row of `data` (any file with the columns the pipeline needs).
+    pub fn predict(&self, data: &Dataset) -> Result<Predictions, TrainError> {
+        let x = self.pipeline.transform(data)?;
+        let proba = self.model.predict_proba(&x)?;
+        let k = self.classes.len();
+        let predicted = argmax_rows(&proba, k);
+        let confidence = predicted
+            .iter()
+            .enumerate()
+            .map(|(r, &c)| proba[r * k + c as usize])
+            .collect();
+        Ok(Predictions {
+            classes: self.classes.clone(),
+            predicted,
+            confidence,
+            proba,
+        })
+    }
+
+    /// Scores the model on the labelled rows of `data`. Labels the model never saw count as
+    /// extra classes it always gets wrong. Returns the report and its class names.
+    pub fn evaluate(&self, data: &Dataset) -> Result<(Report, Vec<String>), TrainError> {
+        let p = self.predict(data)?;
+        let (codes, names) = data.labels_as(self.taxonomy);
+        let mut classes = self.classes.clone();
+        let map: Vec<u32> = names
+            .iter()
+            .map(|n| match classes.iter().position(|c| c == n) {
+                Some(i) => i as u32,
+                None => {
+                    classes.push(n.clone());
+                    (classes.len() - 1) as u32
+                }
+            })
+            .collect();
+        let rows: Vec<usize> = (0..codes.len()).filter(|&r| codes[r] != MISSING).collect();
+        if rows.is_empty() {
+            return Err(TrainError::NoLabels);
+        }
+        let y: Vec<u32> = rows.iter().map(|&r| map[codes[r] as usize]).collect();
+        let pred: Vec<u32> = rows.iter().map(|&r| p.predicted[r]).collect();
+        let (k_model, k) = (self.classes.len(), classes.len());
+        let proba: Vec<f32> = rows
+            .iter()
+            .flat_map(|&r| {
+                let probs = &p.proba;
+                (0..k).map(move |c| {
+                    if c < k_model {
+                        probs[r * k_model + c]
+                    } else {
+                        0.0
+                    }
+                })
+            })
+            .collect();
+        Ok((Report::new(&y, &pred, Some(&proba), k), classes))
+    }
+}
+
+/// Trains `req.spec` on `data` and scores it as `req.split` says (in this thread: [`job`] with
+/// one worker). `progress` sees one step per fit and per scoring.
+pub fn train(
+    data: &Dataset,
+    req: &TrainRequest,
+    progress: Progress,
+) -> Result<TrainedModel, TrainError> {
+    let job = JobRequest {
+        models: vec![req.spec.clone()],
+        taxonomy: req.taxonomy,
+        split: req.split,
+        seed: req.seed,
+        features: req.features.clone(),
+        by_capture: false,
+        permutation: false,
+        learning_curve: false,
+    };
+    let mut trained = super::run_local(data, &job, progress)?;
+    Ok(trained.remove(0).0)
+}

@@ -1,0 +1,32 @@
+//! flowlab's integration tests: one test binary (ripgrep's `tests/tests.rs` pattern), so the
+//! suite links once per target instead of once per file. `cargo test` runs it natively;
+//! `cargo test --target wasm32-unknown-unknown` runs it in headless Chromium.
+//!
+//! One dual-target convention: a module whose tests also run in the browser imports
+//! `#[cfg(target_arch = "wasm32")] use wasm_bindgen_test::wasm_bindgen_test as test;` and marks
+//! its tests plain `#[test]`. A module that reads files or runs the CLI starts with
+//! `#![cfg(not(target_arch = "wasm32"))]`. Pick a module with `cargo test --test tests MODULE::`.
+
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+mod common;
+
+// Native and in the browser.
+mod importance;
+mod models_nn;
+mod models_trees;
+mod wasm;
+
+// Native only (files, the CLI binary, shared data).
+mod cli;
+mod cli_features;
+mod errors;
+mod explore;
+mod features;
+mod ingest;
+mod job;
+mod leakage;
+mod metrics_sklearn;
+mod shared_data;
+mod train;

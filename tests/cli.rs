@@ -167,3 +167,17 @@ fn train_importance_ranks_features_by_permutation() {
     let gain: f64 = rows.iter().map(|r| r["gain"].as_f64().unwrap()).sum();
     assert!((gain - 1.0).abs() < 1e-6, "gain shares sum to 1: {gain}");
 }
+
+/// The parameter reference is generated from the models' parameter tables; the copy in
+/// `docs/PARAMETERS.md` must match what `flowlab models` prints.
+#[test]
+fn parameter_reference_in_docs_is_current() {
+    let printed = flowlab::cli::models_reference(None);
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/PARAMETERS.md");
+    let saved = std::fs::read_to_string(path).expect("docs/PARAMETERS.md");
+    assert!(
+        printed == saved,
+        "docs/PARAMETERS.md is stale: run `cargo run --bin flowlab -- models > docs/PARAMETERS.md`"
+    );
+    assert!(printed.contains("| `n_trees` | `100` | an integer ≥ 1 | trees in the forest |"));
+}

@@ -281,7 +281,7 @@ fn invalid_parameters_are_named() {
     .unwrap_err();
     assert_eq!(
         nb.to_string(),
-        "hyper-parameter var_smoothing = -1e-9: expected a finite number >= 0"
+        "hyper-parameter var_smoothing = -1e-9: expected a number ≥ 0"
     );
     let msg = Mlp::fit(
         &MlpParams {
@@ -295,7 +295,10 @@ fn invalid_parameters_are_named() {
     )
     .unwrap_err()
     .to_string();
-    assert_eq!(msg, "hyper-parameter batch_size = 0: expected at least 1");
+    assert_eq!(
+        msg,
+        "hyper-parameter batch_size = 0: expected an integer ≥ 1"
+    );
 }
 
 #[test]

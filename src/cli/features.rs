@@ -52,7 +52,7 @@ pub(super) struct FeaturesArgs {
     #[arg(long, required_unless_present = "fit")]
     out: Option<PathBuf>,
     /// Also fit this model on the training rows and print its fit time and test scores as JSON.
-    #[arg(long, value_parser = ["dt", "rf", "gbdt", "mlp", "logreg", "nb"])]
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(crate::models::registry::names()))]
     fit: Option<String>,
     /// A hyper-parameter of the `--fit` model, as NAME=VALUE (repeatable), as in `flowlab train`.
     #[arg(long = "set", value_name = "NAME=VALUE", requires = "fit")]

@@ -104,6 +104,12 @@ enum Command {
     Predict(train::UseArgs),
     /// Export the feature matrix and random split of `train` as train.csv / test.csv.
     Features(features::FeaturesArgs),
+    /// List the models and their hyper-parameters (name, default, allowed values, meaning).
+    Models {
+        /// Only this model.
+        #[arg(value_parser = clap::builder::PossibleValuesParser::new(crate::models::registry::names()))]
+        model: Option<String>,
+    },
 }
 
 /// Runs the command line; returns the process exit code.
@@ -126,6 +132,10 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Eval(a) => train::run_eval(&a),
         Command::Predict(a) => train::run_predict(&a),
         Command::Features(a) => features::run(&a),
+        Command::Models { model } => {
+            print!("{}", models_reference(model.as_deref()));
+            0
+        }
     }
 }
 
@@ -178,4 +188,29 @@ fn load(read: &ReadArgs, per_class: Option<u64>) -> Result<Dataset, IngestError>
         let _ = loader.end_file();
     }
     loader.finish()
+}
+
+/// The parameter reference of every model (or one), as Markdown: what `flowlab models` prints
+/// and what `docs/PARAMETERS.md` holds (a test keeps the two equal).
+pub fn models_reference(only: Option<&str>) -> String {
+    let mut out = String::new();
+    if only.is_none() {
+        out.push_str(
+            "# Hyper-parameters\n\nGenerated from the models' parameter tables by \
+             `flowlab models > docs/PARAMETERS.md`; set one with `flowlab train --model NAME \
+             --set PARAM=VALUE`, or in the page's Train tab.\n",
+        );
+    }
+    for kind in crate::models::registry::MODELS {
+        if only.is_some_and(|m| m != kind.name) {
+            continue;
+        }
+        out.push_str(&format!(
+            "\n## `{}` — {}\n\n{}",
+            kind.name,
+            kind.title,
+            (kind.reference)()
+        ));
+    }
+    out
 }

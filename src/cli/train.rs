@@ -5,6 +5,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use clap::builder::PossibleValuesParser;
 use serde_json::{json, Map, Value};
 
 use super::{load, print, ReadArgs};
@@ -14,7 +15,8 @@ use crate::features::FeatureOptions;
 use crate::job::{self, Diagnostics, JobRequest};
 use crate::job::{TrainRequest, TrainedModel};
 use crate::model_file;
-use crate::models::ModelSpec;
+use crate::models::registry::{self, SpecError};
+use crate::models::{ModelError, ModelSpec};
 use crate::predictions;
 
 /// Options of `flowlab train`.
@@ -23,7 +25,7 @@ pub(super) struct TrainArgs {
     #[command(flatten)]
     read: ReadArgs,
     /// Model: decision tree, random forest, gradient boosting, MLP, logistic regression, naive Bayes.
-    #[arg(long, value_parser = ["dt", "rf", "gbdt", "mlp", "logreg", "nb"], default_value = "rf")]
+    #[arg(long, value_parser = PossibleValuesParser::new(registry::names()), default_value = "rf")]
     model: String,
     /// A hyper-parameter, as NAME=VALUE (repeatable), e.g. --set n_trees=200 --set max_depth=12.
     #[arg(long = "set", value_name = "NAME=VALUE")]
@@ -55,37 +57,30 @@ pub(super) struct TrainArgs {
     importance: bool,
 }
 
-/// Applies NAME=VALUE settings to the model's default hyper-parameters through their serde form,
-/// so every field is settable and typos are refused with the list of names.
+/// The model `model` with `--set NAME=VALUE` settings applied; each value is checked against
+/// the model's parameter table (`flowlab models` prints them).
 pub(super) fn spec_with(model: &str, sets: &[String]) -> Result<ModelSpec, String> {
-    let spec = ModelSpec::default_for(model).ok_or_else(|| format!("unknown model {model}"))?;
-    let mut value = serde_json::to_value(&spec).map_err(|e| e.to_string())?;
-    let params = value
-        .get_mut(model)
-        .and_then(Value::as_object_mut)
-        .ok_or("model parameters are not an object")?;
-    for s in sets {
-        let (name, raw) = s
-            .split_once('=')
-            .ok_or_else(|| format!("--set {s}: expected NAME=VALUE"))?;
-        let old = params.get(name).ok_or_else(|| {
-            let names: Vec<&str> = params.keys().map(String::as_str).collect();
-            format!(
-                "--set {s}: {model} has no hyper-parameter {name:?}; it has: {}",
-                names.join(", ")
-            )
-        })?;
-        let new: Value =
-            serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.to_string()));
-        if !old.is_null()
-            && std::mem::discriminant(old) != std::mem::discriminant(&new)
-            && !(old.is_number() && new.is_number())
-        {
-            return Err(format!("--set {s}: {name} expects a value like {old}"));
-        }
-        params.insert(name.to_string(), new);
+    let pairs = sets
+        .iter()
+        .map(|s| {
+            s.split_once('=')
+                .ok_or_else(|| format!("--set {s}: expected NAME=VALUE"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    ModelSpec::with_values(model, &pairs).map_err(|e| match sets.iter().find(|s| mentions(s, &e)) {
+        Some(s) => format!("--set {s}: {e}"),
+        None => format!("--set: {e}"),
+    })
+}
+
+/// Whether the setting `NAME=VALUE` is the one the error is about.
+fn mentions(setting: &str, e: &SpecError) -> bool {
+    let name = setting.split_once('=').map_or(setting, |(n, _)| n);
+    match e {
+        SpecError::UnknownParam { name: n, .. } => n == name,
+        SpecError::Invalid(ModelError::InvalidParam { name: n, .. }) => *n == name,
+        _ => false,
     }
-    serde_json::from_value(value).map_err(|e| format!("--set: {e}"))
 }
 
 fn metrics_json(r: &Report, classes: &[String]) -> Value {

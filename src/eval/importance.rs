@@ -63,14 +63,14 @@ impl PermutationOptions {
             return Err(ModelError::InvalidParam {
                 name: "repeats",
                 value: "0".into(),
-                expected: "at least 1",
+                expected: "at least 1".into(),
             });
         }
         if self.max_rows == 0 {
             return Err(ModelError::InvalidParam {
                 name: "max_rows",
                 value: "0".into(),
-                expected: "at least 1",
+                expected: "at least 1".into(),
             });
         }
         Ok(())

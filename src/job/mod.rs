@@ -60,8 +60,9 @@ use crate::eval::split::SplitKind;
 use crate::eval::split::{self, Split};
 use crate::features::{Excluded, FeatureInfo, Pipeline};
 use crate::ingest::{Dataset, MISSING};
+use crate::models::describe::{LossCurve, TreeView};
 use crate::models::forest::RandomForest;
-use crate::models::registry::{LossCurve, Model, ModelSpec, TreeView};
+use crate::models::registry::{Model, ModelSpec};
 use crate::models::tree::DecisionTree;
 use crate::models::{argmax_rows, ModelError, Progress, Step};
 
@@ -453,7 +454,7 @@ pub fn run_task(
         (Part::Trees { .. }, _) => Err(ModelError::InvalidParam {
             name: "part",
             value: "trees".into(),
-            expected: "a part of a random forest",
+            expected: "a part of a random forest".into(),
         }),
     }
 }

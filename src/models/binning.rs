@@ -132,7 +132,7 @@ impl BinMapper {
             return Err(ModelError::InvalidParam {
                 name: "max_bins",
                 value: max_bins.to_string(),
-                expected: "2 ..= 255",
+                expected: "2 ..= 255".into(),
             });
         }
         if x.rows == 0 {

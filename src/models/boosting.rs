@@ -37,7 +37,8 @@ use super::binning::{BinnedMatrix, MISSING_BIN};
 use super::forest::BLOCK;
 use super::leaves::{LeafEnsemble, Shape};
 use super::num;
-use super::tree::normalise;
+use super::params::{at_least, int, left_open, open, optional_int, Checked, Param, Params, SEED};
+use super::tree::{normalise, rows};
 use super::{check_data, check_width, ModelError, Progress, Step};
 use crate::data::rng::FlowRng;
 use crate::data::sampling::stratified_validation;
@@ -101,63 +102,70 @@ impl Default for GradientBoostingParams {
     }
 }
 
-fn invalid(name: &'static str, value: impl ToString, expected: &'static str) -> ModelError {
-    ModelError::InvalidParam {
-        name,
-        value: value.to_string(),
-        expected,
-    }
-}
-
-impl GradientBoostingParams {
-    /// Checks every hyper-parameter's range.
-    pub fn validate(&self) -> Result<(), ModelError> {
-        if self.n_rounds == 0 {
-            return Err(invalid("n_rounds", 0, "at least 1"));
-        }
-        if !(self.learning_rate > 0.0 && self.learning_rate <= 1.0) {
-            return Err(invalid("learning_rate", self.learning_rate, "(0, 1]"));
-        }
-        if self.max_depth == Some(0) {
-            return Err(invalid("max_depth", 0, "None or at least 1"));
-        }
-        if self.max_leaves < 2 {
-            return Err(invalid("max_leaves", self.max_leaves, "at least 2"));
-        }
-        if self.min_samples_leaf < 1 {
-            return Err(invalid("min_samples_leaf", 0, "at least 1"));
-        }
-        if !(self.min_child_weight >= 0.0 && self.min_child_weight.is_finite()) {
-            return Err(invalid(
-                "min_child_weight",
-                self.min_child_weight,
-                "a finite value >= 0",
-            ));
-        }
-        if !(self.l2 >= 0.0 && self.l2.is_finite()) {
-            return Err(invalid("l2", self.l2, "a finite value >= 0"));
-        }
-        if !(self.subsample > 0.0 && self.subsample <= 1.0) {
-            return Err(invalid("subsample", self.subsample, "(0, 1]"));
-        }
-        if !(self.colsample > 0.0 && self.colsample <= 1.0) {
-            return Err(invalid("colsample", self.colsample, "(0, 1]"));
-        }
-        if self.early_stopping_rounds == Some(0) {
-            return Err(invalid("early_stopping_rounds", 0, "None or at least 1"));
-        }
-        if !(self.validation_fraction > 0.0 && self.validation_fraction < 1.0) {
-            return Err(invalid(
-                "validation_fraction",
-                self.validation_fraction,
-                "(0, 1)",
-            ));
-        }
-        if !(2..=255).contains(&self.max_bins) {
-            return Err(invalid("max_bins", self.max_bins, "2 ..= 255"));
-        }
-        Ok(())
-    }
+impl Params for GradientBoostingParams {
+    const TABLE: &'static [Param] = &[
+        Param {
+            name: "n_rounds",
+            range: int(1),
+            help: "boosting rounds (one tree per class each)",
+        },
+        Param {
+            name: "learning_rate",
+            range: left_open(0.0, 1.0),
+            help: "shrinkage of every tree",
+        },
+        Param {
+            name: "max_depth",
+            range: optional_int(1),
+            help: "deepest level of a tree; null = limited by max_leaves only",
+        },
+        Param {
+            name: "max_leaves",
+            range: int(2),
+            help: "most leaves per tree, grown best-first",
+        },
+        Param {
+            name: "min_samples_leaf",
+            range: int(1),
+            help: "fewest rows in a leaf",
+        },
+        Param {
+            name: "min_child_weight",
+            range: at_least(0.0),
+            help: "smallest hessian sum in a leaf",
+        },
+        Param {
+            name: "l2",
+            range: at_least(0.0),
+            help: "L2 penalty on leaf values",
+        },
+        Param {
+            name: "subsample",
+            range: left_open(0.0, 1.0),
+            help: "share of rows sampled per round",
+        },
+        Param {
+            name: "colsample",
+            range: left_open(0.0, 1.0),
+            help: "share of features sampled per tree",
+        },
+        Param {
+            name: "early_stopping_rounds",
+            range: optional_int(1),
+            help: "stop after this many rounds without a better validation loss; null = off",
+        },
+        Param {
+            name: "validation_fraction",
+            range: open(0.0, 1.0),
+            help: "share of training rows held out (stratified) for early stopping",
+        },
+        rows::MAX_BINS,
+        Param {
+            name: "seed",
+            range: SEED,
+            help: "seed of the row and feature samples and the validation split",
+        },
+    ];
 }
 
 /// One node of a [`RegressionTree`]; `left == 0` marks a leaf. The right child always directly
@@ -286,10 +294,10 @@ impl GradientBoosting {
         n_classes: usize,
         progress: Progress,
     ) -> Result<Self, ModelError> {
-        params.validate()?;
+        let params = params.check()?;
         check_data(x, y, n_classes)?;
         let binned = BinnedMatrix::new(x, params.max_bins, params.seed)?;
-        Self::fit_binned(params, &binned, y, n_classes, progress)
+        Self::fit_checked(&params, &binned, y, n_classes, progress)
     }
 
     /// Fits on already binned data.
@@ -300,7 +308,17 @@ impl GradientBoosting {
         n_classes: usize,
         progress: Progress,
     ) -> Result<Self, ModelError> {
-        params.validate()?;
+        Self::fit_checked(&params.check()?, binned, y, n_classes, progress)
+    }
+
+    /// [`GradientBoosting::fit_binned`] once the parameters are checked.
+    fn fit_checked(
+        params: &Checked<GradientBoostingParams>,
+        binned: &BinnedMatrix,
+        y: &[u32],
+        n_classes: usize,
+        progress: Progress,
+    ) -> Result<Self, ModelError> {
         super::tree::check_binned(binned, y, n_classes)?;
         Booster::new(params, binned, y, n_classes).run(progress)
     }
@@ -499,7 +517,12 @@ struct Booster<'a> {
 }
 
 impl<'a> Booster<'a> {
-    fn new(p: &'a GradientBoostingParams, b: &'a BinnedMatrix, y: &'a [u32], k: usize) -> Self {
+    fn new(
+        p: &'a Checked<GradientBoostingParams>,
+        b: &'a BinnedMatrix,
+        y: &'a [u32],
+        k: usize,
+    ) -> Self {
         let nbins = b.n_bins();
         let mut offsets = Vec::with_capacity(nbins.len() + 1);
         let mut o = 0;

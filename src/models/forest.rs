@@ -35,9 +35,10 @@ use serde::{Deserialize, Serialize};
 
 use super::binning::BinnedMatrix;
 use super::leaves::{LeafEnsemble, Shape};
+use super::params::{int, Param, Params, BOOL};
 use super::tree::{
-    check_binned, grow, normalise, validate_tree_params, ClassWeight, Criterion, DecisionTree,
-    DecisionTreeParams, GrowSpec, MaxFeatures, Workspace,
+    check_binned, grow, normalise, rows, ClassWeight, Criterion, DecisionTree, DecisionTreeParams,
+    GrowSpec, MaxFeatures, Workspace,
 };
 use super::{argmax_rows, check_data, ModelError, Progress, Step};
 use crate::data::rng::FlowRng;
@@ -91,32 +92,46 @@ impl Default for RandomForestParams {
     }
 }
 
-impl RandomForestParams {
-    /// Checks every hyper-parameter's range.
-    pub fn validate(&self) -> Result<(), ModelError> {
-        if self.n_trees == 0 {
-            return Err(ModelError::InvalidParam {
-                name: "n_trees",
-                value: "0".into(),
-                expected: "at least 1",
-            });
-        }
+impl Params for RandomForestParams {
+    const TABLE: &'static [Param] = &[
+        Param {
+            name: "n_trees",
+            range: int(1),
+            help: "trees in the forest",
+        },
+        Param {
+            name: "bootstrap",
+            range: BOOL,
+            help: "grow each tree on a bootstrap sample of the rows (else on every row)",
+        },
+        rows::MAX_FEATURES,
+        rows::CRITERION,
+        rows::MAX_DEPTH,
+        rows::MIN_SAMPLES_SPLIT,
+        rows::MIN_SAMPLES_LEAF,
+        rows::CLASS_WEIGHT,
+        rows::MAX_BINS,
+        Param {
+            name: "oob_score",
+            range: BOOL,
+            help: "score each tree on the rows it did not see (needs bootstrap)",
+        },
+        rows::SEED_ROW,
+    ];
+
+    fn check_together(&self) -> Result<(), ModelError> {
         if self.oob_score && !self.bootstrap {
             return Err(ModelError::InvalidParam {
                 name: "oob_score",
                 value: "true".into(),
-                expected: "false when bootstrap is false (no row is out of bag)",
+                expected: "false when bootstrap is false (no row is out of bag)".into(),
             });
         }
-        validate_tree_params(
-            self.max_depth,
-            self.min_samples_split,
-            self.min_samples_leaf,
-            &self.max_features,
-            self.max_bins,
-        )
+        Ok(())
     }
+}
 
+impl RandomForestParams {
     /// The parameters of each tree.
     pub fn tree_params(&self) -> DecisionTreeParams {
         DecisionTreeParams {
@@ -219,17 +234,16 @@ impl RandomForest {
             return Err(ModelError::InvalidParam {
                 name: "range",
                 value: format!("{range:?}"),
-                expected: "a range of tree indices within 0..n_trees",
+                expected: "a range of tree indices within 0..n_trees".into(),
             });
         }
-        let tp = params.tree_params();
-        tp.validate()?;
+        let tp = params.tree_params().check()?;
         if let MaxFeatures::Count(c) = params.max_features {
             if c > binned.cols {
                 return Err(ModelError::InvalidParam {
                     name: "max_features",
                     value: format!("Count({c})"),
-                    expected: "a count of at most the number of features",
+                    expected: "a count of at most the number of features".into(),
                 });
             }
         }
@@ -272,7 +286,7 @@ impl RandomForest {
             return Err(ModelError::InvalidParam {
                 name: "n_trees",
                 value: params.n_trees.to_string(),
-                expected: "the number of trees given to from_trees",
+                expected: "the number of trees given to from_trees".into(),
             });
         }
         if let Some(t) = trees

@@ -25,6 +25,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::num;
+use super::params::{above, at_least, int_in, Param, Params};
 use super::standardize::Standardizer;
 use super::{check_data, check_width, ModelError, Progress, Step};
 use crate::data::Matrix;
@@ -53,30 +54,29 @@ impl Default for LogisticParams {
     }
 }
 
-impl LogisticParams {
-    /// Checks every hyper-parameter; the error names the first one out of range.
-    pub fn validate(&self) -> Result<(), ModelError> {
-        let bad = |name, value: String, expected| {
-            Err(ModelError::InvalidParam {
-                name,
-                value,
-                expected,
-            })
-        };
-        if !(self.c > 0.0 && self.c.is_finite()) {
-            return bad("c", format!("{:?}", self.c), "a finite number > 0");
-        }
-        if self.max_iter == 0 || self.max_iter > 1_000_000 {
-            return bad("max_iter", self.max_iter.to_string(), "in 1..=1000000");
-        }
-        if !(self.tol >= 0.0 && self.tol.is_finite()) {
-            return bad("tol", format!("{:?}", self.tol), "a finite number >= 0");
-        }
-        if self.memory == 0 || self.memory > 100 {
-            return bad("memory", self.memory.to_string(), "in 1..=100");
-        }
-        Ok(())
-    }
+impl Params for LogisticParams {
+    const TABLE: &'static [Param] = &[
+        Param {
+            name: "c",
+            range: above(0.0),
+            help: "inverse L2 strength, as scikit-learn's C (larger: weaker penalty)",
+        },
+        Param {
+            name: "max_iter",
+            range: int_in(1, 1_000_000),
+            help: "most L-BFGS iterations",
+        },
+        Param {
+            name: "tol",
+            range: at_least(0.0),
+            help: "stop when every gradient component is at most this",
+        },
+        Param {
+            name: "memory",
+            range: int_in(1, 100),
+            help: "L-BFGS history length",
+        },
+    ];
 }
 
 /// A fitted multinomial logistic regression.
@@ -176,7 +176,7 @@ impl LogisticRegression {
         n_classes: usize,
         progress: Progress,
     ) -> Result<Self, ModelError> {
-        params.validate()?;
+        let params = &params.check()?;
         check_data(x, y, n_classes)?;
         let all: Vec<usize> = (0..x.rows).collect();
         let standardizer = Standardizer::fit(x, &all);
@@ -312,7 +312,7 @@ impl LogisticRegression {
         }
         let intercept = theta[d * kp..d * kp + k].to_vec();
         Ok(LogisticRegression {
-            params: params.clone(),
+            params: LogisticParams::clone(params),
             standardizer,
             coef,
             intercept,

@@ -39,8 +39,10 @@
 //! ```
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use super::num;
+use super::params::{at_least, int, int_in, left_open, right_open, Param, Params, Range, SEED};
 use super::standardize::Standardizer;
 use super::{check_data, ModelError, Progress, Step};
 use crate::data::rng::FlowRng;
@@ -98,61 +100,95 @@ impl Default for MlpParams {
     }
 }
 
-fn invalid(name: &'static str, value: impl std::fmt::Debug, expected: &'static str) -> ModelError {
-    ModelError::InvalidParam {
-        name,
-        value: format!("{value:?}"),
-        expected,
-    }
+/// At most 16 hidden layers, each 1 ..= 4096 units wide (an empty list is softmax regression).
+fn widths_ok(v: &Value) -> bool {
+    v.as_array().is_some_and(|layers| {
+        layers.len() <= 16
+            && layers
+                .iter()
+                .all(|w| w.as_u64().is_some_and(|w| (1..=4096).contains(&w)))
+    })
 }
 
-impl MlpParams {
-    /// Checks every hyper-parameter; the error names the first one out of range.
-    pub fn validate(&self) -> Result<(), ModelError> {
-        if self.hidden.iter().any(|&w| w == 0 || w > 4096) {
-            return Err(invalid("hidden", &self.hidden, "layer widths in 1..=4096"));
-        }
-        if self.hidden.len() > 16 {
-            return Err(invalid("hidden", &self.hidden, "at most 16 hidden layers"));
-        }
-        if !(self.learning_rate > 0.0 && self.learning_rate <= 10.0) {
-            return Err(invalid(
-                "learning_rate",
-                self.learning_rate,
-                "a number in (0, 10]",
-            ));
-        }
-        if !(0.0..1.0).contains(&self.beta1) {
-            return Err(invalid("beta1", self.beta1, "a number in [0, 1)"));
-        }
-        if !(0.0..1.0).contains(&self.beta2) {
-            return Err(invalid("beta2", self.beta2, "a number in [0, 1)"));
-        }
-        if !(self.epsilon > 0.0 && self.epsilon <= 1.0) {
-            return Err(invalid("epsilon", self.epsilon, "a number in (0, 1]"));
-        }
-        if !(self.alpha >= 0.0 && self.alpha.is_finite()) {
-            return Err(invalid("alpha", self.alpha, "a finite number >= 0"));
-        }
-        if self.batch_size == 0 {
-            return Err(invalid("batch_size", self.batch_size, "at least 1"));
-        }
-        if self.max_epochs == 0 || self.max_epochs > 100_000 {
-            return Err(invalid("max_epochs", self.max_epochs, "in 1..=100000"));
-        }
-        let vf = self.validation_fraction;
-        if self.early_stopping && !(vf > 0.0 && vf < 1.0) {
-            return Err(invalid(
-                "validation_fraction",
-                vf,
-                "a number in (0, 1) when early_stopping is on",
-            ));
-        }
-        if !(0.0..1.0).contains(&vf) {
-            return Err(invalid("validation_fraction", vf, "a number in [0, 1)"));
-        }
-        if !(self.tol >= 0.0 && self.tol.is_finite()) {
-            return Err(invalid("tol", self.tol, "a finite number >= 0"));
+impl Params for MlpParams {
+    const TABLE: &'static [Param] = &[
+        Param {
+            name: "hidden",
+            range: Range::Custom {
+                expected: "a list of at most 16 layer widths, each in 1 ..= 4096, e.g. [64, 32]",
+                accepts: widths_ok,
+            },
+            help: "hidden layer widths, input side first ([] = softmax regression)",
+        },
+        Param {
+            name: "learning_rate",
+            range: left_open(0.0, 10.0),
+            help: "Adam step size",
+        },
+        Param {
+            name: "beta1",
+            range: right_open(0.0, 1.0),
+            help: "Adam decay of the first moment",
+        },
+        Param {
+            name: "beta2",
+            range: right_open(0.0, 1.0),
+            help: "Adam decay of the second moment",
+        },
+        Param {
+            name: "epsilon",
+            range: left_open(0.0, 1.0),
+            help: "Adam denominator offset",
+        },
+        Param {
+            name: "alpha",
+            range: at_least(0.0),
+            help: "L2 penalty on the weights (scikit-learn's alpha)",
+        },
+        Param {
+            name: "batch_size",
+            range: int(1),
+            help: "rows per mini-batch",
+        },
+        Param {
+            name: "max_epochs",
+            range: int_in(1, 100_000),
+            help: "most passes over the training rows",
+        },
+        Param {
+            name: "early_stopping",
+            range: Range::Bool,
+            help: "hold out a validation split, stop on its loss and keep the best weights",
+        },
+        Param {
+            name: "validation_fraction",
+            range: right_open(0.0, 1.0),
+            help: "share of the rows held out for early stopping (above 0 when it is on)",
+        },
+        Param {
+            name: "patience",
+            range: int(0),
+            help: "epochs without improvement before stopping (0: never stop early)",
+        },
+        Param {
+            name: "tol",
+            range: at_least(0.0),
+            help: "smallest decrease of the watched loss that counts as an improvement",
+        },
+        Param {
+            name: "seed",
+            range: SEED,
+            help: "seed of the initial weights, the validation split and the shuffles",
+        },
+    ];
+
+    fn check_together(&self) -> Result<(), ModelError> {
+        if self.early_stopping && self.validation_fraction <= 0.0 {
+            return Err(ModelError::InvalidParam {
+                name: "validation_fraction",
+                value: format!("{:?}", self.validation_fraction),
+                expected: "a number in (0, 1) when early_stopping is on".into(),
+            });
         }
         Ok(())
     }
@@ -219,7 +255,7 @@ impl Mlp {
         n_classes: usize,
         progress: Progress,
     ) -> Result<Self, ModelError> {
-        params.validate()?;
+        let params = &params.check()?;
         check_data(x, y, n_classes)?;
         let (train, val) = if params.early_stopping {
             stratified_validation(
@@ -257,7 +293,7 @@ impl Mlp {
             })
             .collect();
         let mut model = Mlp {
-            params: params.clone(),
+            params: MlpParams::clone(params),
             standardizer,
             layers: Vec::new(),
             n_classes,

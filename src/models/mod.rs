@@ -54,16 +54,19 @@ macro_rules! walk_binned {
 
 pub mod binning;
 pub mod boosting;
+pub mod describe;
 pub mod forest;
 pub mod leaves;
 pub mod linear;
 pub mod mlp;
 pub mod naive_bayes;
 pub(crate) mod num;
+pub mod params;
 pub mod registry;
 pub mod standardize;
 pub mod tree;
 
+pub use params::{Checked, Params};
 pub use registry::{Model, ModelSpec};
 
 use serde::{Deserialize, Serialize};
@@ -79,7 +82,7 @@ pub enum ModelError {
     InvalidParam {
         name: &'static str,
         value: String,
-        expected: &'static str,
+        expected: String,
     },
     #[error("no training rows")]
     Empty,

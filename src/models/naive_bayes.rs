@@ -22,6 +22,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::num;
+use super::params::{at_least, Param, Params};
 use super::standardize::Standardizer;
 use super::{check_data, ModelError, Progress, Step};
 use crate::data::Matrix;
@@ -41,18 +42,12 @@ impl Default for GaussianNbParams {
     }
 }
 
-impl GaussianNbParams {
-    /// Checks the hyper-parameters.
-    pub fn validate(&self) -> Result<(), ModelError> {
-        if !(self.var_smoothing >= 0.0 && self.var_smoothing.is_finite()) {
-            return Err(ModelError::InvalidParam {
-                name: "var_smoothing",
-                value: format!("{:?}", self.var_smoothing),
-                expected: "a finite number >= 0",
-            });
-        }
-        Ok(())
-    }
+impl Params for GaussianNbParams {
+    const TABLE: &'static [Param] = &[Param {
+        name: "var_smoothing",
+        range: at_least(0.0),
+        help: "share of the largest feature variance added to every variance, for stability",
+    }];
 }
 
 /// A fitted Gaussian naive Bayes classifier.
@@ -85,7 +80,7 @@ impl GaussianNb {
         n_classes: usize,
         progress: Progress,
     ) -> Result<Self, ModelError> {
-        params.validate()?;
+        let params = &params.check()?;
         check_data(x, y, n_classes)?;
         let all: Vec<usize> = (0..x.rows).collect();
         let standardizer = Standardizer::fit(x, &all);
@@ -149,7 +144,7 @@ impl GaussianNb {
             return Err(ModelError::Cancelled);
         }
         Ok(GaussianNb {
-            params: params.clone(),
+            params: GaussianNbParams::clone(params),
             standardizer,
             class_prior,
             theta,

@@ -1,284 +1,310 @@
 //! The model registry: every model flowlab knows, in one place. A new model is one module in
-//! `models/`, one parameter table, and one line in each of [`ModelSpec`] and [`Model`] here.
+//! `models/`, one parameter table (its [`Params`] impl) and one line in the [`registry!`] call
+//! below; the page's model list, the CLI's `--model` choices and `--set` checks, model files and
+//! `flowlab models` all read from here.
 //!
 //! ```
-//! use flowlab::models::registry::ModelSpec;
+//! use flowlab::models::registry::{ModelSpec, MODELS};
 //! let spec = ModelSpec::default_for("rf").unwrap();
 //! assert_eq!((spec.name(), spec.title()), ("rf", "random forest"));
 //! assert!(spec.validate().is_ok());
+//! assert_eq!(MODELS.iter().map(|m| m.name).collect::<Vec<_>>(), ["dt", "rf", "gbdt", "mlp", "logreg", "nb"]);
+//! let err = ModelSpec::with_values("rf", &[("n_trees", "0")]).unwrap_err();
+//! assert_eq!(err.to_string(), "hyper-parameter n_trees = 0: expected an integer ≥ 1");
 //! ```
 
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use thiserror::Error;
 
 use super::boosting::{GradientBoosting, GradientBoostingParams};
 use super::forest::{RandomForest, RandomForestParams};
 use super::linear::{LogisticParams, LogisticRegression};
 use super::mlp::{Mlp, MlpParams};
 use super::naive_bayes::{GaussianNb, GaussianNbParams};
+use super::params::{markdown, Param, Params};
 use super::tree::{DecisionTree, DecisionTreeParams};
-use super::{argmax_rows, Classifier, ModelError, Progress};
+use super::{Classifier, ModelError, Progress};
 use crate::data::Matrix;
 
-/// A model kind and its hyper-parameters.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ModelSpec {
-    Dt(DecisionTreeParams),
-    Rf(RandomForestParams),
-    Gbdt(GradientBoostingParams),
-    Mlp(MlpParams),
-    Logreg(LogisticParams),
-    Nb(GaussianNbParams),
+/// What the registry knows of one model kind.
+#[derive(Debug, Clone, Copy)]
+pub struct ModelKind {
+    /// Short name: on the command line, in model files and in the page's test ids.
+    pub name: &'static str,
+    /// Human name ("random forest").
+    pub title: &'static str,
+    /// Ticked when the page opens.
+    pub on_by_default: bool,
+    /// Its parameter table.
+    pub table: &'static [Param],
+    /// Its default hyper-parameters.
+    pub default: fn() -> ModelSpec,
+    /// Its parameter reference as Markdown.
+    pub reference: fn() -> String,
 }
 
-/// A fitted model.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Model {
-    Dt(DecisionTree),
-    Rf(RandomForest),
-    Gbdt(GradientBoosting),
-    Mlp(Mlp),
-    Logreg(LogisticRegression),
-    Nb(GaussianNb),
-}
+/// Declares the models: `Variant(Params => Fitted) "name", "title", ticked_at_first;`.
+macro_rules! registry {
+    ($($variant:ident($params:ty => $fitted:ty) $name:literal, $title:literal, $on:literal;)*) => {
+        /// A model kind and its hyper-parameters.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum ModelSpec {
+            $($variant($params),)*
+        }
 
-macro_rules! each_model {
-    ($value:expr, $m:ident => $body:expr) => {
-        match $value {
-            Model::Dt($m) => $body,
-            Model::Rf($m) => $body,
-            Model::Gbdt($m) => $body,
-            Model::Mlp($m) => $body,
-            Model::Logreg($m) => $body,
-            Model::Nb($m) => $body,
+        /// A fitted model.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Model {
+            $($variant($fitted),)*
+        }
+
+        /// Position of each model in [`MODELS`].
+        #[derive(Clone, Copy)]
+        enum Index {
+            $($variant,)*
+        }
+
+        /// Every model, in the order the page and the CLI list them.
+        pub const MODELS: &[ModelKind] = &[$(ModelKind {
+            name: $name,
+            title: $title,
+            on_by_default: $on,
+            table: <$params as Params>::TABLE,
+            default: || ModelSpec::$variant(<$params>::default()),
+            reference: markdown::<$params>,
+        },)*];
+
+        impl ModelSpec {
+            /// Where this model sits in [`MODELS`].
+            pub fn kind(&self) -> &'static ModelKind {
+                &MODELS[match self { $(ModelSpec::$variant(_) => Index::$variant as usize,)* }]
+            }
+
+            /// Checks the hyper-parameters against their table (before any data is touched).
+            pub fn validate(&self) -> Result<(), ModelError> {
+                match self { $(ModelSpec::$variant(p) => p.validate(),)* }
+            }
+
+            /// Fits this model (its fit checks the parameters first: nothing fits unchecked).
+            pub fn fit(
+                &self,
+                x: &Matrix,
+                y: &[u32],
+                n_classes: usize,
+                progress: Progress,
+            ) -> Result<Model, ModelError> {
+                Ok(match self {
+                    $(ModelSpec::$variant(p) => Model::$variant(<$fitted>::fit(p, x, y, n_classes, progress)?),)*
+                })
+            }
+        }
+
+        impl Model {
+            /// The model behind the [`Classifier`] trait.
+            pub fn as_classifier(&self) -> &dyn Classifier {
+                match self { $(Model::$variant(m) => m,)* }
+            }
         }
     };
+}
+
+registry! {
+    Dt(DecisionTreeParams => DecisionTree) "dt", "decision tree", true;
+    Rf(RandomForestParams => RandomForest) "rf", "random forest", true;
+    Gbdt(GradientBoostingParams => GradientBoosting) "gbdt", "gradient boosting", true;
+    Mlp(MlpParams => Mlp) "mlp", "MLP", true;
+    Logreg(LogisticParams => LogisticRegression) "logreg", "logistic regression", false;
+    Nb(GaussianNbParams => GaussianNb) "nb", "Gaussian naive Bayes", false;
+}
+
+/// Why a model name and `NAME=VALUE` settings do not make a model.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum SpecError {
+    #[error("unknown model {name:?}; the models are: {known}")]
+    UnknownModel { name: String, known: String },
+    #[error("{model} has no hyper-parameter {name:?}; it has: {known}")]
+    UnknownParam {
+        model: &'static str,
+        name: String,
+        known: String,
+    },
+    /// A value out of its range (or of the wrong type), or parameters that do not go together.
+    #[error(transparent)]
+    Invalid(#[from] ModelError),
+}
+
+/// The model kind called `name`.
+pub fn kind(name: &str) -> Result<&'static ModelKind, SpecError> {
+    MODELS
+        .iter()
+        .find(|k| k.name == name)
+        .ok_or_else(|| SpecError::UnknownModel {
+            name: name.to_string(),
+            known: names().join(", "),
+        })
+}
+
+/// The short names of every model, in order.
+pub fn names() -> Vec<&'static str> {
+    MODELS.iter().map(|k| k.name).collect()
+}
+
+/// A value as typed: JSON where it parses (`12`, `null`, `[64, 32]`, `{"Count": 3}`), else the
+/// bare text (`Sqrt`, `Balanced`).
+pub fn parse_value(text: &str) -> Value {
+    let text = text.trim();
+    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_string()))
 }
 
 impl ModelSpec {
     /// The short name used on the command line (`dt`, `rf`, `gbdt`, `mlp`, `logreg`, `nb`).
     pub fn name(&self) -> &'static str {
-        match self {
-            ModelSpec::Dt(_) => "dt",
-            ModelSpec::Rf(_) => "rf",
-            ModelSpec::Gbdt(_) => "gbdt",
-            ModelSpec::Mlp(_) => "mlp",
-            ModelSpec::Logreg(_) => "logreg",
-            ModelSpec::Nb(_) => "nb",
-        }
-    }
-
-    /// The default hyper-parameters of the model called `name`.
-    pub fn default_for(name: &str) -> Option<ModelSpec> {
-        Some(match name {
-            "dt" => ModelSpec::Dt(Default::default()),
-            "rf" => ModelSpec::Rf(Default::default()),
-            "gbdt" => ModelSpec::Gbdt(Default::default()),
-            "mlp" => ModelSpec::Mlp(Default::default()),
-            "logreg" => ModelSpec::Logreg(Default::default()),
-            "nb" => ModelSpec::Nb(Default::default()),
-            _ => return None,
-        })
-    }
-
-    /// Checks the hyper-parameters (before any data is touched).
-    pub fn validate(&self) -> Result<(), ModelError> {
-        match self {
-            ModelSpec::Dt(p) => p.validate(),
-            ModelSpec::Rf(p) => p.validate(),
-            ModelSpec::Gbdt(p) => p.validate(),
-            ModelSpec::Mlp(p) => p.validate(),
-            ModelSpec::Logreg(p) => p.validate(),
-            ModelSpec::Nb(p) => p.validate(),
-        }
+        self.kind().name
     }
 
     /// A human name: "random forest", …
     pub fn title(&self) -> &'static str {
-        match self {
-            ModelSpec::Dt(_) => "decision tree",
-            ModelSpec::Rf(_) => "random forest",
-            ModelSpec::Gbdt(_) => "gradient boosting",
-            ModelSpec::Mlp(_) => "MLP",
-            ModelSpec::Logreg(_) => "logistic regression",
-            ModelSpec::Nb(_) => "Gaussian naive Bayes",
+        self.kind().title
+    }
+
+    /// The default hyper-parameters of the model called `name`.
+    pub fn default_for(name: &str) -> Option<ModelSpec> {
+        kind(name).ok().map(|k| (k.default)())
+    }
+
+    /// The hyper-parameters as JSON, field by field.
+    pub fn values(&self) -> Map<String, Value> {
+        match serde_json::to_value(self) {
+            Ok(Value::Object(outer)) => outer
+                .into_iter()
+                .next()
+                .and_then(|(_, v)| v.as_object().cloned())
+                .unwrap_or_default(),
+            _ => Map::new(),
         }
     }
 
-    /// Fits this model.
-    pub fn fit(
-        &self,
-        x: &Matrix,
-        y: &[u32],
-        n_classes: usize,
-        progress: Progress,
-    ) -> Result<Model, ModelError> {
-        Ok(match self {
-            ModelSpec::Dt(p) => Model::Dt(DecisionTree::fit(p, x, y, n_classes, progress)?),
-            ModelSpec::Rf(p) => Model::Rf(RandomForest::fit(p, x, y, n_classes, progress)?),
-            ModelSpec::Gbdt(p) => Model::Gbdt(GradientBoosting::fit(p, x, y, n_classes, progress)?),
-            ModelSpec::Mlp(p) => Model::Mlp(Mlp::fit(p, x, y, n_classes, progress)?),
-            ModelSpec::Logreg(p) => {
-                Model::Logreg(LogisticRegression::fit(p, x, y, n_classes, progress)?)
-            }
-            ModelSpec::Nb(p) => Model::Nb(GaussianNb::fit(p, x, y, n_classes, progress)?),
-        })
+    /// The model `name` with its defaults, then each `(NAME, VALUE)` set (values as typed, see
+    /// [`parse_value`]); every value is checked against its table row, then the whole set.
+    pub fn with_values<K: AsRef<str>, V: AsRef<str>>(
+        name: &str,
+        settings: &[(K, V)],
+    ) -> Result<ModelSpec, SpecError> {
+        let kind = kind(name)?;
+        let mut values = (kind.default)().values();
+        for (key, text) in settings {
+            let key = key.as_ref();
+            let row = kind.table.iter().find(|p| p.name == key).ok_or_else(|| {
+                SpecError::UnknownParam {
+                    model: kind.name,
+                    name: key.to_string(),
+                    known: kind
+                        .table
+                        .iter()
+                        .map(|p| p.name)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                }
+            })?;
+            let value = parse_value(text.as_ref());
+            row.check(&value)?;
+            values.insert(key.to_string(), value);
+        }
+        let mut outer = Map::new();
+        outer.insert(kind.name.to_string(), Value::Object(values));
+        // Every value passed its row, so only a range wider than its Rust type can fail here.
+        let spec: ModelSpec =
+            serde_json::from_value(Value::Object(outer)).map_err(|e| ModelError::InvalidParam {
+                name: "parameters",
+                value: e.to_string(),
+                expected: "values of the parameter's type".into(),
+            })?;
+        spec.validate()?;
+        Ok(spec)
     }
 }
 
 impl Model {
     /// Class probabilities, `rows × n_classes` row-major.
     pub fn predict_proba(&self, x: &Matrix) -> Result<Vec<f32>, ModelError> {
-        each_model!(self, m => m.predict_proba(x))
+        self.as_classifier().predict_proba(x)
     }
 
     pub fn n_classes(&self) -> usize {
-        each_model!(self, m => m.n_classes())
-    }
-
-    /// The model behind the [`Classifier`] trait.
-    pub fn as_classifier(&self) -> &dyn Classifier {
-        each_model!(self, m => m as &dyn Classifier)
+        self.as_classifier().n_classes()
     }
 
     /// Gain (impurity decrease) importance per feature, summing to 1, for the tree models.
     pub fn gain_importance(&self) -> Option<Vec<f64>> {
-        each_model!(self, m => Classifier::gain_importance(m))
+        self.as_classifier().gain_importance()
     }
+}
 
-    /// Loss per epoch / round / iteration, for the models that minimise one.
-    pub fn loss_curve(&self) -> Option<LossCurve> {
-        match self {
-            Model::Gbdt(m) => Some(LossCurve {
-                step: "round".into(),
-                train: m.train_loss.clone(),
-                val: m.val_loss.clone(),
-            }),
-            Model::Mlp(m) => Some(LossCurve {
-                step: "epoch".into(),
-                train: m.loss_curve.clone(),
-                val: m.val_loss_curve.clone(),
-            }),
-            Model::Logreg(m) => Some(LossCurve {
-                step: "iteration".into(),
-                train: m.loss_curve.clone(),
-                val: Vec::new(),
-            }),
-            _ => None,
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One table row per struct field, in the struct's order, for every model: the table is the
+    /// one definition, so a field without a row (or a row without a field) is a bug.
+    #[test]
+    fn every_field_has_exactly_one_row() {
+        for kind in MODELS {
+            let fields: Vec<String> = (kind.default)().values().keys().cloned().collect();
+            let mut rows: Vec<String> = kind.table.iter().map(|p| p.name.to_string()).collect();
+            rows.sort();
+            assert_eq!(fields, rows, "{}", kind.name);
         }
     }
 
-    /// How big the fitted model is, in words ("100 trees", "37 epochs (best 30)", …).
-    pub fn size(&self) -> Option<String> {
-        match self {
-            Model::Dt(m) => Some(format!("depth {}, {} leaves", m.depth(), m.n_leaves())),
-            Model::Rf(m) => Some(match m.oob_accuracy {
-                Some(oob) => format!("{} trees, out-of-bag accuracy {oob:.4}", m.trees().len()),
-                None => format!("{} trees", m.trees().len()),
-            }),
-            Model::Gbdt(m) => Some(match m.best_round {
-                Some(best) => format!("{} rounds (best {})", m.n_rounds(), best + 1),
-                None => format!("{} rounds", m.n_rounds()),
-            }),
-            Model::Mlp(m) => Some(match m.best_epoch {
-                Some(best) => format!("{} epochs (best {})", m.epochs, best + 1),
-                None => format!("{} epochs", m.epochs),
-            }),
-            _ => None,
-        }
-    }
-
-    /// The first `depth` levels of the decision tree, for drawing (decision trees only).
-    pub fn tree_view(
-        &self,
-        features: &[String],
-        classes: &[String],
-        depth: usize,
-    ) -> Option<TreeView> {
-        let Model::Dt(tree) = self else { return None };
-        let nodes = tree.nodes();
-        let mut out = Vec::new();
-        // (node, depth, index in out of the parent)
-        let mut queue = std::collections::VecDeque::from([(0usize, 0usize, None::<usize>)]);
-        while let Some((i, d, parent)) = queue.pop_front() {
-            let Some(n) = nodes.get(i) else { continue };
-            let dist = tree.class_distribution(i);
-            let sum: f64 = dist.iter().sum();
-            let distribution: Vec<f32> = dist
-                .iter()
-                .map(|&w| if sum > 0.0 { (w / sum) as f32 } else { 0.0 })
-                .collect();
-            let class = argmax_rows(&distribution, classes.len().max(1))
-                .first()
-                .and_then(|&c| classes.get(c as usize))
-                .cloned()
-                .unwrap_or_default();
-            let expand = !n.is_leaf() && d < depth;
-            let test = (!n.is_leaf()).then(|| {
-                let name = features.get(n.feature as usize).map_or("?", String::as_str);
-                let missing = if n.missing_left { " (or missing)" } else { "" };
-                format!("{name} ≤ {}{missing}", n.threshold)
-            });
-            let me = out.len();
-            out.push(TreeNodeView {
-                test,
-                children: Vec::new(),
-                samples: n.samples,
-                distribution,
-                class,
-                impurity: n.impurity,
-            });
-            if let Some(p) = parent {
-                let parent: &mut TreeNodeView = &mut out[p];
-                parent.children.push(me);
-            }
-            if expand {
-                queue.push_back((n.left as usize, d + 1, Some(me)));
-                queue.push_back((n.right as usize, d + 1, Some(me)));
+    #[test]
+    fn every_default_passes_its_own_table() {
+        for kind in MODELS {
+            let spec = (kind.default)();
+            assert_eq!(spec.name(), kind.name);
+            spec.validate().unwrap();
+            for row in kind.table {
+                let v = spec.values()[row.name].clone();
+                assert!(row.range.accepts(&v), "{}.{} = {v}", kind.name, row.name);
             }
         }
-        let full = tree.depth();
-        Some(TreeView {
-            nodes: out,
-            depth: full,
-            shown_depth: full.min(depth),
-            leaves: tree.n_leaves(),
-        })
     }
-}
 
-/// Loss per epoch or round.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LossCurve {
-    /// What one step is (`epoch`, `round`, `iteration`).
-    pub step: String,
-    pub train: Vec<f64>,
-    /// Validation loss (early-stopping split), where the model keeps one.
-    pub val: Vec<f64>,
-}
-
-/// A node of a tree drawing.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TreeNodeView {
-    /// `feature <= threshold` for a split, `None` for a leaf.
-    pub test: Option<String>,
-    /// Indices of the children in [`TreeView::nodes`] (left = test true), empty for a leaf.
-    pub children: Vec<usize>,
-    pub samples: u32,
-    /// Class distribution of the node's training samples (weights, summing to 1).
-    pub distribution: Vec<f32>,
-    /// Majority class.
-    pub class: String,
-    pub impurity: f32,
-}
-
-/// A decision tree, for drawing (the first levels).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TreeView {
-    pub nodes: Vec<TreeNodeView>,
-    /// Depth of the whole tree, and the depth shown.
-    pub depth: usize,
-    pub shown_depth: usize,
-    pub leaves: usize,
+    #[test]
+    fn settings_are_checked_by_name_type_and_range() {
+        let spec =
+            ModelSpec::with_values("rf", &[("n_trees", "7"), ("max_depth", "null")]).unwrap();
+        let ModelSpec::Rf(p) = spec else { panic!() };
+        assert_eq!((p.n_trees, p.max_depth), (7, None));
+        let e = ModelSpec::with_values("rf", &[("trees", "7")]).unwrap_err();
+        assert!(e
+            .to_string()
+            .starts_with("rf has no hyper-parameter \"trees\"; it has: n_trees, bootstrap"));
+        let e = ModelSpec::with_values("gbdt", &[("learning_rate", "abc")]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "hyper-parameter learning_rate = abc: expected a number in (0, 1]"
+        );
+        let e = ModelSpec::with_values("rf", &[("bootstrap", "false"), ("oob_score", "true")]);
+        assert!(matches!(
+            e,
+            Err(SpecError::Invalid(ModelError::InvalidParam {
+                name: "oob_score",
+                ..
+            }))
+        ));
+        let e = ModelSpec::with_values("svm", &[("c", "1")]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "unknown model \"svm\"; the models are: dt, rf, gbdt, mlp, logreg, nb"
+        );
+        let ModelSpec::Dt(p) =
+            ModelSpec::with_values("dt", &[("max_features", "{\"Count\": 3}")]).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(p.max_features, super::super::tree::MaxFeatures::Count(3));
+    }
 }

@@ -37,6 +37,7 @@ use serde::{Deserialize, Serialize};
 use super::binning::{BinnedMatrix, RowGroups, MISSING_BIN};
 use super::leaves::{LeafEnsemble, Shape};
 use super::num;
+use super::params::{Checked, Param, Params};
 use super::{check_data, check_labels, check_width, ModelError, Progress, Step};
 use crate::data::rng::FlowRng;
 use crate::data::Matrix;
@@ -81,29 +82,12 @@ impl MaxFeatures {
         k.clamp(1, d)
     }
 
-    /// Checks the value alone (a `Count` above the data's width is caught at fit).
-    pub fn validate(&self) -> Result<(), ModelError> {
-        match *self {
-            MaxFeatures::Fraction(f) if !(f > 0.0 && f <= 1.0) => Err(ModelError::InvalidParam {
-                name: "max_features",
-                value: format!("Fraction({f})"),
-                expected: "a fraction in (0, 1]",
-            }),
-            MaxFeatures::Count(0) => Err(ModelError::InvalidParam {
-                name: "max_features",
-                value: "Count(0)".into(),
-                expected: "a count of at least 1",
-            }),
-            _ => Ok(()),
-        }
-    }
-
     fn check_width(&self, n_features: usize) -> Result<(), ModelError> {
         match *self {
             MaxFeatures::Count(c) if c > n_features => Err(ModelError::InvalidParam {
                 name: "max_features",
                 value: format!("Count({c})"),
-                expected: "a count of at most the number of features",
+                expected: "a count of at most the number of features".into(),
             }),
             _ => Ok(()),
         }
@@ -184,56 +168,81 @@ impl Default for DecisionTreeParams {
     }
 }
 
-impl DecisionTreeParams {
-    /// Checks every hyper-parameter's range.
-    pub fn validate(&self) -> Result<(), ModelError> {
-        validate_tree_params(
-            self.max_depth,
-            self.min_samples_split,
-            self.min_samples_leaf,
-            &self.max_features,
-            self.max_bins,
-        )
+/// The rows the decision tree shares with the random forest (one definition each).
+pub(crate) mod rows {
+    use super::super::params::{int, int_in, optional_int, Param, Range, SEED};
+    use serde_json::Value;
+
+    /// `All`, `Sqrt`, `Log2`, `{"Fraction": f}` with `f` in (0, 1], or `{"Count": n}` with n ≥ 1.
+    fn max_features_ok(v: &Value) -> bool {
+        match v {
+            Value::String(s) => matches!(s.as_str(), "All" | "Sqrt" | "Log2"),
+            Value::Object(m) if m.len() == 1 => match (m.get("Fraction"), m.get("Count")) {
+                (Some(f), _) => f.as_f64().is_some_and(|f| f > 0.0 && f <= 1.0),
+                (_, Some(c)) => c.as_u64().is_some_and(|c| c >= 1),
+                _ => false,
+            },
+            _ => false,
+        }
     }
+
+    pub const CRITERION: Param = Param {
+        name: "criterion",
+        range: Range::Choice(&["Gini", "Entropy"]),
+        help: "split quality measure",
+    };
+    pub const MAX_DEPTH: Param = Param {
+        name: "max_depth",
+        range: optional_int(1),
+        help: "deepest level a tree may grow to (root = 0); null = unlimited",
+    };
+    pub const MIN_SAMPLES_SPLIT: Param = Param {
+        name: "min_samples_split",
+        range: int(2),
+        help: "fewest samples a node needs to be split",
+    };
+    pub const MIN_SAMPLES_LEAF: Param = Param {
+        name: "min_samples_leaf",
+        range: int(1),
+        help: "fewest samples each child keeps",
+    };
+    pub const MAX_FEATURES: Param = Param {
+        name: "max_features",
+        range: Range::Custom {
+            expected:
+                "All, Sqrt, Log2, {\"Fraction\": f} with f in (0, 1], or {\"Count\": n} with n ≥ 1",
+            accepts: max_features_ok,
+        },
+        help: "features tried per split",
+    };
+    pub const CLASS_WEIGHT: Param = Param {
+        name: "class_weight",
+        range: Range::Choice(&["None", "Balanced"]),
+        help: "None, or Balanced to weight rare classes up",
+    };
+    pub const MAX_BINS: Param = Param {
+        name: "max_bins",
+        range: int_in(2, 255),
+        help: "value bins per feature (one more holds missing values)",
+    };
+    pub const SEED_ROW: Param = Param {
+        name: "seed",
+        range: SEED,
+        help: "random seed of the model (the split has its own)",
+    };
 }
 
-pub(crate) fn validate_tree_params(
-    max_depth: Option<usize>,
-    min_samples_split: usize,
-    min_samples_leaf: usize,
-    max_features: &MaxFeatures,
-    max_bins: usize,
-) -> Result<(), ModelError> {
-    if max_depth == Some(0) {
-        return Err(ModelError::InvalidParam {
-            name: "max_depth",
-            value: "0".into(),
-            expected: "None or at least 1",
-        });
-    }
-    if min_samples_split < 2 {
-        return Err(ModelError::InvalidParam {
-            name: "min_samples_split",
-            value: min_samples_split.to_string(),
-            expected: "at least 2",
-        });
-    }
-    if min_samples_leaf < 1 {
-        return Err(ModelError::InvalidParam {
-            name: "min_samples_leaf",
-            value: min_samples_leaf.to_string(),
-            expected: "at least 1",
-        });
-    }
-    max_features.validate()?;
-    if !(2..=255).contains(&max_bins) {
-        return Err(ModelError::InvalidParam {
-            name: "max_bins",
-            value: max_bins.to_string(),
-            expected: "2 ..= 255",
-        });
-    }
-    Ok(())
+impl Params for DecisionTreeParams {
+    const TABLE: &'static [Param] = &[
+        rows::CRITERION,
+        rows::MAX_DEPTH,
+        rows::MIN_SAMPLES_SPLIT,
+        rows::MIN_SAMPLES_LEAF,
+        rows::MAX_FEATURES,
+        rows::CLASS_WEIGHT,
+        rows::MAX_BINS,
+        rows::SEED_ROW,
+    ];
 }
 
 /// One node of a [`DecisionTree`]; `left == 0` marks a leaf (the root is never a child). The
@@ -350,11 +359,11 @@ impl DecisionTree {
         n_classes: usize,
         progress: Progress,
     ) -> Result<Self, ModelError> {
-        params.validate()?;
+        let params = params.check()?;
         check_data(x, y, n_classes)?;
         params.max_features.check_width(x.cols)?;
         let binned = BinnedMatrix::new(x, params.max_bins, params.seed)?;
-        let tree = Self::fit_counts(params, &binned, y, n_classes, None)?;
+        let tree = Self::fit_binned(&params, &binned, y, n_classes, None)?;
         if !progress(Step {
             done: 1,
             total: 1,
@@ -374,7 +383,17 @@ impl DecisionTree {
         n_classes: usize,
         counts: Option<&[u32]>,
     ) -> Result<Self, ModelError> {
-        params.validate()?;
+        Self::fit_binned(&params.check()?, binned, y, n_classes, counts)
+    }
+
+    /// [`DecisionTree::fit_counts`] once the parameters are checked.
+    fn fit_binned(
+        params: &Checked<DecisionTreeParams>,
+        binned: &BinnedMatrix,
+        y: &[u32],
+        n_classes: usize,
+        counts: Option<&[u32]>,
+    ) -> Result<Self, ModelError> {
         check_binned(binned, y, n_classes)?;
         params.max_features.check_width(binned.cols)?;
         if let Some(c) = counts {
@@ -392,7 +411,7 @@ impl DecisionTree {
                 return Err(ModelError::InvalidParam {
                     name: "counts",
                     value: total.to_string(),
-                    expected: "a total below 2^32",
+                    expected: "a total below 2^32".into(),
                 });
             }
         }
@@ -577,7 +596,7 @@ pub(crate) fn check_binned(
         return Err(ModelError::InvalidParam {
             name: "n_classes",
             value: n_classes.to_string(),
-            expected: "below 2^24",
+            expected: "below 2^24".into(),
         });
     }
     Ok(())
@@ -631,7 +650,7 @@ pub(crate) struct GrowSpec<'a> {
 
 impl<'a> GrowSpec<'a> {
     pub(crate) fn new(
-        p: &DecisionTreeParams,
+        p: &Checked<DecisionTreeParams>,
         b: &'a BinnedMatrix,
         k: usize,
         cw: &'a [f64],

@@ -22,7 +22,7 @@ use super::{use_session, Tab};
 use crate::eval::importance::PermutationImportance;
 use crate::eval::learning_curve::LearningPoint;
 use crate::job::Diagnostics;
-use crate::models::registry::TreeView;
+use crate::models::describe::TreeView;
 use crate::worker::protocol::TrainedResult;
 
 /// A gap (random-split macro-F1 minus by-capture macro-F1) at least this large is a warning.

@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use serde_json::{Map, Value};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 
 use super::pool::{ModelProgress, Status, WarmUp};
@@ -14,104 +13,48 @@ use crate::eval::split::SplitKind;
 use crate::features::FeatureOptions;
 use crate::ingest::Taxonomy;
 use crate::job::JobRequest;
+use crate::models::params::shown;
+use crate::models::registry::{self, ModelKind, MODELS};
 use crate::models::ModelSpec;
 
-/// The models offered, in order, and whether each is ticked at first.
-const MODELS: [(&str, bool); 6] = [
-    ("dt", true),
-    ("rf", true),
-    ("gbdt", true),
-    ("mlp", true),
-    ("logreg", false),
-    ("nb", false),
-];
-
-/// What each hyper-parameter means (shown as a hint under its field).
-fn hint(name: &str) -> &'static str {
-    match name {
-        "n_trees" => "trees in the forest (1–10,000)",
-        "max_depth" => "deepest level a tree may grow to; null = unlimited",
-        "min_samples_split" => "fewest samples a node needs to be split (≥ 2)",
-        "min_samples_leaf" => "fewest samples in a leaf (≥ 1)",
-        "max_features" => "features tried per split: Sqrt, All, or {\"Count\": n}",
-        "criterion" => "split quality: Gini or Entropy",
-        "class_weight" => "None, or Balanced to weight rare classes up",
-        "max_bins" => "histogram bins per feature (2–255)",
-        "bootstrap" => "sample rows with replacement for each tree",
-        "oob_score" => "score each tree on the rows it did not see",
-        "seed" => "random seed of the model (the split has its own)",
-        "n_rounds" => "boosting rounds (one tree per class each)",
-        "learning_rate" => "step size (0–1]",
-        "max_leaves" => "most leaves per tree",
-        "min_child_weight" => "smallest hessian sum in a leaf",
-        "l2" => "L2 penalty on leaf values (≥ 0)",
-        "subsample" => "share of rows per round (0–1]",
-        "colsample" => "share of features per tree (0–1]",
-        "early_stopping_rounds" => "stop after this many rounds without improvement; null = off",
-        "validation_fraction" => "share of training rows held for early stopping",
-        "hidden" => "hidden layer sizes, e.g. [64, 32]",
-        "alpha" => "L2 penalty (≥ 0)",
-        "batch_size" => "rows per mini-batch",
-        "max_epochs" => "most passes over the training rows",
-        "early_stopping" => "stop when the validation loss stops improving",
-        "patience" => "epochs without improvement before stopping",
-        "tol" => "smallest improvement that counts",
-        "c" => "inverse regularisation strength (> 0)",
-        "max_iter" => "most L-BFGS iterations",
-        "memory" => "L-BFGS history length",
-        "var_smoothing" => "variance added for stability, times the largest variance",
-        "beta1" | "beta2" | "epsilon" => "Adam optimiser constant",
-        _ => "",
-    }
-}
-
-/// The editable fields of one model: its default parameters as JSON, edited as text.
+/// The editable fields of one model, in its parameter table's order, edited as text (JSON, or a
+/// bare name such as `Sqrt`).
 #[derive(Debug, Clone, PartialEq)]
 struct ModelForm {
     kind: &'static str,
     on: bool,
-    /// Field → text typed (JSON, or a bare string).
-    fields: BTreeMap<String, String>,
+    /// Parameter name → text typed.
+    fields: Vec<(&'static str, String)>,
 }
 
 impl ModelForm {
-    fn new(kind: &'static str, on: bool) -> Self {
-        let fields = defaults(kind)
-            .into_iter()
-            .map(|(k, v)| (k, text_of(&v)))
+    fn new(kind: &'static ModelKind, on: bool) -> Self {
+        let defaults = (kind.default)().values();
+        let fields = kind
+            .table
+            .iter()
+            .map(|p| (p.name, defaults.get(p.name).map(shown).unwrap_or_default()))
             .collect();
-        ModelForm { kind, on, fields }
-    }
-
-    /// The spec the fields describe, or what is wrong with them.
-    fn spec(&self) -> Result<ModelSpec, String> {
-        let mut params = Map::new();
-        for (k, text) in &self.fields {
-            let v = serde_json::from_str::<Value>(text.trim())
-                .unwrap_or_else(|_| Value::String(text.trim().to_string()));
-            params.insert(k.clone(), v);
+        ModelForm {
+            kind: kind.name,
+            on,
+            fields,
         }
-        let mut outer = Map::new();
-        outer.insert(self.kind.to_string(), Value::Object(params));
-        let spec: ModelSpec =
-            serde_json::from_value(Value::Object(outer)).map_err(|e| format!("{e}"))?;
-        spec.validate().map_err(|e| e.to_string())?;
-        Ok(spec)
+    }
+
+    /// The spec the fields describe, or what is wrong with them (checked against the table).
+    fn spec(&self) -> Result<ModelSpec, String> {
+        ModelSpec::with_values(self.kind, &self.fields).map_err(|e| e.to_string())
     }
 }
 
-fn defaults(kind: &str) -> Map<String, Value> {
-    ModelSpec::default_for(kind)
-        .and_then(|s| serde_json::to_value(s).ok())
-        .and_then(|v| v.get(kind).and_then(Value::as_object).cloned())
+/// The line under a field: what the parameter does and what it accepts (from its table row).
+fn hint(kind: &str, name: &str) -> String {
+    registry::kind(kind)
+        .ok()
+        .and_then(|k| k.table.iter().find(|p| p.name == name))
+        .map(|p| p.hint())
         .unwrap_or_default()
-}
-
-fn text_of(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
 }
 
 /// Minutes and seconds.
@@ -138,7 +81,7 @@ pub fn TrainTab() -> impl IntoView {
     let forms = RwSignal::new(
         MODELS
             .iter()
-            .map(|&(k, on)| ModelForm::new(k, on))
+            .map(|k| ModelForm::new(k, k.on_by_default))
             .collect::<Vec<_>>(),
     );
     let taxonomy = RwSignal::new(session.state.taxonomy.get_untracked());
@@ -351,7 +294,7 @@ pub fn TrainTab() -> impl IntoView {
                     <div class="column-toggles" data-testid="train-columns">
                         {move || columns.get().into_iter().map(|(name, on)| {
                             let is_port = summary.with(|s| s.as_ref().is_some_and(|s| s.columns.iter().any(|c| c.name == name && c.role == "port")));
-                            let key = name.clone();
+                            let key = name;
                             view! {
                                 <label class="check column" class:leaky=is_port>
                                     <input type="checkbox" data-testid=format!("train-col-{name}") prop:checked=on
@@ -475,20 +418,28 @@ fn ModelCard(
             </summary>
             <div class="params">
                 {form.fields.into_iter().map(|(name, text)| {
-                    let key = name.clone();
+                    let key = name;
                     view! {
                         <label class="field param">
-                            <code>{name.clone()}</code>
+                            <code>{name}</code>
                             <input type="text" data-testid=format!("train-{kind}-{name}") value=text
                                 on:change=move |ev| {
                                     let v = event_target_value(&ev);
-                                    forms.update(|f| { f[index].fields.insert(key.clone(), v); });
+                                    forms.update(|f| {
+                                        if let Some(field) = f[index].fields.iter_mut().find(|(n, _)| *n == key) {
+                                            field.1 = v;
+                                        }
+                                    });
                                 } />
-                            <small class="muted">{hint(&name)}</small>
+                            <small class="muted">{hint(kind, name)}</small>
                         </label>
                     }
                 }).collect_view()}
-                <button class="link" on:click=move |_| forms.update(|f| f[index] = ModelForm::new(kind, true))>
+                <button class="link" on:click=move |_| forms.update(|f| {
+                    if let Ok(k) = registry::kind(kind) {
+                        f[index] = ModelForm::new(k, true);
+                    }
+                })>
                     "defaults"
                 </button>
             </div>

@@ -136,7 +136,7 @@ fn ports_are_exported_only_on_request_and_bad_sizes_are_refused() {
     ]);
     assert_eq!(code, 2);
     assert!(
-        err.contains("--test-size 1.5 must be between 0 and 1"),
+        err.contains("test size 1.5: expected a share between 0 and 1"),
         "{err}"
     );
 

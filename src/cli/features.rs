@@ -43,7 +43,7 @@ pub(super) struct FeaturesArgs {
     #[arg(long, value_parser = ["random"], default_value = "random")]
     split: String,
     /// Share of rows held out (as `flowlab train --test-size`).
-    #[arg(long, default_value_t = 0.25)]
+    #[arg(long, default_value_t = crate::eval::split::DEFAULT_TEST_SIZE)]
     test_size: f64,
     /// Use port columns as features (as `flowlab train --include-ports`).
     #[arg(long)]
@@ -153,12 +153,11 @@ fn write_csv(
 }
 
 fn export(a: &FeaturesArgs) -> Result<Exported, String> {
-    if !(a.test_size > 0.0 && a.test_size < 1.0) {
-        return Err(format!(
-            "--test-size {} must be between 0 and 1",
-            a.test_size
-        ));
+    crate::eval::split::SplitKind::Random {
+        test_size: a.test_size,
     }
+    .validate()
+    .map_err(|e| e.to_string())?;
     let spec = match &a.fit {
         Some(m) => Some(super::train::spec_with(m, &a.set)?),
         None => None,

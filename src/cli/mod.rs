@@ -67,8 +67,8 @@ struct ReadArgs {
     #[arg(long, value_name = "N")]
     max_rows_per_file: Option<u64>,
     /// Random seed of the sampling and, for `train` and `features`, of the split. A model has its
-    /// own seed: `--set seed=N`.
-    #[arg(long, default_value_t = 0)]
+    /// own seed: `--set seed=N`. The page's default is the same.
+    #[arg(long, default_value_t = crate::eval::split::DEFAULT_SEED)]
     seed: u64,
     /// Flow files: Zeek conn.log(.labeled), CSV/TSV, CIDDS, NSL-KDD, UNSW-NB15; .gz and .zip too.
     #[arg(required = true)]

@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 
 use super::{load, print, ReadArgs};
 use crate::eval::metrics::Report;
-use crate::eval::split::SplitKind;
+use crate::eval::split::{self, SplitKind};
 use crate::features::FeatureOptions;
 use crate::job::{self, Diagnostics, JobRequest};
 use crate::job::{TrainRequest, TrainedModel};
@@ -34,13 +34,13 @@ pub(super) struct TrainArgs {
     #[arg(long, value_parser = ["random", "group", "kfold"], default_value = "random")]
     split: String,
     /// Folds for --split group / kfold.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = split::DEFAULT_FOLDS)]
     folds: usize,
     /// Repeats for --split kfold.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = split::DEFAULT_REPEATS)]
     repeats: usize,
     /// Share of rows held out for --split random.
-    #[arg(long, default_value_t = 0.25)]
+    #[arg(long, default_value_t = split::DEFAULT_TEST_SIZE)]
     test_size: f64,
     /// Use port columns as features (they often leak the capture).
     #[arg(long)]
@@ -127,23 +127,13 @@ pub(super) fn run_train(a: &TrainArgs) -> i32 {
             return 2;
         }
     };
-    let split = match a.split.as_str() {
-        "group" => SplitKind::Group { folds: a.folds },
-        "kfold" => SplitKind::KFold {
-            folds: a.folds,
-            repeats: a.repeats,
-        },
-        _ => SplitKind::Random {
-            test_size: a.test_size,
-        },
+    let split = match SplitKind::from_parts(&a.split, a.test_size, a.folds, a.repeats) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("flowlab train: {e}");
+            return 2;
+        }
     };
-    if !(0.0..1.0).contains(&a.test_size) || a.test_size == 0.0 {
-        eprintln!(
-            "flowlab train: --test-size {} must be between 0 and 1",
-            a.test_size
-        );
-        return 2;
-    }
     let data = match load(&a.read, None) {
         Ok(d) => d,
         Err(e) => {

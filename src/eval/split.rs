@@ -17,6 +17,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
+use thiserror::Error;
 
 use crate::data::rng::FlowRng;
 use crate::data::sampling::by_class;
@@ -37,7 +38,73 @@ pub enum SplitKind {
     KFold { folds: usize, repeats: usize },
 }
 
+/// The seed of the split (and of sampling) when the user gives none — the same for the page and
+/// the CLI. (Until December 2026 the CLI's was 0 and the page's 42.)
+pub const DEFAULT_SEED: u64 = 42;
+/// The default share of rows held out by [`SplitKind::Random`].
+pub const DEFAULT_TEST_SIZE: f64 = 0.25;
+/// The default number of folds of [`SplitKind::Group`] and [`SplitKind::KFold`].
+pub const DEFAULT_FOLDS: usize = 5;
+/// The default number of repeats of [`SplitKind::KFold`].
+pub const DEFAULT_REPEATS: usize = 1;
+
+/// Why a split cannot be made.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum SplitError {
+    #[error("test size {0}: expected a share between 0 and 1 (both excluded)")]
+    TestSize(f64),
+    #[error("folds {0}: expected at least 2")]
+    Folds(usize),
+    #[error("repeats {0}: expected at least 1")]
+    Repeats(usize),
+    #[error("unknown split {0:?}: expected random, group or kfold")]
+    Unknown(String),
+    #[error(
+        "splitting by capture needs at least {needed} source files with labelled rows; there are {found}"
+    )]
+    TooFewGroups { needed: usize, found: usize },
+}
+
+impl Default for SplitKind {
+    fn default() -> Self {
+        SplitKind::Random {
+            test_size: DEFAULT_TEST_SIZE,
+        }
+    }
+}
+
 impl SplitKind {
+    /// The split called `name` (`random`, `group`, `kfold`) with the settings it uses, checked.
+    pub fn from_parts(
+        name: &str,
+        test_size: f64,
+        folds: usize,
+        repeats: usize,
+    ) -> Result<SplitKind, SplitError> {
+        let kind = match name {
+            "random" => SplitKind::Random { test_size },
+            "group" => SplitKind::Group { folds },
+            "kfold" => SplitKind::KFold { folds, repeats },
+            other => return Err(SplitError::Unknown(other.to_string())),
+        };
+        kind.validate()?;
+        Ok(kind)
+    }
+
+    /// Checks the settings (the one check the page, the CLI and the job share).
+    pub fn validate(&self) -> Result<(), SplitError> {
+        match *self {
+            SplitKind::Random { test_size } if !(test_size > 0.0 && test_size < 1.0) => {
+                Err(SplitError::TestSize(test_size))
+            }
+            SplitKind::Group { folds } | SplitKind::KFold { folds, .. } if folds < 2 => {
+                Err(SplitError::Folds(folds))
+            }
+            SplitKind::KFold { repeats, .. } if repeats < 1 => Err(SplitError::Repeats(repeats)),
+            _ => Ok(()),
+        }
+    }
+
     pub fn describe(&self) -> String {
         match self {
             SplitKind::Random { test_size } => {
@@ -49,11 +116,17 @@ impl SplitKind {
     }
 }
 
-/// Stratified k-fold, `repeats` times with different shuffles: `k × repeats` splits.
-pub fn stratified_kfold(y: &[u32], k: usize, repeats: usize, seed: u64) -> Vec<Split> {
-    let k = k.max(2);
+/// Stratified k-fold, `repeats` times with different shuffles: `k × repeats` splits (`k ≥ 2`,
+/// `repeats ≥ 1`).
+pub fn stratified_kfold(
+    y: &[u32],
+    k: usize,
+    repeats: usize,
+    seed: u64,
+) -> Result<Vec<Split>, SplitError> {
+    SplitKind::KFold { folds: k, repeats }.validate()?;
     let mut out = Vec::new();
-    for rep in 0..repeats.max(1) {
+    for rep in 0..repeats {
         let mut rng = FlowRng::new(seed, 0xf01d + rep as u64);
         let mut fold_of = vec![usize::MAX; y.len()];
         // The start rotates per class so small classes do not all land in fold 0.
@@ -71,12 +144,12 @@ pub fn stratified_kfold(y: &[u32], k: usize, repeats: usize, seed: u64) -> Vec<S
             out.push(Split { train, test });
         }
     }
-    out
+    Ok(out)
 }
 
 /// Group k-fold as scikit-learn's `GroupKFold`: groups, largest first, each go to the fold with
 /// the fewest rows so far; no group is in two folds. Fails when there are fewer groups than `k`.
-pub fn group_kfold(groups: &[u32], y: &[u32], k: usize) -> Result<Vec<Split>, String> {
+pub fn group_kfold(groups: &[u32], y: &[u32], k: usize) -> Result<Vec<Split>, SplitError> {
     let mut sizes: BTreeMap<u32, usize> = BTreeMap::new();
     for (r, &g) in groups.iter().enumerate() {
         if y[r] != MISSING {
@@ -84,11 +157,10 @@ pub fn group_kfold(groups: &[u32], y: &[u32], k: usize) -> Result<Vec<Split>, St
         }
     }
     if sizes.len() < k.max(2) {
-        return Err(format!(
-            "splitting by capture needs at least {} source files with labelled rows; there are {}",
-            k.max(2),
-            sizes.len()
-        ));
+        return Err(SplitError::TooFewGroups {
+            needed: k.max(2),
+            found: sizes.len(),
+        });
     }
     let mut order: Vec<(u32, usize)> = sizes.into_iter().collect();
     order.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -110,7 +182,7 @@ pub fn group_kfold(groups: &[u32], y: &[u32], k: usize) -> Result<Vec<Split>, St
 }
 
 /// One split per group: that group's rows are the test rows.
-pub fn leave_one_group_out(groups: &[u32], y: &[u32]) -> Result<Vec<Split>, String> {
+pub fn leave_one_group_out(groups: &[u32], y: &[u32]) -> Result<Vec<Split>, SplitError> {
     let n_groups = groups
         .iter()
         .zip(y)
@@ -149,7 +221,7 @@ mod tests {
     #[test]
     fn kfold_covers_every_row_once_per_repeat() {
         let y: Vec<u32> = (0..53).map(|i| (i % 3) as u32).collect();
-        let folds = stratified_kfold(&y, 5, 2, 1);
+        let folds = stratified_kfold(&y, 5, 2, 1).unwrap();
         assert_eq!(folds.len(), 10);
         for rep in folds.chunks(5) {
             let mut all: Vec<usize> = rep.iter().flat_map(|f| f.test.clone()).collect();
@@ -169,9 +241,29 @@ mod tests {
             assert!(!f.test.contains(&7) && !f.train.contains(&7));
         }
         assert_eq!(leave_one_group_out(&groups, &y).unwrap().len(), 4);
-        assert!(group_kfold(&[0, 0, 0], &[0, 1, 0], 2)
-            .unwrap_err()
-            .contains("at least 2 source files"));
+        assert_eq!(
+            group_kfold(&[0, 0, 0], &[0, 1, 0], 2).unwrap_err(),
+            SplitError::TooFewGroups {
+                needed: 2,
+                found: 1
+            }
+        );
+        assert_eq!(
+            stratified_kfold(&[0, 1], 1, 1, 0).unwrap_err(),
+            SplitError::Folds(1)
+        );
+        assert_eq!(
+            SplitKind::from_parts("random", 1.0, 5, 1).unwrap_err(),
+            SplitError::TestSize(1.0)
+        );
+        assert_eq!(
+            SplitKind::from_parts("kfold", 0.25, 3, 0).unwrap_err(),
+            SplitError::Repeats(0)
+        );
+        assert_eq!(
+            SplitKind::from_parts("group", 0.25, 3, 0).unwrap(),
+            SplitKind::Group { folds: 3 }
+        );
     }
 
     #[test]

@@ -67,7 +67,9 @@ use crate::models::tree::DecisionTree;
 use crate::models::{argmax_rows, ModelError, Progress, Step};
 
 mod train;
-pub use train::{train, Predictions, TrainError, TrainRequest, TrainedModel, TrainingMeta};
+pub use train::{
+    train, PlanError, Predictions, TrainError, TrainRequest, TrainedModel, TrainingMeta,
+};
 
 /// Most points kept per ROC or PR curve sent to the page (thinned evenly, ends kept).
 pub const CURVE_POINTS: usize = 200;
@@ -96,13 +98,14 @@ fn yes() -> bool {
 }
 
 impl JobRequest {
-    /// Defaults: stratified 25 % hold-out, attack-family labels, seed 42, no ports, by-capture on.
+    /// Defaults: stratified 25 % hold-out, raw labels, seed [`split::DEFAULT_SEED`] (42), no
+    /// ports, by-capture on.
     pub fn new(models: Vec<ModelSpec>) -> Self {
         JobRequest {
             models,
             taxonomy: crate::ingest::Taxonomy::default(),
-            split: SplitKind::Random { test_size: 0.25 },
-            seed: 42,
+            split: SplitKind::default(),
+            seed: split::DEFAULT_SEED,
             features: crate::features::FeatureOptions::default(),
             by_capture: true,
             permutation: true,
@@ -279,11 +282,12 @@ fn cost(spec: &ModelSpec, rows: usize, cols: usize, part: Part) -> f64 {
 /// them (a forest is cut into that many chunks per fit).
 pub fn prepare(data: &Dataset, req: &JobRequest, workers: usize) -> Result<Prepared, TrainError> {
     if req.models.is_empty() {
-        return Err(TrainError::Split("choose at least one model".into()));
+        return Err(TrainError::NoModels);
     }
     for spec in &req.models {
         spec.validate()?;
     }
+    req.split.validate()?;
     let (y, classes) = data.labels_as(req.taxonomy);
     let labelled: Vec<usize> = (0..y.len()).filter(|&r| y[r] != MISSING).collect();
     if labelled.is_empty() {
@@ -302,11 +306,9 @@ pub fn prepare(data: &Dataset, req: &JobRequest, workers: usize) -> Result<Prepa
     let scoring: Vec<Split> = match req.split {
         SplitKind::Random { test_size } => vec![split::stratified_holdout(&y, test_size, req.seed)],
         SplitKind::KFold { folds, repeats } => {
-            split::stratified_kfold(&y, folds, repeats, req.seed)
+            split::stratified_kfold(&y, folds, repeats, req.seed)?
         }
-        SplitKind::Group { folds } => {
-            split::group_kfold(&data.sources, &y, folds).map_err(TrainError::Split)?
-        }
+        SplitKind::Group { folds } => split::group_kfold(&data.sources, &y, folds)?,
     };
     let labelled_sources: std::collections::BTreeSet<u32> =
         labelled.iter().map(|&r| data.sources[r]).collect();
@@ -412,10 +414,7 @@ impl Prepared {
 
     /// Fit `fit`'s training data and its test rows' matrix, from one transform of the data.
     fn fit_and_test(&self, data: &Dataset, fit: usize) -> Result<(FitData, Matrix), TrainError> {
-        let f = self
-            .fits
-            .get(fit)
-            .ok_or_else(|| TrainError::Split(format!("no fit {fit} in this job")))?;
+        let f = self.fits.get(fit).ok_or(PlanError::NoFit(fit))?;
         let x = f.pipeline.transform(data)?;
         let train = FitData {
             x: x.select_rows(&f.split.train),
@@ -473,19 +472,13 @@ fn merge(
         }
     }
     let ModelSpec::Rf(p) = spec else {
-        return Err(TrainError::Split(
-            "only a random forest is fitted in parts".into(),
-        ));
+        return Err(PlanError::NotAForest.into());
     };
     let mut trees = Vec::with_capacity(p.n_trees);
     for o in outputs {
         match o {
             TaskOutput::Trees(t) => trees.extend(t),
-            TaskOutput::Model(_) => {
-                return Err(TrainError::Split(
-                    "a forest part came back as a whole model".into(),
-                ))
-            }
+            TaskOutput::Model(_) => return Err(PlanError::WholeModelPart.into()),
         }
     }
     let binned = RandomForest::bin(p, &data.x)?;
@@ -537,7 +530,7 @@ pub fn assemble(
         .request
         .models
         .get(model)
-        .ok_or_else(|| TrainError::Split(format!("no model {model} in this job")))?;
+        .ok_or(PlanError::NoModel(model))?;
     let tasks: Vec<&Task> = prepared
         .plan
         .tasks
@@ -545,11 +538,12 @@ pub fn assemble(
         .filter(|t| t.model == model)
         .collect();
     if tasks.len() != outputs.len() {
-        return Err(TrainError::Split(format!(
-            "model {model} has {} tasks but {} outputs came back",
-            tasks.len(),
-            outputs.len()
-        )));
+        return Err(PlanError::OutputCount {
+            model,
+            tasks: tasks.len(),
+            outputs: outputs.len(),
+        }
+        .into());
     }
     let k = prepared.plan.classes.len();
     let mut per_fit: Vec<Vec<TaskOutput>> = vec![Vec::new(); prepared.fits.len()];
@@ -594,8 +588,7 @@ pub fn assemble(
             return Err(ModelError::Cancelled.into());
         }
     }
-    let (pipeline, m, train_rows) =
-        saved.ok_or_else(|| TrainError::Split("the job has no fit to save".into()))?;
+    let (pipeline, m, train_rows) = saved.ok_or(PlanError::NothingToSave)?;
     let metrics = Report::new(&scored.0, &scored.1, Some(&scored.2), k);
     let by_capture =
         (!capture.0.is_empty()).then(|| Report::new(&capture.0, &capture.1, Some(&capture.2), k));

@@ -11,7 +11,7 @@ use thiserror::Error;
 use super::JobRequest;
 use crate::eval::leakage::Finding;
 use crate::eval::metrics::Report;
-use crate::eval::split::SplitKind;
+use crate::eval::split::{SplitError, SplitKind};
 use crate::features::{FeatureError, FeatureOptions, Pipeline};
 use crate::ingest::{Dataset, Taxonomy, MISSING};
 use crate::models::registry::{Model, ModelSpec};
@@ -60,12 +60,38 @@ pub enum TrainError {
     NoLabels,
     #[error("only one class ({0}) in the labelled rows: nothing to tell apart")]
     OneClass(String),
-    #[error("{0}")]
-    Split(String),
+    #[error("choose at least one model")]
+    NoModels,
+    #[error(transparent)]
+    Split(#[from] SplitError),
+    /// Task outputs that do not fit the job's plan (a bug or a stale worker message).
+    #[error(transparent)]
+    Plan(#[from] PlanError),
     #[error(transparent)]
     Features(#[from] FeatureError),
     #[error(transparent)]
     Model(#[from] ModelError),
+}
+
+/// Task outputs that do not match the plan they are said to belong to.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum PlanError {
+    #[error("no fit {0} in this job")]
+    NoFit(usize),
+    #[error("no model {0} in this job")]
+    NoModel(usize),
+    #[error("only a random forest is fitted in parts")]
+    NotAForest,
+    #[error("a forest part came back as a whole model")]
+    WholeModelPart,
+    #[error("model {model} has {tasks} tasks but {outputs} outputs came back")]
+    OutputCount {
+        model: usize,
+        tasks: usize,
+        outputs: usize,
+    },
+    #[error("the job has no fit to save")]
+    NothingToSave,
 }
 
 /// Predictions for every row of a data set.

@@ -9,7 +9,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 
 use super::pool::{ModelProgress, Status, WarmUp};
 use super::{use_session, Tab};
-use crate::eval::split::SplitKind;
+use crate::eval::split::{self, SplitKind};
 use crate::features::FeatureOptions;
 use crate::ingest::Taxonomy;
 use crate::job::JobRequest;
@@ -86,10 +86,11 @@ pub fn TrainTab() -> impl IntoView {
     );
     let taxonomy = RwSignal::new(session.state.taxonomy.get_untracked());
     let split = RwSignal::new("random".to_string());
-    let test_size = RwSignal::new("0.25".to_string());
-    let folds = RwSignal::new("5".to_string());
-    let repeats = RwSignal::new("1".to_string());
-    let seed = RwSignal::new("42".to_string());
+    // The defaults the CLI shares (`eval::split`).
+    let test_size = RwSignal::new(split::DEFAULT_TEST_SIZE.to_string());
+    let folds = RwSignal::new(split::DEFAULT_FOLDS.to_string());
+    let repeats = RwSignal::new(split::DEFAULT_REPEATS.to_string());
+    let seed = RwSignal::new(split::DEFAULT_SEED.to_string());
     let by_capture = RwSignal::new(true);
     let permutation = RwSignal::new(true);
     let learning_curve = RwSignal::new(true);
@@ -132,30 +133,34 @@ pub fn TrainTab() -> impl IntoView {
                 f64::NAN
             })
         };
-        let split = match split.get().as_str() {
-            "group" => SplitKind::Group {
-                folds: num(&folds, "folds", &mut errors) as usize,
-            },
-            "kfold" => SplitKind::KFold {
-                folds: num(&folds, "folds", &mut errors) as usize,
-                repeats: num(&repeats, "repeats", &mut errors) as usize,
-            },
-            _ => SplitKind::Random {
-                test_size: num(&test_size, "test size", &mut errors),
-            },
+        let kind = split.get();
+        let share = if kind == "random" {
+            num(&test_size, "test size", &mut errors)
+        } else {
+            split::DEFAULT_TEST_SIZE
         };
-        match split {
-            SplitKind::Random { test_size } if !(test_size > 0.0 && test_size < 1.0) => {
-                errors.push("test size: expected a share between 0 and 1, e.g. 0.25".into())
+        let count = |s: &RwSignal<String>, name: &str, errors: &mut Vec<String>| -> usize {
+            s.get().trim().parse::<usize>().unwrap_or_else(|_| {
+                errors.push(format!("{name}: expected a whole number"));
+                0
+            })
+        };
+        let (n_folds, n_repeats) = match kind.as_str() {
+            "random" => (split::DEFAULT_FOLDS, split::DEFAULT_REPEATS),
+            "group" => (count(&folds, "folds", &mut errors), split::DEFAULT_REPEATS),
+            _ => (
+                count(&folds, "folds", &mut errors),
+                count(&repeats, "repeats", &mut errors),
+            ),
+        };
+        // The one check the CLI and the job share; only reported when the numbers parsed.
+        let checked = SplitKind::from_parts(&kind, share, n_folds, n_repeats);
+        if errors.is_empty() {
+            if let Err(e) = &checked {
+                errors.push(e.to_string());
             }
-            SplitKind::Group { folds } | SplitKind::KFold { folds, .. } if folds < 2 => {
-                errors.push("folds: expected at least 2".into())
-            }
-            SplitKind::KFold { repeats, .. } if repeats < 1 => {
-                errors.push("repeats: expected at least 1".into())
-            }
-            _ => {}
         }
+        let split = checked.unwrap_or_default();
         let seed = seed.get().trim().parse::<u64>().unwrap_or_else(|_| {
             errors.push("seed: expected a whole number ≥ 0".into());
             0
@@ -294,7 +299,7 @@ pub fn TrainTab() -> impl IntoView {
                     <div class="column-toggles" data-testid="train-columns">
                         {move || columns.get().into_iter().map(|(name, on)| {
                             let is_port = summary.with(|s| s.as_ref().is_some_and(|s| s.columns.iter().any(|c| c.name == name && c.role == "port")));
-                            let key = name;
+                            let key = name.clone();
                             view! {
                                 <label class="check column" class:leaky=is_port>
                                     <input type="checkbox" data-testid=format!("train-col-{name}") prop:checked=on

@@ -239,16 +239,18 @@ impl WorkerState {
 
     fn prepare(&self, request: u32, req: &job::JobRequest, workers: usize) {
         let prepared = match &*self.data.borrow() {
-            Some(d) => job::prepare(d, req, workers.max(1)).and_then(|p| {
-                let fits = (0..p.fits.len())
-                    .map(|f| {
-                        let fd = p.fit_data(d, f)?;
-                        model_file::write(&fd)
-                            .map_err(|e| crate::job::TrainError::Split(e.to_string()))
-                    })
-                    .collect::<Result<Vec<_>, _>>()?;
-                Ok((p, fits))
-            }),
+            // Strings from here on: this is the boundary to the page.
+            Some(d) => job::prepare(d, req, workers.max(1))
+                .map_err(|e| e.to_string())
+                .and_then(|p| {
+                    let fits = (0..p.fits.len())
+                        .map(|f| {
+                            let fd = p.fit_data(d, f).map_err(|e| e.to_string())?;
+                            model_file::write(&fd).map_err(|e| e.to_string())
+                        })
+                        .collect::<Result<Vec<_>, String>>()?;
+                    Ok((p, fits))
+                }),
             None => return self.fail(request, "no data is loaded: load a file in the Data tab"),
         };
         match prepared {

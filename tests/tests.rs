@@ -26,6 +26,7 @@ mod explore;
 mod features;
 mod ingest;
 mod job;
+mod layers;
 mod leakage;
 mod metrics_sklearn;
 mod shared_data;

@@ -3,7 +3,7 @@
 //! Every model follows one shape (as in linfa): a hyper-parameter struct that is validated before
 //! fitting (`Params::validate`), `fit(params, x, y, n_classes, progress)`, and `predict_proba`
 //! returning one row of class probabilities per input row. Inputs are the row-major `f32`
-//! [`Matrix`] of [`crate::features`] (`NaN` = missing); labels are class codes `0..n_classes`.
+//! [`Matrix`] of [`crate::data`], built by [`crate::features`] (`NaN` = missing); labels are class codes `0..n_classes`.
 //! Everything random takes an explicit seed and uses [`crate::data::rng::FlowRng`], so a seed gives the
 //! same model natively and in wasm.
 

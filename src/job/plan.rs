@@ -1,0 +1,185 @@
+//! Planning a job: the split(s), one feature pipeline per fit, and the tasks (a forest cut into
+//! chunks of trees), each with a cost for progress and scheduling.
+
+use super::*;
+use crate::data::Matrix;
+use crate::eval::leakage::{self};
+use crate::eval::split::SplitKind;
+use crate::eval::split::{self, Split};
+use crate::features::Pipeline;
+use crate::ingest::{Dataset, MISSING};
+use crate::models::registry::ModelSpec;
+
+/// Cuts `n_trees` into at most `parts` nearly equal consecutive ranges.
+pub fn tree_chunks(n_trees: usize, parts: usize) -> Vec<(usize, usize)> {
+    let parts = parts.clamp(1, n_trees.max(1));
+    (0..parts)
+        .map(|p| (n_trees * p / parts, n_trees * (p + 1) / parts))
+        .filter(|(a, b)| b > a)
+        .collect()
+}
+
+/// The relative cost of fitting `spec` on `rows × cols`.
+fn cost(spec: &ModelSpec, rows: usize, cols: usize, part: Part) -> f64 {
+    let base = (rows * cols.max(1)) as f64;
+    base * match (spec, part) {
+        (_, Part::Trees { start, end }) => (end - start) as f64,
+        (ModelSpec::Dt(_), _) => 1.0,
+        (ModelSpec::Rf(p), _) => p.n_trees as f64,
+        (ModelSpec::Gbdt(p), _) => p.n_rounds as f64 * 0.5,
+        (ModelSpec::Mlp(p), _) => p.max_epochs as f64 * 0.5,
+        (ModelSpec::Logreg(_), _) => 20.0,
+        (ModelSpec::Nb(_), _) => 0.05,
+    }
+}
+
+/// Splits, fits one pipeline per fit and plans the tasks; `workers` is how many workers will run
+/// them (a forest is cut into that many chunks per fit).
+pub fn prepare(data: &Dataset, req: &JobRequest, workers: usize) -> Result<Prepared, TrainError> {
+    if req.models.is_empty() {
+        return Err(TrainError::NoModels);
+    }
+    for spec in &req.models {
+        spec.validate()?;
+    }
+    req.split.validate()?;
+    let (y, classes) = data.labels_as(req.taxonomy);
+    let labelled: Vec<usize> = (0..y.len()).filter(|&r| y[r] != MISSING).collect();
+    if labelled.is_empty() {
+        return Err(TrainError::NoLabels);
+    }
+    let present: std::collections::BTreeSet<u32> = labelled.iter().map(|&r| y[r]).collect();
+    if present.len() < 2 {
+        return Err(TrainError::OneClass(
+            present
+                .first()
+                .and_then(|&c| classes.get(c as usize))
+                .cloned()
+                .unwrap_or_default(),
+        ));
+    }
+    let scoring: Vec<Split> = match req.split {
+        SplitKind::Random { test_size } => vec![split::stratified_holdout(&y, test_size, req.seed)],
+        SplitKind::KFold { folds, repeats } => {
+            split::stratified_kfold(&y, folds, repeats, req.seed)?
+        }
+        SplitKind::Group { folds } => split::group_kfold(&data.sources, &y, folds)?,
+    };
+    let labelled_sources: std::collections::BTreeSet<u32> =
+        labelled.iter().map(|&r| data.sources[r]).collect();
+    let capture_folds = labelled_sources.len().min(5);
+    let by_capture: Vec<Split> =
+        if req.by_capture && capture_folds >= 2 && !matches!(req.split, SplitKind::Group { .. }) {
+            split::group_kfold(&data.sources, &y, capture_folds).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+    let mut fits = Vec::new();
+    let mut duplicates_removed = 0;
+    for (role, s) in scoring
+        .iter()
+        .map(|s| (FitRole::Score, s))
+        .chain(by_capture.iter().map(|s| (FitRole::ByCapture, s)))
+    {
+        let pipeline = Pipeline::fit(data, &s.train, &req.features);
+        let x = pipeline.transform(data)?;
+        let mut s = s.clone();
+        let dropped = split::drop_test_duplicates(&x, &y, &mut s);
+        if role == FitRole::Score {
+            duplicates_removed += dropped;
+        }
+        fits.push(Fit {
+            role,
+            pipeline,
+            split: s,
+        });
+    }
+    if !matches!(req.split, SplitKind::Random { .. }) {
+        fits.push(Fit {
+            role: FitRole::Final,
+            pipeline: Pipeline::fit(data, &labelled, &req.features),
+            split: Split {
+                train: labelled.clone(),
+                test: Vec::new(),
+            },
+        });
+    }
+    let leakage = leakage::detect(data, &y, classes.len(), &scoring[0]);
+    let mut tasks = Vec::new();
+    for (m, spec) in req.models.iter().enumerate() {
+        for (f, fit) in fits.iter().enumerate() {
+            let (rows, cols) = (fit.split.train.len(), fit.pipeline.width());
+            let parts = match spec {
+                ModelSpec::Rf(p) => tree_chunks(p.n_trees, workers)
+                    .into_iter()
+                    .map(|(start, end)| Part::Trees { start, end })
+                    .collect(),
+                _ => vec![Part::Whole],
+            };
+            for part in parts {
+                tasks.push(Task {
+                    id: tasks.len() as u32,
+                    model: m,
+                    fit: f,
+                    part,
+                    cost: cost(spec, rows, cols, part),
+                });
+            }
+        }
+    }
+    let first = &fits[0].pipeline;
+    let plan = Plan {
+        classes,
+        fits: fits
+            .iter()
+            .map(|f| FitInfo {
+                role: f.role,
+                train_rows: f.split.train.len(),
+                test_rows: f.split.test.len(),
+                features: f.pipeline.width(),
+            })
+            .collect(),
+        tasks,
+        features: first.features.clone(),
+        excluded: first.excluded.clone(),
+        leakage,
+        duplicates_removed,
+        split: req.split.describe(),
+        by_capture: (!by_capture.is_empty()).then(|| {
+            format!(
+                "group {}-fold by source file ({} captures)",
+                by_capture.len(),
+                labelled_sources.len()
+            )
+        }),
+    };
+    Ok(Prepared {
+        request: req.clone(),
+        y,
+        fits,
+        plan,
+    })
+}
+
+impl Prepared {
+    /// The training matrix and labels of fit `fit`.
+    pub fn fit_data(&self, data: &Dataset, fit: usize) -> Result<FitData, TrainError> {
+        self.fit_and_test(data, fit).map(|(train, _)| train)
+    }
+
+    /// Fit `fit`'s training data and its test rows' matrix, from one transform of the data.
+    pub(super) fn fit_and_test(
+        &self,
+        data: &Dataset,
+        fit: usize,
+    ) -> Result<(FitData, Matrix), TrainError> {
+        let f = self.fits.get(fit).ok_or(PlanError::NoFit(fit))?;
+        let x = f.pipeline.transform(data)?;
+        let train = FitData {
+            x: x.select_rows(&f.split.train),
+            y: f.split.train.iter().map(|&r| self.y[r]).collect(),
+            n_classes: self.plan.classes.len(),
+        };
+        Ok((train, x.select_rows(&f.split.test)))
+    }
+}

@@ -60,6 +60,7 @@ pub mod linear;
 pub mod mlp;
 pub mod naive_bayes;
 pub(crate) mod num;
+pub(crate) mod partition;
 pub mod registry;
 pub mod standardize;
 pub mod tree;

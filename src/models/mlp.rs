@@ -329,17 +329,23 @@ impl Mlp {
         let mut best_layers = layers.clone();
         let mut prev_layers = layers.clone();
         let (mut b1t, mut b2t) = (1.0f64, 1.0f64);
+        // One epoch: a fresh shuffle of the training rows (stream 2 of the seed, drawn once per
+        // epoch), then one Adam step per mini-batch in that order: forward pass (loss), L2 term,
+        // backward pass (gradients), update of every layer's weights and biases.
         for epoch in 1..=params.max_epochs {
             shuffler.shuffle(&mut order);
             let mut ce_sum = 0.0f64;
             let mut l2_sum = 0.0f64;
             for batch in order.chunks(bs_max) {
                 let bs = batch.len();
+                // The batch's standardized rows become the input activations, in batch order.
                 let input = &mut work.acts[0];
                 for (i, &r) in batch.iter().enumerate() {
                     input[i * d..(i + 1) * d].copy_from_slice(xt.row(r));
                 }
                 ce_sum += forward(&layers, &mut work.acts, bs, Some((batch, &yt)));
+                // The L2 penalty `alpha / 2 · ‖W‖²` enters the reported loss per batch (its
+                // gradient, `alpha / bs · W`, is added in `backward`).
                 if params.alpha > 0.0 {
                     let sq: f64 = layers
                         .iter()
@@ -349,6 +355,9 @@ impl Mlp {
                     l2_sum += 0.5 * params.alpha * sq;
                 }
                 backward(&layers, &mut work, bs, batch, &yt, params.alpha);
+                // Adam's bias correction folded into the step size: `b1t = beta1^t` and
+                // `b2t = beta2^t` after `t` steps, so `step = lr · √(1 - beta2^t) / (1 - beta1^t)`
+                // (computed in f64, applied in f32).
                 b1t *= params.beta1;
                 b2t *= params.beta2;
                 let step = (params.learning_rate * (1.0 - b2t).sqrt() / (1.0 - b1t)) as f32;
@@ -372,6 +381,9 @@ impl Mlp {
                     );
                 }
             }
+            // Epoch loss: mean over the training rows of the batches' losses (the weights moved
+            // during the epoch, as scikit-learn reports it); validation loss with the final
+            // weights of the epoch.
             let loss = (ce_sum + l2_sum) / n as f64;
             let val_loss = validating.then(|| mean_cross_entropy(&layers, &xv, &yv));
             if !loss.is_finite() || val_loss.is_some_and(|v| !v.is_finite()) {
@@ -384,6 +396,8 @@ impl Mlp {
             if let Some(v) = val_loss {
                 model.val_loss_curve.push(v);
             }
+            // Early stopping watches the validation loss (else the training loss): an epoch
+            // counts as an improvement only when it beats the best by more than `tol`.
             let watched = val_loss.unwrap_or(loss);
             if watched < best - params.tol {
                 best = watched;
@@ -456,6 +470,9 @@ fn forward(
     labels: Option<(&[usize], &[u32])>,
 ) -> f64 {
     let last = layers.len() - 1;
+    // Layer by layer: `out = bias + input · W` (a `bs × n_in` times `n_in × n_out` product,
+    // accumulated onto the bias rows), then ReLU on the hidden layers. `acts[l]` is the input of
+    // layer `l` and `acts[l + 1]` its output; the last buffer holds the logits.
     for (l, layer) in layers.iter().enumerate() {
         let (before, after) = acts.split_at_mut(l + 1);
         let input = &before[l][..bs * layer.n_in];
@@ -482,6 +499,9 @@ fn forward(
             }
         }
     }
+    // Softmax of each row's logits, in place. The cross-entropy of a row is
+    // `log Σ exp(z) - z_target` (the log-sum-exp the softmax returns minus the target's logit,
+    // read before the softmax overwrites it); a non-finite target logit contributes 0.
     let k = layers[last].n_out;
     let probs = &mut acts[last + 1][..bs * k];
     let mut ce = 0.0;
@@ -501,6 +521,8 @@ fn backward(layers: &[Layer], work: &mut Work, bs: usize, batch: &[usize], y: &[
     let last = layers.len() - 1;
     let k = layers[last].n_out;
     let inv = 1.0 / bs as f32;
+    // Output delta: the gradient of the batch's mean cross-entropy in the logits is
+    // `(softmax - onehot(target)) / bs`.
     {
         let delta = &mut work.deltas[last + 1][..bs * k];
         delta.copy_from_slice(&work.acts[last + 1][..bs * k]);
@@ -512,6 +534,9 @@ fn backward(layers: &[Layer], work: &mut Work, bs: usize, batch: &[usize], y: &[
         }
     }
     let reg = (alpha / bs as f64) as f32;
+    // From the last layer down: the weight and bias gradients of layer `l` from its output
+    // delta, then (below the first layer) the delta of its input, passed down through Wᵀ and
+    // masked by the ReLU (zero where the input activation was not positive).
     for l in (0..=last).rev() {
         let layer = &layers[l];
         let (n_in, n_out) = (layer.n_in, layer.n_out);
@@ -528,6 +553,7 @@ fn backward(layers: &[Layer], work: &mut Work, bs: usize, batch: &[usize], y: &[
                 *g += reg * w;
             }
         }
+        // gb = column sums of delta, row by row.
         let gb = &mut work.gb[l];
         gb.fill(0.0);
         for row in delta.chunks(n_out) {
@@ -536,6 +562,7 @@ fn backward(layers: &[Layer], work: &mut Work, bs: usize, batch: &[usize], y: &[
             }
         }
         if l > 0 {
+            // delta_below = delta · Wᵀ, with W transposed into a contiguous buffer first.
             let wt = &mut work.wt[..n_in * n_out];
             for i in 0..n_in {
                 for j in 0..n_out {
@@ -555,6 +582,9 @@ fn backward(layers: &[Layer], work: &mut Work, bs: usize, batch: &[usize], y: &[
     }
 }
 
+/// One Adam step on parameters `w` with gradient `g`: the first and second moment estimates
+/// `m`, `v` decay by `beta1`, `beta2` and take in `g`, `g²`; the parameter moves by
+/// `step · m / (√v + epsilon)` (`step` carries the learning rate and the bias correction).
 fn adam_update(w: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32], p: &MlpParams, step: f32) {
     let (b1, b2, eps) = (p.beta1 as f32, p.beta2 as f32, p.epsilon as f32);
     let (c1, c2) = (1.0 - b1, 1.0 - b2);

@@ -62,6 +62,7 @@ pub mod mlp;
 pub mod naive_bayes;
 pub(crate) mod num;
 pub mod params;
+pub(crate) mod partition;
 pub mod registry;
 pub mod standardize;
 pub mod tree;

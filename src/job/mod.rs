@@ -65,6 +65,7 @@ use crate::models::registry::{LossCurve, Model, ModelSpec, TreeView};
 use crate::models::tree::DecisionTree;
 use crate::models::{argmax_rows, ModelError, Progress, Step};
 
+pub mod scheduler;
 mod train;
 pub use train::{train, Predictions, TrainError, TrainRequest, TrainedModel, TrainingMeta};
 

@@ -65,6 +65,7 @@ use crate::models::{Progress, Step};
 
 mod assemble;
 mod plan;
+pub mod scheduler;
 mod tasks;
 mod train;
 

@@ -5,6 +5,11 @@
 //! whole — and as soon as every task of a model is back, asks the data worker to assemble and
 //! score it. The main thread only moves bytes between workers.
 //!
+//! Which worker fits which task, the progress accounting and when a model is ready are
+//! [`crate::job::scheduler`]'s (plain Rust, tested natively). This module is its shell: it owns
+//! the workers and the view signal, turns worker replies into the scheduler's events and carries
+//! out the commands it returns (send a task, assemble a model, stop the pool, go idle).
+//!
 //! The pool starts as soon as the page has its first data set, and each worker first runs
 //! [`crate::worker::warm_up`], so the browser has optimised the models' code before the first
 //! training; it stays up between trainings (a worker's optimised code lives as long as it does)
@@ -12,7 +17,6 @@
 //! the pool (a worker busy fitting cannot read messages); the next job starts a fresh one.
 
 use std::cell::RefCell;
-use std::collections::VecDeque;
 use std::rc::Rc;
 
 use js_sys::Uint8Array;
@@ -20,70 +24,10 @@ use leptos::prelude::*;
 
 use super::worker_client::WorkerClient;
 use super::Session;
+use crate::job::scheduler::{Command, Scheduler};
+pub use crate::job::scheduler::{ModelProgress, RunView, Status, WarmUp};
 use crate::job::{JobRequest, Plan, Task};
 use crate::worker::protocol::{FromWorker, ToWorker, TrainedResult};
-
-/// How one model of a run is getting on.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ModelProgress {
-    pub title: String,
-    /// Work done and in all, in task cost units (see `job::Task::cost`).
-    pub done: f64,
-    pub total: f64,
-    /// When its first task started and (once trained) when it finished, in page milliseconds.
-    pub started: Option<f64>,
-    pub finished: Option<f64>,
-    pub status: Status,
-    /// The model's last training loss, where it has one.
-    pub loss: Option<f64>,
-}
-
-/// Where a model of a run is.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Status {
-    Waiting,
-    Fitting,
-    Scoring,
-    Done,
-    Failed(String),
-    Cancelled,
-}
-
-/// What the Train tab shows of the run in progress (or the last one).
-#[derive(Debug, Clone, PartialEq)]
-pub struct RunView {
-    pub workers: usize,
-    pub plan: Option<Plan>,
-    pub models: Vec<ModelProgress>,
-    /// Preparing, running, finished, failed, cancelled — in words.
-    pub stage: String,
-    pub running: bool,
-    pub error: Option<String>,
-    /// Where the pool's warm-up is.
-    pub warm_up: WarmUp,
-}
-
-/// The state of the pool's warm-up, as the Train tab shows it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum WarmUp {
-    /// No pool yet (the page has no data yet).
-    NotStarted,
-    Running,
-    /// Every worker warmed up; the slowest took this many milliseconds.
-    Done(f64),
-    Failed(String),
-    /// The pool was closed (idle, or cancelled); the next training starts fresh workers.
-    Closed,
-}
-
-/// A task's state in a run.
-struct TaskSlot {
-    task: Task,
-    output: Option<Uint8Array>,
-    ms: f64,
-    /// Fraction of the task done (from its progress messages).
-    fraction: f64,
-}
 
 /// The state of a run, shared by the reply handlers of every worker.
 struct Run {
@@ -92,17 +36,16 @@ struct Run {
     /// The data worker's request that prepared the job.
     prepared_by: u32,
     fits: Vec<Uint8Array>,
-    slots: Vec<TaskSlot>,
-    queue: VecDeque<usize>,
-    /// The slot each pool worker is on.
-    busy: Vec<Option<usize>>,
-    cancelled: bool,
+    /// Which worker is on which task, and when a model is ready (see `job::scheduler`).
+    scheduler: Scheduler<Uint8Array>,
 }
+
+type SharedRun = Rc<RefCell<Run>>;
 
 /// The pool and the run in progress.
 pub struct Pool {
     workers: Vec<WorkerClient>,
-    run: Option<Rc<RefCell<Run>>>,
+    run: Option<SharedRun>,
     /// Workers that answered the warm-up, and the slowest one's time.
     warmed: usize,
     warm_ms: f64,
@@ -139,15 +82,7 @@ impl Trainer {
     pub fn new() -> Self {
         Trainer {
             pool: StoredValue::new_local(None),
-            view: RwSignal::new(RunView {
-                workers: pool_size(),
-                plan: None,
-                models: Vec::new(),
-                stage: String::new(),
-                running: false,
-                error: None,
-                warm_up: WarmUp::NotStarted,
-            }),
+            view: RwSignal::new(RunView::new(pool_size())),
         }
     }
 
@@ -235,29 +170,8 @@ impl Trainer {
             self.cancel();
         }
         let workers = pool_size();
-        let models = job
-            .models
-            .iter()
-            .map(|m| ModelProgress {
-                title: m.title().to_string(),
-                done: 0.0,
-                total: 0.0,
-                started: None,
-                finished: None,
-                status: Status::Waiting,
-                loss: None,
-            })
-            .collect();
-        let warm_up = self.view.with_untracked(|v| v.warm_up.clone());
-        self.view.set(RunView {
-            workers,
-            plan: None,
-            models,
-            stage: "Preparing: splitting the data and fitting the feature pipelines…".into(),
-            running: true,
-            error: None,
-            warm_up,
-        });
+        let titles = job.models.iter().map(|m| m.title().to_string());
+        self.view.update(|v| v.preparing(workers, titles));
         let trainer = *self;
         let request_job = job.clone();
         session.call(
@@ -279,16 +193,7 @@ impl Trainer {
     }
 
     fn fail(&self, message: String) {
-        self.view.update(|v| {
-            v.running = false;
-            v.stage = "Training failed.".into();
-            v.error = Some(message);
-            for m in &mut v.models {
-                if !matches!(m.status, Status::Done | Status::Failed(_)) {
-                    m.status = Status::Cancelled;
-                }
-            }
-        });
+        self.view.update(|v| v.fail(message));
         self.stop_pool();
     }
 
@@ -297,7 +202,7 @@ impl Trainer {
         self.pool.update_value(|p| {
             if let Some(p) = p {
                 if let Some(run) = p.run.take() {
-                    run.borrow_mut().cancelled = true;
+                    run.borrow_mut().scheduler.cancel();
                 }
             }
             if p.is_some() {
@@ -312,15 +217,7 @@ impl Trainer {
         let running = self.view.with_untracked(|v| v.running);
         self.stop_pool();
         if running {
-            self.view.update(|v| {
-                v.running = false;
-                v.stage = "Cancelled. Models that finished before are kept.".into();
-                for m in &mut v.models {
-                    if !matches!(m.status, Status::Done | Status::Failed(_)) {
-                        m.status = Status::Cancelled;
-                    }
-                }
-            });
+            self.view.update(RunView::cancel);
         }
     }
 
@@ -333,43 +230,15 @@ impl Trainer {
         fits: Vec<Uint8Array>,
         workers: usize,
     ) {
-        let slots: Vec<TaskSlot> = plan
-            .tasks
-            .iter()
-            .map(|&task| TaskSlot {
-                task,
-                output: None,
-                ms: 0.0,
-                fraction: 0.0,
-            })
-            .collect();
-        let n = workers.min(slots.len()).max(1);
-        self.view.update(|v| {
-            for (m, p) in v.models.iter_mut().enumerate() {
-                p.total = plan
-                    .tasks
-                    .iter()
-                    .filter(|t| t.model == m)
-                    .map(|t| t.cost)
-                    .sum();
-            }
-            v.stage = format!(
-                "Training {} task(s) on {n} worker(s): {} training rows, {} features.",
-                plan.tasks.len(),
-                plan.fits.first().map_or(0, |f| f.train_rows),
-                plan.features.len()
-            );
-            v.plan = Some(plan);
-        });
+        let Some(scheduler) = self.view.try_update(|v| Scheduler::new(plan, workers, v)) else {
+            return;
+        };
         let run = Rc::new(RefCell::new(Run {
             id: session.next_id(),
             job,
             prepared_by,
             fits,
-            queue: (0..slots.len()).collect(),
-            slots,
-            busy: vec![None; n],
-            cancelled: false,
+            scheduler,
         }));
         if self.pool.with_value(Option::is_none) {
             if let Err(e) = self.spawn_pool(session) {
@@ -382,45 +251,55 @@ impl Trainer {
                 p.generation += 1;
             }
         });
-        for w in 0..n {
-            self.dispatch(&run, w);
+        let now = now();
+        self.feed(session, &run, |s, v| s.start(now, v));
+    }
+
+    /// Hands an event to the run's scheduler (with the view to update) and carries out the
+    /// commands it returns; a stopped run ignores it.
+    fn feed(
+        &self,
+        session: Session,
+        run: &SharedRun,
+        event: impl FnOnce(&mut Scheduler<Uint8Array>, &mut RunView) -> Vec<Command<Uint8Array>>,
+    ) {
+        if run.borrow().scheduler.is_stopped() {
+            return;
+        }
+        let commands = self
+            .view
+            .try_update(|v| event(&mut run.borrow_mut().scheduler, v))
+            .unwrap_or_default();
+        for command in commands {
+            match command {
+                Command::Send { worker, task } => self.send(run, worker, task),
+                Command::Assemble {
+                    model,
+                    outputs,
+                    cpu_ms,
+                    wall_ms,
+                } => self.assemble(session, run, model, outputs, [cpu_ms, wall_ms]),
+                Command::Stop => self.stop_pool(),
+                Command::Idle => self.idle(),
+            }
         }
     }
 
-    /// Gives pool worker `w` the next task, if any.
-    fn dispatch(&self, run: &Rc<RefCell<Run>>, w: usize) {
-        let next = {
-            let mut r = run.borrow_mut();
-            if r.cancelled {
-                return;
-            }
-            let Some(slot) = r.queue.pop_front() else {
-                r.busy[w] = None;
-                return;
-            };
-            r.busy[w] = Some(slot);
-            let task = r.slots[slot].task;
+    /// Sends `task` to pool worker `w`, with its fit's data.
+    fn send(&self, run: &SharedRun, w: usize, task: Task) {
+        let (message, fit) = {
+            let r = run.borrow();
             let message = ToWorker::Fit {
                 request: r.id,
                 task,
                 spec: r.job.models[task.model].clone(),
             };
-            (message, r.fits[task.fit].clone(), task.model)
+            (message, r.fits[task.fit].clone())
         };
-        let (message, fit, model) = next;
-        let started = now();
-        self.view.update(|v| {
-            if let Some(m) = v.models.get_mut(model) {
-                m.started.get_or_insert(started);
-                m.status = Status::Fitting;
-            }
-        });
         self.pool.with_value(|p| {
-            if let Some(p) = p {
-                if let Some(client) = p.workers.get(w) {
-                    // Copied, not transferred: other tasks of the same fit need it too.
-                    client.send(&message, &[], &[fit], false);
-                }
+            if let Some(client) = p.as_ref().and_then(|p| p.workers.get(w)) {
+                // Copied, not transferred: other tasks of the same fit need it too.
+                client.send(&message, &[], &[fit], false);
             }
         });
     }
@@ -428,105 +307,38 @@ impl Trainer {
     fn on_pool_reply(
         &self,
         session: Session,
-        run: &Rc<RefCell<Run>>,
+        run: &SharedRun,
         w: usize,
         reply: FromWorker,
         bytes: Vec<Uint8Array>,
     ) {
-        if run.borrow().cancelled {
-            return;
-        }
         match reply {
-            FromWorker::FitProgress { step, .. } => {
-                let (model, fraction_gain, cost) = {
-                    let mut r = run.borrow_mut();
-                    let Some(slot) = r.busy[w] else { return };
-                    let s = &mut r.slots[slot];
-                    let f = if step.total > 0 {
-                        step.done as f64 / step.total as f64
-                    } else {
-                        0.0
-                    };
-                    let gain = (f - s.fraction).max(0.0);
-                    s.fraction = s.fraction.max(f);
-                    (s.task.model, gain, s.task.cost)
-                };
-                self.view.update(|v| {
-                    if let Some(m) = v.models.get_mut(model) {
-                        m.done += fraction_gain * cost;
-                        if step.loss.is_some() {
-                            m.loss = step.loss;
-                        }
-                    }
-                });
-            }
+            FromWorker::FitProgress { step, .. } => self.feed(session, run, |s, v| {
+                s.progress(w, &step, v);
+                Vec::new()
+            }),
             FromWorker::Fitted { ms, .. } => {
-                let finished_model = {
-                    let mut r = run.borrow_mut();
-                    let Some(slot) = r.busy[w].take() else { return };
-                    let s = &mut r.slots[slot];
-                    let rest = (1.0 - s.fraction).max(0.0) * s.task.cost;
-                    s.fraction = 1.0;
-                    s.output = bytes.into_iter().next();
-                    s.ms = ms;
-                    let model = s.task.model;
-                    let all_done = r
-                        .slots
-                        .iter()
-                        .filter(|s| s.task.model == model)
-                        .all(|s| s.output.is_some());
-                    self.view.update(|v| {
-                        if let Some(m) = v.models.get_mut(model) {
-                            m.done += rest;
-                        }
-                    });
-                    all_done.then_some(model)
-                };
-                self.dispatch(run, w);
-                if let Some(model) = finished_model {
-                    self.assemble(session, run, model);
-                }
+                let (output, now) = (bytes.into_iter().next(), now());
+                self.feed(session, run, |s, v| s.task_done(w, output, ms, now, v));
             }
             FromWorker::Failed { message, .. } => {
-                let model = {
-                    let r = run.borrow();
-                    r.busy[w].map(|s| r.slots[s].task.model)
-                };
-                let title = model
-                    .and_then(|m| {
-                        self.view
-                            .with_untracked(|v| v.models.get(m).map(|p| p.title.clone()))
-                    })
-                    .unwrap_or_else(|| "a model".into());
-                self.fail(format!("{title}: {message}"));
+                self.feed(session, run, |s, v| s.task_failed(w, &message, v))
             }
             _ => {}
         }
     }
 
-    /// Sends model `model`'s outputs to the data worker to be merged and scored.
-    fn assemble(&self, session: Session, run: &Rc<RefCell<Run>>, model: usize) {
-        let (job, outputs, cpu_ms) = {
-            let r = run.borrow();
-            let mine: Vec<&TaskSlot> = r.slots.iter().filter(|s| s.task.model == model).collect();
-            (
-                r.prepared_by,
-                mine.iter()
-                    .filter_map(|s| s.output.clone())
-                    .collect::<Vec<_>>(),
-                mine.iter().map(|s| s.ms).sum::<f64>(),
-            )
-        };
-        let started = self
-            .view
-            .with_untracked(|v| v.models.get(model).and_then(|m| m.started))
-            .unwrap_or_else(now);
-        let wall_ms = now() - started;
-        self.view.update(|v| {
-            if let Some(m) = v.models.get_mut(model) {
-                m.status = Status::Scoring;
-            }
-        });
+    /// Sends model `model`'s outputs to the data worker to be merged and scored; `[cpu_ms,
+    /// wall_ms]` are its tasks' summed fitting time and its time since its first task started.
+    fn assemble(
+        &self,
+        session: Session,
+        run: &SharedRun,
+        model: usize,
+        outputs: Vec<Uint8Array>,
+        [cpu_ms, wall_ms]: [f64; 2],
+    ) {
+        let job = run.borrow().prepared_by;
         let trainer = *self;
         let run = run.clone();
         session.call(
@@ -540,35 +352,30 @@ impl Trainer {
             Vec::new(),
             outputs,
             move |reply, _| {
-                if run.borrow().cancelled {
+                if run.borrow().scheduler.is_stopped() {
                     return;
                 }
                 match reply {
-                    FromWorker::Trained { result, .. } => trainer.trained(session, model, *result),
-                    FromWorker::Failed { message, .. } => trainer.view.update(|v| {
-                        if let Some(m) = v.models.get_mut(model) {
-                            m.status = Status::Failed(message);
-                        }
-                        trainer.maybe_finish(v);
-                    }),
+                    FromWorker::Trained { result, .. } => {
+                        trainer.trained(session, &run, model, *result)
+                    }
+                    FromWorker::Failed { message, .. } => {
+                        let now = now();
+                        trainer.feed(session, &run, |s, v| {
+                            s.assembled(model, Err(message), now, v)
+                        })
+                    }
                     _ => {}
                 }
             },
         );
     }
 
-    fn trained(&self, session: Session, model: usize, result: TrainedResult) {
+    fn trained(&self, session: Session, run: &SharedRun, model: usize, result: TrainedResult) {
         session.models.update(|m| m.push(result.info.clone()));
         session.results.update(|r| r.push(result));
-        let t = now();
-        self.view.update(|v| {
-            if let Some(m) = v.models.get_mut(model) {
-                m.status = Status::Done;
-                m.finished = Some(t);
-                m.done = m.total;
-            }
-            self.maybe_finish(v);
-        });
+        let now = now();
+        self.feed(session, run, |s, v| s.assembled(model, Ok(()), now, v));
     }
 
     /// The run is over: the pool stays up for the next one, and closes after [`IDLE_CLOSE`]
@@ -597,20 +404,6 @@ impl Trainer {
             },
             IDLE_CLOSE,
         );
-    }
-
-    /// Ends the run when every model is done or failed.
-    fn maybe_finish(&self, v: &mut RunView) {
-        let over = v
-            .models
-            .iter()
-            .all(|m| matches!(m.status, Status::Done | Status::Failed(_)));
-        if over && v.running {
-            v.running = false;
-            let ok = v.models.iter().filter(|m| m.status == Status::Done).count();
-            v.stage = format!("Finished: {ok} of {} model(s) trained.", v.models.len());
-            self.idle();
-        }
     }
 }
 

@@ -30,6 +30,7 @@ pub mod job;
 pub mod model_file;
 pub mod models;
 pub mod predictions;
+pub mod report;
 pub mod worker;
 
 #[cfg(target_arch = "wasm32")]

@@ -6,18 +6,17 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::builder::PossibleValuesParser;
-use serde_json::{json, Map, Value};
 
 use super::{load, print, ReadArgs};
-use crate::eval::metrics::Report;
 use crate::eval::split::{self, SplitKind};
 use crate::features::FeatureOptions;
-use crate::job::{self, Diagnostics, JobRequest};
+use crate::job::{self, JobRequest};
 use crate::job::{TrainRequest, TrainedModel};
 use crate::model_file;
 use crate::models::registry::{self, SpecError};
 use crate::models::{ModelError, ModelSpec};
 use crate::predictions;
+use crate::report::export;
 
 /// Options of `flowlab train`.
 #[derive(clap::Args, Debug)]
@@ -81,42 +80,6 @@ fn mentions(setting: &str, e: &SpecError) -> bool {
         SpecError::Invalid(ModelError::InvalidParam { name: n, .. }) => *n == name,
         _ => false,
     }
-}
-
-fn metrics_json(r: &Report, classes: &[String]) -> Value {
-    let per_class: Map<String, Value> = classes
-        .iter()
-        .zip(&r.per_class)
-        .map(|(c, p)| (c.clone(), json!({"precision": p.precision, "recall": p.recall, "f1": p.f1, "support": p.support, "roc_auc": p.roc_auc, "pr_auc": p.pr_auc})))
-        .collect();
-    json!({
-        "metrics": {
-            "accuracy": r.accuracy, "balanced_accuracy": r.balanced_accuracy, "macro_f1": r.macro_f1,
-            "weighted_f1": r.weighted_f1, "mcc": r.mcc, "roc_auc": r.roc_auc, "pr_auc": r.pr_auc,
-            "macro_precision": r.macro_precision, "macro_recall": r.macro_recall,
-        },
-        "per_class": per_class,
-        "confusion": {"labels": classes, "matrix": r.confusion},
-    })
-}
-
-fn metrics_text(r: &Report, classes: &[String]) -> String {
-    let f = |v: Option<f64>| v.map_or("  n/a".to_string(), |v| format!("{v:.4}"));
-    let mut s = format!(
-        "accuracy {:.4}  balanced accuracy {:.4}  macro-F1 {:.4}  weighted-F1 {:.4}  MCC {:.4}  ROC-AUC {}  PR-AUC {}\n",
-        r.accuracy, r.balanced_accuracy, r.macro_f1, r.weighted_f1, r.mcc, f(r.roc_auc), f(r.pr_auc)
-    );
-    s += &format!(
-        "{:<28} {:>9} {:>9} {:>9} {:>9}\n",
-        "class", "precision", "recall", "f1", "support"
-    );
-    for (c, p) in classes.iter().zip(&r.per_class) {
-        s += &format!(
-            "{c:<28} {:>9.4} {:>9.4} {:>9.4} {:>9}\n",
-            p.precision, p.recall, p.f1, p.support
-        );
-    }
-    s
 }
 
 pub(super) fn run_train(a: &TrainArgs) -> i32 {
@@ -190,7 +153,7 @@ pub(super) fn run_train(a: &TrainArgs) -> i32 {
             return 2;
         }
     };
-    let importance = diagnostics.as_ref().map(importance_rows);
+    let importance = diagnostics.as_ref().map(export::importance_ranked);
     let seconds = t.elapsed().as_secs_f64();
     if !quiet {
         eprintln!();
@@ -204,81 +167,14 @@ pub(super) fn run_train(a: &TrainArgs) -> i32 {
             return 2;
         }
     }
-    let m = &trained.meta;
+    let importance = importance.as_deref();
     if a.json {
-        let mut v = metrics_json(&m.metrics, &trained.classes);
-        let o = v.as_object_mut().expect("object");
-        o.insert("model".into(), json!(a.model));
-        o.insert("fit_seconds".into(), json!(seconds));
-        o.insert("split".into(), json!(m.split));
-        o.insert("train_rows".into(), json!(m.train_rows));
-        o.insert("test_rows".into(), json!(m.test_rows));
-        o.insert("duplicates_removed".into(), json!(m.duplicates_removed));
-        o.insert("features".into(), json!(trained.pipeline.width()));
-        o.insert(
-            "leakage".into(),
-            serde_json::to_value(&m.leakage).unwrap_or_default(),
-        );
-        if let Some(rows) = &importance {
-            o.insert("importance".into(), json!(rows));
-        }
-        print(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(&v).unwrap_or_default()
-        ));
+        let v = export::train_json(&a.model, seconds, &trained, importance);
+        print(&export::json_document(&v));
     } else {
-        let mut s = format!(
-            "model {}  split: {}  fit+score {:.2} s  train rows {}  test rows {}  duplicates removed {}  features {}\n",
-            a.model, m.split, seconds, m.train_rows, m.test_rows, m.duplicates_removed, trained.pipeline.width()
-        );
-        s += &metrics_text(&m.metrics, &trained.classes);
-        let warned: Vec<_> = m.leakage.iter().filter(|f| f.warn).collect();
-        if !warned.is_empty() {
-            s += "leakage warnings:\n";
-            for f in warned {
-                s += &format!("  {:<20} {}\n", f.column, f.message);
-            }
-        }
-        if let Some(rows) = &importance {
-            s += "importance (drop in macro-F1 when shuffled; gain share for trees), top 15:\n";
-            for r in rows.iter().take(15) {
-                let gain = r["gain"]
-                    .as_f64()
-                    .map_or("   n/a".into(), |g| format!("{g:.4}"));
-                s += &format!(
-                    "  {:<32} {:>8.4} ± {:.4}  gain {gain}\n",
-                    r["feature"].as_str().unwrap_or_default(),
-                    r["permutation_mean"].as_f64().unwrap_or_default(),
-                    r["permutation_std"].as_f64().unwrap_or_default(),
-                );
-            }
-        }
-        print(&s);
+        print(&export::train_text(&a.model, seconds, &trained, importance));
     }
     0
-}
-
-/// One JSON object per feature, most important (by permutation) first.
-fn importance_rows(d: &Diagnostics) -> Vec<Value> {
-    let mut rows: Vec<Value> = d
-        .feature_names
-        .iter()
-        .enumerate()
-        .map(|(i, name)| {
-            let p = d.permutation.as_ref().and_then(|p| p.features.get(i));
-            json!({
-                "feature": name,
-                "permutation_mean": p.map(|p| p.mean),
-                "permutation_std": p.map(|p| p.std),
-                "gain": d.gain_importance.as_ref().and_then(|g| g.get(i)),
-            })
-        })
-        .collect();
-    rows.sort_by(|a, b| {
-        let v = |r: &Value| r["permutation_mean"].as_f64().unwrap_or(f64::MIN);
-        v(b).total_cmp(&v(a))
-    });
-    rows
 }
 
 fn read_model(path: &Path) -> Result<TrainedModel, String> {
@@ -325,16 +221,14 @@ pub(super) fn run_eval(a: &UseArgs) -> i32 {
     match result {
         Ok((report, classes, rows)) => {
             if a.json {
-                let mut v = metrics_json(&report, &classes);
-                v.as_object_mut()
-                    .expect("object")
-                    .insert("rows".into(), json!(rows));
-                print(&format!(
-                    "{}\n",
-                    serde_json::to_string_pretty(&v).unwrap_or_default()
-                ));
+                print(&export::json_document(&export::eval_json(
+                    &report, &classes, rows,
+                )));
             } else {
-                print(&format!("rows {rows}\n{}", metrics_text(&report, &classes)));
+                print(&format!(
+                    "rows {rows}\n{}",
+                    export::metrics_text(&report, &classes)
+                ));
             }
             0
         }

@@ -1,4 +1,8 @@
-//! report: what the page and the CLI show and export, as plain data — chart inputs, exports; sits
-//! above job/eval/model_file and below worker/ui/cli.
+//! report: what the page and the CLI show and export, as plain data — chart inputs and their
+//! maths ([`plot`]), number formatting ([`format`]) and CSV/JSON exports ([`export`]). It sits
+//! above job, eval, explore and model_file and below worker, ui and cli; everything here is tested
+//! natively.
 
+pub mod export;
+pub mod format;
 pub mod plot;

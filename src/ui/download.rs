@@ -63,23 +63,5 @@ pub fn save_canvas_png(canvas: &HtmlCanvasElement, name: &str) -> Result<(), Str
     click_link(&url, name).map_err(|e| format!("cannot save {name}: {e}"))
 }
 
-/// A CSV cell: quoted when needed, and formula-safe (see `ingest::export::formula_safe`).
-pub fn csv_cell(v: &str) -> String {
-    let v = crate::ingest::export::formula_safe(v);
-    if v.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", v.replace('"', "\"\""))
-    } else {
-        v
-    }
-}
-
-/// A CSV document from a header and rows.
-pub fn csv_table(header: &[String], rows: &[Vec<String>]) -> String {
-    let mut out = String::new();
-    for line in std::iter::once(header).chain(rows.iter().map(Vec::as_slice)) {
-        let cells: Vec<String> = line.iter().map(|c| csv_cell(c)).collect();
-        out.push_str(&cells.join(","));
-        out.push('\n');
-    }
-    out
-}
+// The CSV builders are plain Rust, shared with the CLI and tested natively.
+pub use crate::report::export::{csv_cell, csv_table};

@@ -3,14 +3,15 @@
 //! summaries come back.
 
 pub mod charts;
-mod data_tab;
+mod data;
 pub mod download;
 mod drop;
-mod explore_tab;
-mod models_tab;
+mod explore;
+mod leakage;
+mod models;
 mod pool;
-mod predict_tab;
-mod results_tab;
+mod predict;
+mod results;
 mod train_tab;
 mod worker_client;
 
@@ -26,12 +27,12 @@ use web_sys::{Blob, File, FileList, Response};
 use crate::ingest::{Summary, Taxonomy};
 use crate::worker::protocol::{FromWorker, ModelInfo, ToWorker, TrainedResult};
 use crate::worker::web::js_error_message;
-use data_tab::DataTab;
+use data::DataTab;
 use drop::DropZone;
-use explore_tab::ExploreTab;
-use models_tab::ModelsTab;
-use predict_tab::PredictTab;
-use results_tab::ResultsTab;
+use explore::ExploreTab;
+use models::ModelsTab;
+use predict::PredictTab;
+use results::ResultsTab;
 use train_tab::TrainTab;
 use worker_client::WorkerClient;
 
@@ -515,7 +516,7 @@ pub fn App() -> impl IntoView {
         }
     });
     // Models saved in this browser are in the worker from the start (Predict and Models list them).
-    models_tab::restore_saved_models(session);
+    models::restore_saved_models(session);
     let tab = session.tab;
     // A load started from any tab (e.g. a drop) shows its progress and result on the Data tab.
     let load_in_flight = Memo::new(move |_| {

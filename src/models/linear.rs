@@ -167,6 +167,43 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
+/// L-BFGS's two-loop recursion: `dir = -H · grad`, where `H` approximates the inverse Hessian
+/// from the stored pairs `(s_i, y_i)` (step and gradient change) with `rho_i = 1 / (s_i · y_i)`,
+/// oldest first. The first loop runs newest to oldest and keeps the `alpha_i`; the middle scales
+/// by `gamma = s·y / y·y` of the newest pair (1 with no pairs); the second loop runs oldest to
+/// newest.
+fn two_loop(
+    dir: &mut [f64],
+    grad: &[f64],
+    (ss, ys, rho): (&[Vec<f64>], &[Vec<f64>], &[f64]),
+    alpha_hist: &mut [f64],
+) {
+    for (o, &g) in dir.iter_mut().zip(grad) {
+        *o = -g;
+    }
+    let h = ss.len();
+    for i in (0..h).rev() {
+        alpha_hist[i] = rho[i] * dot(&ss[i], dir);
+        for (o, &yv) in dir.iter_mut().zip(&ys[i]) {
+            *o -= alpha_hist[i] * yv;
+        }
+    }
+    let gamma = if h > 0 {
+        1.0 / (rho[h - 1] * dot(&ys[h - 1], &ys[h - 1]))
+    } else {
+        1.0
+    };
+    for o in dir.iter_mut() {
+        *o *= gamma;
+    }
+    for i in 0..h {
+        let beta = rho[i] * dot(&ys[i], dir);
+        for (o, &sv) in dir.iter_mut().zip(&ss[i]) {
+            *o += (alpha_hist[i] - beta) * sv;
+        }
+    }
+}
+
 impl LogisticRegression {
     /// Fits by L-BFGS; one [`Step`] per iteration.
     pub fn fit(
@@ -209,31 +246,8 @@ impl LogisticRegression {
                 converged = true;
                 break;
             }
-            // Two-loop recursion: dir = -H · grad.
-            for (o, &g) in dir.iter_mut().zip(&grad) {
-                *o = -g;
-            }
+            two_loop(&mut dir, &grad, (&ss, &ys, &rho), &mut alpha_hist);
             let h = ss.len();
-            for i in (0..h).rev() {
-                alpha_hist[i] = rho[i] * dot(&ss[i], &dir);
-                for (o, &yv) in dir.iter_mut().zip(&ys[i]) {
-                    *o -= alpha_hist[i] * yv;
-                }
-            }
-            let gamma = if h > 0 {
-                1.0 / (rho[h - 1] * dot(&ys[h - 1], &ys[h - 1]))
-            } else {
-                1.0
-            };
-            for o in dir.iter_mut() {
-                *o *= gamma;
-            }
-            for i in 0..h {
-                let beta = rho[i] * dot(&ys[i], &dir);
-                for (o, &sv) in dir.iter_mut().zip(&ss[i]) {
-                    *o += (alpha_hist[i] - beta) * sv;
-                }
-            }
             let mut slope = dot(&grad, &dir);
             if slope.is_nan() || slope >= 0.0 {
                 // Not a descent direction (rounding): restart from steepest descent.

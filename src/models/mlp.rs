@@ -246,6 +246,53 @@ struct Work {
     wt: Vec<f32>,
 }
 
+/// Glorot-uniform initial weights, layer by layer (`sizes` = input, hidden…, classes): every
+/// weight uniform in `±√(6 / n_in)`, drawn in layer order and row-major within a layer (so a seed
+/// gives the same network on every target); biases start at 0.
+fn init_layers(sizes: &[usize], rng: &mut FlowRng) -> Vec<Layer> {
+    sizes
+        .windows(2)
+        .map(|w| {
+            let (n_in, n_out) = (w[0], w[1]);
+            let bound = (6.0 / n_in.max(1) as f64).sqrt();
+            let weights = (0..n_in * n_out)
+                .map(|_| ((rng.unit() * 2.0 - 1.0) * bound) as f32)
+                .collect();
+            Layer {
+                n_in,
+                n_out,
+                weights,
+                bias: vec![0.0; n_out],
+            }
+        })
+        .collect()
+}
+
+impl AdamState {
+    /// First and second moments of one layer, all zero.
+    fn zeros(l: &Layer) -> AdamState {
+        AdamState {
+            mw: vec![0.0; l.weights.len()],
+            vw: vec![0.0; l.weights.len()],
+            mb: vec![0.0; l.n_out],
+            vb: vec![0.0; l.n_out],
+        }
+    }
+}
+
+impl Work {
+    /// Buffers for mini-batches of up to `bs_max` rows through layers of `sizes`.
+    fn new(sizes: &[usize], layers: &[Layer], bs_max: usize) -> Work {
+        Work {
+            acts: sizes.iter().map(|&s| vec![0.0; bs_max * s]).collect(),
+            deltas: sizes.iter().map(|&s| vec![0.0; bs_max * s]).collect(),
+            gw: layers.iter().map(|l| vec![0.0; l.weights.len()]).collect(),
+            gb: layers.iter().map(|l| vec![0.0; l.n_out]).collect(),
+            wt: vec![0.0; layers.iter().map(|l| l.weights.len()).max().unwrap_or(0)],
+        }
+    }
+}
+
 impl Mlp {
     /// Fits the network; one [`Step`] per epoch.
     pub fn fit(
@@ -275,23 +322,7 @@ impl Mlp {
         let mut sizes = vec![x.cols];
         sizes.extend_from_slice(&params.hidden);
         sizes.push(n_classes);
-        let mut rng = FlowRng::new(params.seed, 0);
-        let mut layers: Vec<Layer> = sizes
-            .windows(2)
-            .map(|w| {
-                let (n_in, n_out) = (w[0], w[1]);
-                let bound = (6.0 / n_in.max(1) as f64).sqrt();
-                let weights = (0..n_in * n_out)
-                    .map(|_| ((rng.unit() * 2.0 - 1.0) * bound) as f32)
-                    .collect();
-                Layer {
-                    n_in,
-                    n_out,
-                    weights,
-                    bias: vec![0.0; n_out],
-                }
-            })
-            .collect();
+        let mut layers = init_layers(&sizes, &mut FlowRng::new(params.seed, 0));
         let mut model = Mlp {
             params: MlpParams::clone(params),
             standardizer,
@@ -306,22 +337,8 @@ impl Mlp {
         let n = xt.rows;
         let d = x.cols;
         let bs_max = params.batch_size.min(n);
-        let mut adam: Vec<AdamState> = layers
-            .iter()
-            .map(|l| AdamState {
-                mw: vec![0.0; l.weights.len()],
-                vw: vec![0.0; l.weights.len()],
-                mb: vec![0.0; l.n_out],
-                vb: vec![0.0; l.n_out],
-            })
-            .collect();
-        let mut work = Work {
-            acts: sizes.iter().map(|&s| vec![0.0; bs_max * s]).collect(),
-            deltas: sizes.iter().map(|&s| vec![0.0; bs_max * s]).collect(),
-            gw: layers.iter().map(|l| vec![0.0; l.weights.len()]).collect(),
-            gb: layers.iter().map(|l| vec![0.0; l.n_out]).collect(),
-            wt: vec![0.0; layers.iter().map(|l| l.weights.len()).max().unwrap_or(0)],
-        };
+        let mut adam: Vec<AdamState> = layers.iter().map(AdamState::zeros).collect();
+        let mut work = Work::new(&sizes, &layers, bs_max);
         let mut order: Vec<usize> = (0..n).collect();
         let mut shuffler = FlowRng::new(params.seed, 2);
         let validating = !val.is_empty();

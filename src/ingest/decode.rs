@@ -26,15 +26,16 @@ pub(crate) fn detect(head: &[u8]) -> Compression {
 
 /// The members of a zip archive worth reading (no folders, no macOS resource forks), with a
 /// reader for each.
+/// Why a zip archive or one of its members cannot be read.
+pub(crate) use zip::result::ZipError;
+
 pub(crate) struct ZipMembers {
     archive: zip::ZipArchive<Cursor<Vec<u8>>>,
 }
 
 impl ZipMembers {
-    pub fn open(bytes: Vec<u8>) -> Result<Self, String> {
-        zip::ZipArchive::new(Cursor::new(bytes))
-            .map(|archive| ZipMembers { archive })
-            .map_err(|e| e.to_string())
+    pub fn open(bytes: Vec<u8>) -> Result<Self, ZipError> {
+        zip::ZipArchive::new(Cursor::new(bytes)).map(|archive| ZipMembers { archive })
     }
 
     /// Indices and names of the members to read.
@@ -58,11 +59,11 @@ impl ZipMembers {
         &mut self,
         index: usize,
         each: &mut dyn FnMut(&[u8]) -> bool,
-    ) -> Result<(), String> {
-        let mut f = self.archive.by_index(index).map_err(|e| e.to_string())?;
+    ) -> Result<(), ZipError> {
+        let mut f = self.archive.by_index(index)?;
         let mut buf = vec![0u8; 256 * 1024];
         loop {
-            let n = f.read(&mut buf).map_err(|e| e.to_string())?;
+            let n = f.read(&mut buf)?;
             if n == 0 || !each(&buf[..n]) {
                 return Ok(());
             }

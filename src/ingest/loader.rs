@@ -263,7 +263,7 @@ impl Loader {
                     name,
                     IngestError::Decompress {
                         file: name.into(),
-                        message: m,
+                        message: m.to_string(),
                     },
                 )
             }
@@ -287,7 +287,7 @@ impl Loader {
                 Err(m) if !self.file_failed() => {
                     let e = IngestError::Decompress {
                         file: full.clone(),
-                        message: m,
+                        message: m.to_string(),
                     };
                     self.current = None;
                     self.fail(&full, e)

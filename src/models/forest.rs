@@ -167,15 +167,18 @@ struct ForestRepr {
 }
 
 impl TryFrom<ForestRepr> for RandomForest {
-    type Error = String;
+    type Error = ModelError;
 
-    fn try_from(r: ForestRepr) -> Result<Self, String> {
+    fn try_from(r: ForestRepr) -> Result<Self, ModelError> {
         if r.trees.is_empty()
             || r.trees
                 .iter()
                 .any(|t| t.n_classes() != r.n_classes || t.n_features() != r.n_features)
         {
-            return Err("random forest: no trees, or trees of another shape".into());
+            return Err(ModelError::Malformed {
+                model: "random forest",
+                what: "no trees, or trees of another shape",
+            });
         }
         Ok(RandomForest {
             trees: r.trees,

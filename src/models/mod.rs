@@ -103,6 +103,15 @@ pub enum ModelError {
     /// A model returned a probability matrix of the wrong size.
     #[error("the model returned {got} probabilities, expected {expected} (rows × classes)")]
     ProbaShape { expected: usize, got: usize },
+    /// A saved model whose parts do not fit together (a damaged or hand-edited model file).
+    #[error("{model}: {what}")]
+    Malformed {
+        model: &'static str,
+        what: &'static str,
+    },
+    /// A saved tree with a node that points outside the tree or at a missing feature.
+    #[error("{model}: node {node} is malformed")]
+    MalformedNode { model: &'static str, node: usize },
     #[error("cancelled")]
     Cancelled,
 }

@@ -103,9 +103,9 @@ struct BoostRepr {
 }
 
 impl TryFrom<BoostRepr> for GradientBoosting {
-    type Error = String;
+    type Error = ModelError;
 
-    fn try_from(r: BoostRepr) -> Result<Self, String> {
+    fn try_from(r: BoostRepr) -> Result<Self, ModelError> {
         let outputs_ok = match r.n_classes {
             0 => false,
             1 => r.n_outputs == 0,
@@ -117,7 +117,10 @@ impl TryFrom<BoostRepr> for GradientBoosting {
             || (r.n_outputs > 0 && !r.trees.len().is_multiple_of(r.n_outputs))
             || !r.trees.iter().all(|t| t.check(r.n_features))
         {
-            return Err("gradient boosting: malformed model".into());
+            return Err(ModelError::Malformed {
+                model: "gradient boosting",
+                what: "trees, outputs or features do not fit together",
+            });
         }
         Ok(GradientBoosting {
             trees: r.trees,

@@ -101,9 +101,9 @@ struct TreeRepr {
 }
 
 impl TryFrom<TreeRepr> for DecisionTree {
-    type Error = String;
+    type Error = ModelError;
 
-    fn try_from(r: TreeRepr) -> Result<Self, String> {
+    fn try_from(r: TreeRepr) -> Result<Self, ModelError> {
         let mut t = DecisionTree {
             nodes: r.nodes,
             leaf_proba: r.leaf_proba,
@@ -332,14 +332,17 @@ impl DecisionTree {
     }
 
     /// Structural invariants that make prediction panic-free (checked on deserialisation).
-    fn check(&self) -> Result<(), String> {
+    fn check(&self) -> Result<(), ModelError> {
         let k = self.n_classes;
         if k == 0
             || self.nodes.is_empty()
             || !self.leaf_proba.len().is_multiple_of(k)
             || self.n_features > (MISSING_LEFT - 1) as usize
         {
-            return Err("decision tree: empty tree or bad leaf table".into());
+            return Err(ModelError::Malformed {
+                model: "decision tree",
+                what: "empty tree or bad leaf table",
+            });
         }
         let n_leaves = self.leaf_proba.len() / k;
         let len = self.nodes.len();
@@ -353,7 +356,10 @@ impl DecisionTree {
                     && (n.right as usize) < len
             };
             if !ok {
-                return Err(format!("decision tree: node {i} is malformed"));
+                return Err(ModelError::MalformedNode {
+                    model: "decision tree",
+                    node: i,
+                });
             }
         }
         Ok(())

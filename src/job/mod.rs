@@ -64,6 +64,7 @@ use crate::models::tree::DecisionTree;
 use crate::models::{Progress, Step};
 
 mod assemble;
+pub mod form;
 mod plan;
 pub mod scheduler;
 mod tasks;

@@ -1,9 +1,10 @@
 //! How numbers are written in the page's tables and downloads: thousands separators, percents,
-//! score cells, and the columns of the model comparison (shared by the Results table and its
-//! CSV/JSON exports, see [`super::export`]).
+//! score cells, the columns of the model comparison (shared by the Results table and its
+//! CSV/JSON exports, see [`super::export`]), and durations and the Train tab's progress cells.
 
 use crate::eval::metrics::Report;
 use crate::explore::format_value;
+use crate::job::scheduler::{ModelProgress, Status};
 
 /// A gap (random-split macro-F1 minus by-capture macro-F1) at least this large is a warning.
 pub const LARGE_GAP: f64 = 0.10;
@@ -302,6 +303,56 @@ pub(crate) fn sample_report() -> Report {
     }
 }
 
+/// A length of time in minutes and seconds: `1500.0` ms → `1.5 s`, `125_000.0` → `2 min 05 s`.
+pub fn duration(ms: f64) -> String {
+    let s = (ms / 1000.0).max(0.0);
+    if s < 60.0 {
+        format!("{s:.1} s")
+    } else {
+        format!("{} min {:02} s", (s / 60.0) as u64, (s % 60.0) as u64)
+    }
+}
+
+/// The share of a model's training done, in [0, 1] (0 before its work is known).
+pub fn progress_share(m: &ModelProgress) -> f64 {
+    if m.total > 0.0 {
+        (m.done / m.total).clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
+/// A model's status in words, with the CSS class of its cell.
+pub fn status_label(status: &Status) -> (String, &'static str) {
+    match status {
+        Status::Waiting => ("waiting".to_string(), "muted"),
+        Status::Fitting => ("fitting".to_string(), ""),
+        Status::Scoring => ("scoring".to_string(), ""),
+        Status::Done => ("done".to_string(), "ok"),
+        Status::Failed(e) => (format!("failed: {e}"), "error"),
+        Status::Cancelled => ("cancelled".to_string(), "muted"),
+    }
+}
+
+/// A model's time column at page time `now` (ms): how long it took once finished; while fitting
+/// (past 2 %), the time spent and an estimate of the time left; otherwise the time spent.
+pub fn progress_time(m: &ModelProgress, now: f64) -> String {
+    let share = progress_share(m);
+    match (m.started, m.finished) {
+        (Some(s), Some(f)) => duration(f - s),
+        (Some(s), None) if share > 0.02 && m.status == Status::Fitting => {
+            let spent = now - s;
+            format!(
+                "{} spent, ~{} left",
+                duration(spent),
+                duration(spent / share - spent)
+            )
+        }
+        (Some(s), None) => format!("{} spent", duration(now - s)),
+        _ => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -364,5 +415,36 @@ mod tests {
         assert!((s.gap().unwrap() - 0.3).abs() < 1e-12);
         let col = COLUMNS.iter().find(|c| c.key == "capture_gap").unwrap();
         assert_eq!((col.get)(&s), s.gap());
+    }
+
+    #[test]
+    fn durations_read_in_seconds_then_minutes() {
+        assert_eq!(duration(-5.0), "0.0 s");
+        assert_eq!(duration(1500.0), "1.5 s");
+        assert_eq!(duration(59_940.0), "59.9 s");
+        assert_eq!(duration(125_000.0), "2 min 05 s");
+    }
+
+    #[test]
+    fn progress_time_estimates_what_is_left_while_fitting() {
+        let mut m = ModelProgress::waiting("random forest");
+        assert_eq!(progress_time(&m, 1000.0), "");
+        assert_eq!(progress_share(&m), 0.0);
+        assert_eq!(status_label(&m.status), ("waiting".to_string(), "muted"));
+        m.total = 4.0;
+        m.done = 1.0;
+        m.started = Some(1000.0);
+        m.status = Status::Fitting;
+        assert_eq!(progress_share(&m), 0.25);
+        assert_eq!(progress_time(&m, 3000.0), "2.0 s spent, ~6.0 s left");
+        m.status = Status::Scoring;
+        assert_eq!(progress_time(&m, 3000.0), "2.0 s spent");
+        m.finished = Some(4000.0);
+        m.status = Status::Failed("boom".into());
+        assert_eq!(progress_time(&m, 9000.0), "3.0 s");
+        assert_eq!(
+            status_label(&m.status),
+            ("failed: boom".to_string(), "error")
+        );
     }
 }

@@ -12,7 +12,7 @@ mod models;
 mod pool;
 mod predict;
 mod results;
-mod train_tab;
+mod train;
 mod worker_client;
 
 use std::collections::HashMap;
@@ -33,7 +33,7 @@ use explore::ExploreTab;
 use models::ModelsTab;
 use predict::PredictTab;
 use results::ResultsTab;
-use train_tab::TrainTab;
+use train::TrainTab;
 use worker_client::WorkerClient;
 
 /// A reply handler registered by [`Session::call`].

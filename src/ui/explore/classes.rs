@@ -4,9 +4,9 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::shape::class_bars;
 use crate::explore::Exploration;
 use crate::report::format::thousands;
+use crate::report::shape::explore::{class_bars, imbalance};
 use crate::ui::charts::{BarChart, PieChart};
 
 /// Bar and pie of the classes.
@@ -26,9 +26,7 @@ pub(super) fn ClassDistribution(
         }
         .into_any();
     }
-    let (bars, pie) = class_bars(&e);
-    let smallest = e.classes.iter().map(|c| c.rows).min().unwrap_or(0);
-    let largest = e.classes.iter().map(|c| c.rows).max().unwrap_or(0);
+    let (bars, pie) = class_bars(&e.classes);
     view! {
         <section class="card" data-testid="explore-class-distribution">
             <h2>"Class distribution"
@@ -36,10 +34,9 @@ pub(super) fn ClassDistribution(
                     {format!(" — {} labelled rows, {} taxonomy", thousands(labelled), e.taxonomy.name())}
                 </span>
             </h2>
-            {(smallest > 0 && largest / smallest >= 10).then(|| view! {
+            {imbalance(&e.classes).map(|ratio| view! {
                 <p class="note">{format!(
-                    "Imbalanced: the largest class has {}× the rows of the smallest. Macro-averaged scores weigh every class alike.",
-                    largest / smallest
+                    "Imbalanced: the largest class has {ratio}× the rows of the smallest. Macro-averaged scores weigh every class alike."
                 )}</p>
             })}
             <div class="chart-grid">

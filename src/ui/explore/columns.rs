@@ -4,10 +4,10 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::shape::{sort_columns, SortBy};
 use crate::explore::Exploration;
 use crate::report::export::{column_stats_csv, column_stats_json};
-use crate::report::format::{opt_value as opt, percent, thousands};
+use crate::report::format::{opt_value as opt, thousands};
+use crate::report::shape::explore::{missing_cell, sort_columns, top_values, SortBy};
 use crate::ui::download::save_text;
 
 /// The per-column statistics, sortable, downloadable as CSV and JSON.
@@ -18,7 +18,7 @@ pub(super) fn ColumnTable(
 ) -> impl IntoView {
     let sort = RwSignal::new((SortBy::File, true));
     let error = RwSignal::new(None::<String>);
-    let rows = e.rows.max(1) as f64;
+    let rows = e.rows;
     let columns = e.columns.clone();
     let ordered = {
         let columns = columns.clone();
@@ -102,17 +102,8 @@ pub(super) fn ColumnTable(
                                 .into_iter()
                                 .map(|i| {
                                     let c = &columns[i];
-                                    let missing = if c.missing == 0 {
-                                        "0".to_string()
-                                    } else {
-                                        format!("{} ({})", thousands(c.missing), percent(c.missing as f64 / rows))
-                                    };
-                                    let top = c
-                                        .top
-                                        .iter()
-                                        .map(|v| format!("{} ({})", v.value, thousands(v.rows)))
-                                        .collect::<Vec<_>>()
-                                        .join(", ");
+                                    let missing = missing_cell(c.missing, rows);
+                                    let top = top_values(c);
                                     view! {
                                         <tr data-column=c.name.clone()>
                                             <th scope="row" class="mono">{c.name.clone()}</th>

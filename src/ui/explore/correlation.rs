@@ -4,9 +4,9 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::shape::{correlation_heatmap, strongest_pairs};
 use crate::explore::Exploration;
 use crate::report::format::thousands;
+use crate::report::shape::explore::{correlation_heatmap, strongest_pairs};
 use crate::ui::charts::HeatmapChart;
 
 /// Pearson correlations between numeric features.

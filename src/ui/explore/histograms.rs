@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::shape::{class_histogram, histogram_note};
 use crate::explore::Exploration;
+use crate::report::shape::explore::{class_histogram, histogram_note, histogram_option};
 use crate::ui::charts::{HistogramChart, HistogramMode};
 
 /// Histograms by class, one feature at a time.
@@ -36,9 +36,7 @@ pub(super) fn Histograms(
         .enumerate()
         .map(|(i, f)| {
             view! {
-                <option value=i.to_string()>
-                    {format!("{} ({:.2} bits{})", f.column, f.mutual_information, if f.log { ", log" } else { "" })}
-                </option>
+                <option value=i.to_string()>{histogram_option(f)}</option>
             }
         })
         .collect_view();

@@ -10,7 +10,6 @@ mod download;
 mod histograms;
 mod leakage;
 mod quality;
-mod shape;
 
 use std::cell::RefCell;
 use std::sync::Arc;

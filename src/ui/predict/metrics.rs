@@ -2,10 +2,10 @@
 
 use leptos::prelude::*;
 
-use super::shape::confusion_counts;
 use crate::eval::metrics::Report;
 use crate::report::export::{prediction_scores_csv, prediction_scores_json};
 use crate::report::format::fmt4;
+use crate::report::shape::predict::confusion_counts;
 use crate::ui::charts::HeatmapChart;
 use crate::ui::download::save_text;
 

@@ -9,7 +9,6 @@
 mod metrics;
 mod results;
 mod rows;
-mod shape;
 mod tab;
 
 use leptos::prelude::*;

@@ -4,8 +4,8 @@ use leptos::prelude::*;
 
 use super::metrics::Metrics;
 use super::rows::Rows;
-use super::shape::distribution_bars;
 use crate::predictions::PredictionSummary;
+use crate::report::shape::predict::distribution_bars;
 use crate::ui::charts::BarChart;
 use crate::ui::download::save_bytes;
 use crate::ui::use_session;
@@ -46,7 +46,7 @@ pub(super) fn Results(
             },
         );
     };
-    let bars = distribution_bars(&summary);
+    let bars = distribution_bars(&summary.classes, &summary.distribution);
     let files = summary.files.join(", ");
     let labelled = summary.metrics.is_some();
     let warnings = summary.warnings.clone();

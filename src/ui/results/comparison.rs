@@ -3,11 +3,11 @@
 
 use leptos::prelude::*;
 
-use super::shape::comparison_bars;
 use super::table::ComparisonTable;
 use super::{all_scores, download_button, save, use_session};
 use crate::report::export::{comparison_csv, comparison_json};
-use crate::report::format::{model_label, LARGE_GAP, NOTABLE_GAP};
+use crate::report::format::LARGE_GAP;
+use crate::report::shape::results::{comparison_bars, notable_gaps, Gap};
 use crate::ui::charts::GroupedBarChart;
 
 /// The comparison cards.
@@ -55,37 +55,18 @@ fn GapBanner() -> impl IntoView {
     let results = use_session().results;
     let any_capture =
         Memo::new(move |_| results.with(|r| r.iter().any(|r| r.diagnostics.by_capture.is_some())));
-    // (model, split F1, capture F1, gap) of every model whose gap is notable, largest first.
-    let gaps = Memo::new(move |_| {
-        let mut g: Vec<(String, f64, f64, f64)> = results.with(|rs| {
-            rs.iter()
-                .enumerate()
-                .filter_map(|(i, r)| {
-                    let c = r.diagnostics.by_capture.as_ref()?;
-                    let split = r.info.meta.metrics.macro_f1;
-                    Some((
-                        model_label(i, &r.info.title),
-                        split,
-                        c.macro_f1,
-                        split - c.macro_f1,
-                    ))
-                })
-                .filter(|g| g.3 >= NOTABLE_GAP)
-                .collect()
-        });
-        g.sort_by(|a, b| b.3.total_cmp(&a.3));
-        g
-    });
+    let gaps = Memo::new(move |_| results.with(|rs| notable_gaps(&all_scores(rs))));
     move || {
         let g = gaps.get();
-        let large: Vec<_> = g.iter().filter(|g| g.3 >= LARGE_GAP).cloned().collect();
+        let large: Vec<&Gap> = g.iter().filter(|g| g.gap >= LARGE_GAP).collect();
         if !large.is_empty() {
             view! {
                 <div class="banner error gap-warning" role="alert" data-testid="results-gap-warning">
                     <span class="banner-text">
                         <strong>"The random split overstates these models. "</strong>
-                        {large.iter().map(|(m, s, c, d)| format!(
-                            "{m}: macro-F1 {s:.3} on the split, {c:.3} on captures it never saw (−{d:.3}). "
+                        {large.iter().map(|g| format!(
+                            "{}: macro-F1 {:.3} on the split, {:.3} on captures it never saw (−{:.3}). ",
+                            g.model, g.split, g.capture, g.gap
                         )).collect::<String>()}
                         "Expect the by-capture number on new traffic."
                     </span>
@@ -96,8 +77,9 @@ fn GapBanner() -> impl IntoView {
             view! {
                 <div class="banner info" data-testid="results-gap-note">
                     <span class="banner-text">
-                        {g.iter().map(|(m, s, c, d)| format!(
-                            "{m}: {s:.3} on the split vs {c:.3} by capture (−{d:.3}). "
+                        {g.iter().map(|g| format!(
+                            "{}: {:.3} on the split vs {:.3} by capture (−{:.3}). ",
+                            g.model, g.split, g.capture, g.gap
                         )).collect::<String>()}
                     </span>
                 </div>

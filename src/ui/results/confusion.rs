@@ -2,10 +2,10 @@
 
 use leptos::prelude::*;
 
-use super::shape::{confusion_heatmap, per_class_bars};
 use super::{download_button, save};
 use crate::eval::metrics::Report;
 use crate::report::export::{confusion_csv, per_class_csv};
+use crate::report::shape::results::{confusion_heatmap, per_class_bars};
 use crate::ui::charts::{GroupedBarChart, HeatmapChart};
 
 /// The confusion matrix as a heatmap, with the row-normalised switch and a CSV of what is shown.

@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 
 use super::missing;
-use super::shape::{learning_lines, loss_lines, pr_lines, roc_lines};
 use crate::job::Diagnostics;
+use crate::report::shape::results::{learning_lines, loss_lines, pr_lines, roc_lines};
 use crate::ui::charts::LineChart;
 
 /// One-vs-rest ROC and PR curves, two cards (inside the caller's grid).
@@ -13,7 +13,10 @@ pub(super) fn RocPrCards(
     /// The model's diagnostics (its curves).
     diagnostics: Diagnostics,
 ) -> impl IntoView {
-    let (roc, pr) = (roc_lines(&diagnostics), pr_lines(&diagnostics));
+    let (roc, pr) = (
+        roc_lines(&diagnostics.curves),
+        pr_lines(&diagnostics.curves),
+    );
     let why = "this model gives no class probabilities";
     view! {
         <div class="card">
@@ -44,7 +47,7 @@ pub(super) fn TrainingCurves(
         .as_deref()
         .filter(|p| !p.is_empty())
         .map(learning_lines);
-    let loss = loss_lines(&diagnostics);
+    let loss = loss_lines(diagnostics.loss.as_ref());
     view! {
         <div class="results-grid">
             <div class="card">

@@ -2,10 +2,10 @@
 
 use leptos::prelude::*;
 
-use super::shape::{top_bars, TOP_FEATURES};
 use super::{download_button, missing, save};
 use crate::job::Diagnostics;
 use crate::report::export::{importance_csv, importance_table};
+use crate::report::shape::results::{permutation_bars, top_bars, TOP_FEATURES};
 use crate::ui::charts::HBarChart;
 
 /// The importance card.
@@ -24,12 +24,10 @@ pub(super) fn ImportanceCard(
         .gain_importance
         .as_ref()
         .map(|g| top_bars(names, g, None, "share of gain"));
-    let perm = d.permutation.as_ref().map(|p| {
-        let means: Vec<f64> = p.features.iter().map(|f| f.mean).collect();
-        let stds: Vec<f64> = p.features.iter().map(|f| f.std).collect();
-        let bars = top_bars(names, &means, Some(&stds), "drop in macro-F1 when shuffled");
-        (bars, p.baseline_macro_f1, p.rows)
-    });
+    let perm = d
+        .permutation
+        .as_ref()
+        .map(|p| (permutation_bars(names, p), p.baseline_macro_f1, p.rows));
     let rows = importance_table(names, d.gain_importance.as_deref(), d.permutation.as_ref());
     let csv = move || {
         save(

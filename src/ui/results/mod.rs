@@ -15,7 +15,6 @@ mod confusion;
 mod curves;
 mod detail;
 mod importance;
-mod shape;
 mod table;
 mod tree;
 

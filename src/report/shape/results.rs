@@ -1,11 +1,14 @@
-//! Chart data of the Results tab, as pure functions of plain data (they build the chart types of
-//! [`crate::ui::charts`], hence live here until those types move to a native module).
+//! Chart and table data of the Results tab, as pure functions of plain data: the comparison of
+//! every model (bars, the table's best cells and gap colours) and one model in depth (confusion,
+//! per-class scores, ROC/PR, learning and loss curves, importance).
 
+use crate::eval::importance::PermutationImportance;
 use crate::eval::learning_curve::LearningPoint;
 use crate::eval::metrics::ClassReport;
-use crate::job::Diagnostics;
-use crate::report::format::{ModelScores, COLUMNS};
-use crate::ui::charts::{GroupedBars, HBars, HeatScale, Heatmap, LegendAt, Line, Lines, Series};
+use crate::job::ClassCurves;
+use crate::models::describe::LossCurve;
+use crate::report::format::{model_label, Kind, ModelScores, COLUMNS, LARGE_GAP, NOTABLE_GAP};
+use crate::report::plot::{GroupedBars, HBars, HeatScale, Heatmap, LegendAt, Line, Lines, Series};
 
 /// Features shown in an importance chart.
 pub const TOP_FEATURES: usize = 20;
@@ -31,7 +34,7 @@ pub fn comparison_bars(rs: &[ModelScores]) -> GroupedBars {
         .iter()
         .enumerate()
         .map(|(i, r)| Series {
-            name: crate::report::format::model_label(i, r.title),
+            name: model_label(i, r.title),
             values: cols.iter().map(|c| (c.get)(r).unwrap_or(0.0)).collect(),
         })
         .collect();
@@ -106,10 +109,9 @@ fn auc(v: Option<f64>) -> String {
 }
 
 /// One-vs-rest ROC curves, one line per class.
-pub fn roc_lines(d: &Diagnostics) -> Lines {
+pub fn roc_lines(curves: &[ClassCurves]) -> Lines {
     Lines {
-        lines: d
-            .curves
+        lines: curves
             .iter()
             .map(|c| Line {
                 name: format!("{} (AUC {})", c.class, auc(c.roc_auc)),
@@ -134,10 +136,9 @@ pub fn roc_lines(d: &Diagnostics) -> Lines {
 }
 
 /// One-vs-rest precision-recall curves, one line per class.
-pub fn pr_lines(d: &Diagnostics) -> Lines {
+pub fn pr_lines(curves: &[ClassCurves]) -> Lines {
     Lines {
-        lines: d
-            .curves
+        lines: curves
             .iter()
             .map(|c| Line {
                 name: format!("{} (AP {})", c.class, auc(c.pr_auc)),
@@ -181,8 +182,8 @@ pub fn learning_lines(pts: &[LearningPoint]) -> Lines {
 }
 
 /// Training (and validation) loss per step, when the model recorded it.
-pub fn loss_lines(d: &Diagnostics) -> Option<Lines> {
-    let l = d.loss.as_ref()?;
+pub fn loss_lines(loss: Option<&LossCurve>) -> Option<Lines> {
+    let l = loss?;
     let points = |v: &[f64]| {
         v.iter()
             .enumerate()
@@ -231,33 +232,100 @@ pub fn top_bars(names: &[String], values: &[f64], errors: Option<&[f64]>, x_labe
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use wasm_bindgen_test::wasm_bindgen_test;
+/// Permutation importance as bars: the mean drop of each feature, ± its standard deviation.
+pub fn permutation_bars(names: &[String], p: &PermutationImportance) -> HBars {
+    let means: Vec<f64> = p.features.iter().map(|f| f.mean).collect();
+    let stds: Vec<f64> = p.features.iter().map(|f| f.std).collect();
+    top_bars(names, &means, Some(&stds), "drop in macro-F1 when shuffled")
+}
 
-    #[wasm_bindgen_test]
-    fn top_bars_keeps_the_largest_in_order() {
-        let names: Vec<String> = (0..30).map(|i| format!("f{i}")).collect();
-        let values: Vec<f64> = (0..30).map(|i| (i as f64 * 7.0) % 30.0).collect();
-        let errors: Vec<f64> = (0..30).map(|i| i as f64).collect();
-        let b = top_bars(&names, &values, Some(&errors), "x");
-        assert_eq!(b.labels.len(), TOP_FEATURES);
-        assert_eq!(b.values[0], 29.0);
-        assert!(b.values.windows(2).all(|w| w[0] >= w[1]));
-        // f17 has value 29 (17 × 7 = 119 = 3 × 30 + 29), and keeps its own error.
-        assert_eq!(b.labels[0], "f17");
-        assert_eq!(b.errors.unwrap()[0], 17.0);
-    }
+/// A model whose random-split macro-F1 is notably above its by-capture one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gap {
+    /// The model's label (`2. Random forest`).
+    pub model: String,
+    /// Macro-F1 on the requested split, and by capture.
+    pub split: f64,
+    pub capture: f64,
+    /// `split - capture`.
+    pub gap: f64,
+}
 
-    #[wasm_bindgen_test]
-    fn confusion_rows_normalise_to_one() {
-        let classes = vec!["a".to_string(), "b".to_string()];
-        let h = confusion_heatmap(&classes, &[vec![3, 1], vec![0, 0]], true);
-        assert_eq!(h.values[0], vec![Some(0.75), Some(0.25)]);
-        assert_eq!(h.values[1], vec![Some(0.0), Some(0.0)]);
-        let c = confusion_heatmap(&classes, &[vec![3, 1], vec![0, 0]], false);
-        assert_eq!(c.values[0][0], Some(3.0));
-        assert_eq!(c.decimals, 0);
+/// Every model whose gap is at least [`NOTABLE_GAP`], largest gap first.
+pub fn notable_gaps(rs: &[ModelScores]) -> Vec<Gap> {
+    let mut g: Vec<Gap> = rs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let capture = r.capture_macro_f1?;
+            let split = r.metrics.macro_f1;
+            Some(Gap {
+                model: model_label(i, r.title),
+                split,
+                capture,
+                gap: split - capture,
+            })
+        })
+        .filter(|g| g.gap >= NOTABLE_GAP)
+        .collect();
+    g.sort_by(|a, b| b.gap.total_cmp(&a.gap));
+    g
+}
+
+/// A comparison-table header cell's class.
+pub fn header_class(key: &str) -> &'static str {
+    match key {
+        "macro_f1" => "num f1-split",
+        "capture_macro_f1" | "capture_gap" => "num f1-capture",
+        _ => "num",
     }
 }
+
+/// A comparison-table body cell's class: the column's, the gap's size, and `best` when it holds
+/// the column's best.
+pub fn cell_class(key: &str, v: Option<f64>, best: Option<f64>) -> String {
+    let mut class = String::from("num");
+    match key {
+        "macro_f1" => class.push_str(" f1-split"),
+        "capture_macro_f1" => class.push_str(" f1-capture"),
+        "capture_gap" => {
+            class.push_str(" f1-capture");
+            match v {
+                Some(g) if g >= LARGE_GAP => class.push_str(" gap-large"),
+                Some(g) if g >= NOTABLE_GAP => class.push_str(" gap-notable"),
+                _ => {}
+            }
+        }
+        _ => {}
+    }
+    if v.is_some() && v == best {
+        class.push_str(" best");
+    }
+    class
+}
+
+/// The best value of each [`COLUMNS`] score column (none for the gap, for counts and times, or
+/// with fewer than two models).
+pub fn best_values(rs: &[ModelScores]) -> Vec<Option<f64>> {
+    COLUMNS
+        .iter()
+        .map(|c| {
+            if c.kind != Kind::Score || c.key == "capture_gap" || rs.len() < 2 {
+                return None;
+            }
+            rs.iter().filter_map(|r| (c.get)(r)).reduce(f64::max)
+        })
+        .collect()
+}
+
+/// The test id of model `i`'s cell in column `key`.
+pub fn cell_testid(key: &str, i: usize) -> String {
+    match key {
+        "capture_macro_f1" => format!("results-capture-f1-{i}"),
+        "capture_gap" => format!("results-gap-{i}"),
+        key => format!("results-{}-{i}", key.replace('_', "-")),
+    }
+}
+
+#[cfg(test)]
+mod tests;

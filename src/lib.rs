@@ -1,9 +1,13 @@
 //! flowlab: classify network flows with machine learning, entirely on the user's machine.
 //!
-//! The library reads as the data flows:
-//! [`ingest`] (files → typed columns, streaming) → [`features`] (columns → numeric matrix + schema).
-//! Apart from the core: [`worker`] (messages in and out of the page's Web Worker), and, on wasm,
-//! `ui` (the Leptos page).
+//! The modules are layers, bottom first; each uses only the ones before it (`tests/layers.rs`
+//! checks this, `ARCHITECTURE.md` explains it):
+//! [`data`] (matrix, seeded RNG, sampling) → [`ingest`] (files → typed columns, streaming) →
+//! [`features`] (columns → matrix + schema) → [`models`] (one module per model, one parameter
+//! table each, one registry) → [`eval`] (splits, metrics, importance, leakage) → [`job`] (a
+//! training job as tasks, its scheduler, one-thread training) → [`explore`] and [`model_file`] →
+//! [`report`] (chart inputs and exports) and [`predictions`] → [`worker`] (the Web Worker
+//! protocol) → `ui` (the Leptos page, wasm only) and `cli` (the `flowlab` command, native only).
 //!
 //! ```
 //! use flowlab::ingest::{IngestOptions, Loader};

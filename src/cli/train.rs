@@ -10,8 +10,7 @@ use clap::builder::PossibleValuesParser;
 use super::{load, print, ReadArgs};
 use crate::eval::split::{self, SplitKind};
 use crate::features::FeatureOptions;
-use crate::job::{self, JobRequest};
-use crate::job::{TrainRequest, TrainedModel};
+use crate::job::{self, TrainRequest, TrainedModel};
 use crate::model_file;
 use crate::models::registry::{self, SpecError};
 use crate::models::{ModelError, ModelSpec};
@@ -129,17 +128,7 @@ pub(super) fn run_train(a: &TrainArgs) -> i32 {
         true
     };
     let result = if a.importance {
-        let job = JobRequest {
-            models: vec![req.spec.clone()],
-            taxonomy: req.taxonomy,
-            split: req.split,
-            seed: req.seed,
-            features: req.features.clone(),
-            by_capture: false,
-            permutation: true,
-            learning_curve: false,
-        };
-        job::run_local(&data, &job, &mut progress).map(|mut r| {
+        job::run_local(&data, &req.job(true), &mut progress).map(|mut r| {
             let (t, d) = r.remove(0);
             (t, Some(d))
         })

@@ -53,6 +53,23 @@ pub struct TrainedModel {
     pub meta: TrainingMeta,
 }
 
+impl TrainRequest {
+    /// The one-model job this request stands for: no by-capture scores and no learning curve;
+    /// permutation importance when `permutation` is set.
+    pub fn job(&self, permutation: bool) -> JobRequest {
+        JobRequest {
+            models: vec![self.spec.clone()],
+            taxonomy: self.taxonomy,
+            split: self.split,
+            seed: self.seed,
+            features: self.features.clone(),
+            by_capture: false,
+            permutation,
+            learning_curve: false,
+        }
+    }
+}
+
 /// Why training failed.
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum TrainError {
@@ -172,16 +189,6 @@ pub fn train(
     req: &TrainRequest,
     progress: Progress,
 ) -> Result<TrainedModel, TrainError> {
-    let job = JobRequest {
-        models: vec![req.spec.clone()],
-        taxonomy: req.taxonomy,
-        split: req.split,
-        seed: req.seed,
-        features: req.features.clone(),
-        by_capture: false,
-        permutation: false,
-        learning_curve: false,
-    };
-    let mut trained = super::run_local(data, &job, progress)?;
+    let mut trained = super::run_local(data, &req.job(false), progress)?;
     Ok(trained.remove(0).0)
 }

@@ -22,14 +22,9 @@ pub fn tree_chunks(n_trees: usize, parts: usize) -> Vec<(usize, usize)> {
 /// The relative cost of fitting `spec` on `rows × cols`.
 fn cost(spec: &ModelSpec, rows: usize, cols: usize, part: Part) -> f64 {
     let base = (rows * cols.max(1)) as f64;
-    base * match (spec, part) {
-        (_, Part::Trees { start, end }) => (end - start) as f64,
-        (ModelSpec::Dt(_), _) => 1.0,
-        (ModelSpec::Rf(p), _) => p.n_trees as f64,
-        (ModelSpec::Gbdt(p), _) => p.n_rounds as f64 * 0.5,
-        (ModelSpec::Mlp(p), _) => p.max_epochs as f64 * 0.5,
-        (ModelSpec::Logreg(_), _) => 20.0,
-        (ModelSpec::Nb(_), _) => 0.05,
+    base * match part {
+        Part::Trees { start, end } => (end - start) as f64,
+        Part::Whole => spec.work(),
     }
 }
 

@@ -119,6 +119,11 @@ impl Params for RandomForestParams {
         rows::SEED_ROW,
     ];
 
+    /// One tree per `n_trees`.
+    fn work(&self) -> f64 {
+        self.n_trees as f64
+    }
+
     fn check_together(&self) -> Result<(), ModelError> {
         if self.oob_score && !self.bootstrap {
             return Err(ModelError::InvalidParam {

@@ -77,6 +77,11 @@ impl Params for LogisticParams {
             help: "L-BFGS history length",
         },
     ];
+
+    /// L-BFGS iterations, as about 20 trees' worth.
+    fn work(&self) -> f64 {
+        20.0
+    }
 }
 
 /// A fitted multinomial logistic regression.

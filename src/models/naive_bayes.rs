@@ -48,6 +48,11 @@ impl Params for GaussianNbParams {
         range: at_least(0.0),
         help: "share of the largest feature variance added to every variance, for stability",
     }];
+
+    /// One pass of means and variances.
+    fn work(&self) -> f64 {
+        0.05
+    }
 }
 
 /// A fitted Gaussian naive Bayes classifier.

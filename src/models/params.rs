@@ -184,6 +184,12 @@ pub trait Params: Default + Clone + Serialize + DeserializeOwned {
         Ok(Checked(self.clone()))
     }
 
+    /// Relative work of one fit per training value (rows × features): how the job plan weighs
+    /// this model against the others for progress bars and the order of tasks.
+    fn work(&self) -> f64 {
+        1.0
+    }
+
     /// [`Params::check`] without keeping the result.
     fn validate(&self) -> Result<(), ModelError> {
         self.check().map(|_| ())

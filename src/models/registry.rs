@@ -88,6 +88,11 @@ macro_rules! registry {
                 match self { $(ModelSpec::$variant(p) => p.validate(),)* }
             }
 
+            /// Relative work of one fit per training value ([`Params::work`]).
+            pub fn work(&self) -> f64 {
+                match self { $(ModelSpec::$variant(p) => p.work(),)* }
+            }
+
             /// Fits this model (its fit checks the parameters first: nothing fits unchecked).
             pub fn fit(
                 &self,

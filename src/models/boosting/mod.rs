@@ -171,4 +171,9 @@ impl Params for GradientBoostingParams {
             help: "seed of the row and feature samples and the validation split",
         },
     ];
+
+    /// A round costs about half a forest tree (leaf-wise on gradients, shallower).
+    fn work(&self) -> f64 {
+        self.n_rounds as f64 * 0.5
+    }
 }

@@ -185,6 +185,11 @@ impl Params for MlpParams {
         },
     ];
 
+    /// An epoch costs about half a forest tree at the default widths.
+    fn work(&self) -> f64 {
+        self.max_epochs as f64 * 0.5
+    }
+
     fn check_together(&self) -> Result<(), ModelError> {
         if self.early_stopping && self.validation_fraction <= 0.0 {
             return Err(ModelError::InvalidParam {

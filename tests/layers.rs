@@ -106,7 +106,11 @@ fn referenced(line: &str) -> Vec<String> {
 fn code_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     text.lines()
         .enumerate()
-        .filter(|(_, l)| !l.trim_start().starts_with("//"))
+        // Plain comments do not count; doc comments do (rustdoc resolves their links).
+        .filter(|(_, l)| {
+            let t = l.trim_start();
+            !t.starts_with("//") || t.starts_with("///") || t.starts_with("//!")
+        })
         .map(|(i, l)| (i + 1, l))
 }
 

@@ -1,6 +1,6 @@
 //! Tree models seen leaf by leaf, so that a prediction can be updated when one column changes.
 //!
-//! Permutation importance ([`crate::eval::importance`]) shuffles one column at a time and predicts
+//! Permutation importance (in the eval layer) shuffles one column at a time and predicts
 //! again. For a tree model, a row's leaf in a tree can only change when the path to its current
 //! leaf tests the shuffled column. [`LeafCache`] remembers every row's leaf in every tree and,
 //! for every node, the set of features tested on the way to it. After a shuffle it skips the

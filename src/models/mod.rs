@@ -190,12 +190,12 @@ pub trait Classifier {
     fn n_features(&self) -> usize;
     /// Gain (impurity decrease) importance per feature, normalised to sum 1 (all zero when the
     /// model never split), for the tree models; `None` for models without one (use
-    /// [`crate::eval::importance`] for those).
+    /// the eval layer's permutation importance for those).
     fn gain_importance(&self) -> Option<Vec<f64>> {
         None
     }
     /// The model as trees read leaf by leaf (decision tree, forest, boosting), which lets
-    /// [`crate::eval::importance`] re-walk only the paths a shuffled column can change; `None`
+    /// the permutation importance of the eval layer re-walk only the paths a shuffled column can change; `None`
     /// for the other models.
     fn leaves(&self) -> Option<&dyn leaves::LeafEnsemble> {
         None

@@ -1,5 +1,5 @@
 //! The Models tab: the models the data worker holds (trained here, imported, or restored from the
-//! browser), each savable in the browser (IndexedDB, [`super::store`]) under a name, exportable
+//! browser), each savable in the browser (IndexedDB, [`store`]) under a name, exportable
 //! as a `.flowlab` file (the format `flowlab train --out` writes) and removable; the models saved
 //! in the browser, deletable; and an import of model files (picked or dropped on the tab).
 //!
@@ -20,8 +20,6 @@ use crate::worker::protocol::{FromWorker, ModelInfo, ToWorker};
 use crate::worker::web::js_error_message;
 pub use tab::ModelsTab;
 
-// The IndexedDB code sits in its own file, src/ui/store.rs.
-#[path = "../store.rs"]
 pub mod store;
 
 /// A model saved in the browser, as listed (the bytes stay in IndexedDB).

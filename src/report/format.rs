@@ -40,15 +40,6 @@ pub fn bytes(n: u64) -> String {
     }
 }
 
-/// A file size in KB below a MiB, in MB above: `1536` → `1.5 KB`.
-pub fn file_size(bytes: u64) -> String {
-    if bytes >= 1 << 20 {
-        format!("{:.1} MB", bytes as f64 / (1 << 20) as f64)
-    } else {
-        format!("{:.1} KB", bytes as f64 / 1024.0)
-    }
-}
-
 /// A share in [0, 1] as a percent with one decimal: `0.1234` → `12.3 %`.
 pub fn percent(share: f64) -> String {
     format!("{:.1} %", share * 100.0)
@@ -366,8 +357,6 @@ mod tests {
         assert_eq!(bytes(512), "512 B");
         assert_eq!(bytes(1536), "1.5 KiB");
         assert_eq!(bytes(3 * 1024 * 1024), "3.0 MiB");
-        assert_eq!(file_size(1536), "1.5 KB");
-        assert_eq!(file_size(3 << 20), "3.0 MB");
     }
 
     #[test]

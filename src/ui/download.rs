@@ -62,6 +62,3 @@ pub fn save_canvas_png(canvas: &HtmlCanvasElement, name: &str) -> Result<(), Str
         .map_err(|e| format!("cannot save {name}: {}", js_error_message(e)))?;
     click_link(&url, name).map_err(|e| format!("cannot save {name}: {e}"))
 }
-
-// The CSV builders are plain Rust, shared with the CLI and tested natively.
-pub use crate::report::export::{csv_cell, csv_table};

@@ -53,19 +53,12 @@ pub(super) fn FailedFiles(
     /// One entry per unreadable file.
     failed: Vec<FileFailure>,
 ) -> impl IntoView {
-    (!failed.is_empty()).then(|| {
-        let items = failed
-            .into_iter()
-            // The message names the file already.
-            .map(|f| view! { <li data-path=f.path>{f.message}</li> })
-            .collect_view();
-        view! {
-            <section class="card failed" data-testid="failed">
-                <h2>"Files not loaded"</h2>
-                <ul>{items}</ul>
-            </section>
-        }
-    })
+    let items = failed
+        .into_iter()
+        // The message names the file already.
+        .map(|f| view! { <li data-path=f.path>{f.message}</li> })
+        .collect::<Vec<_>>();
+    list_card("failed", "Files not loaded", items)
 }
 
 /// What was skipped or treated as missing, and where.
@@ -74,15 +67,25 @@ pub(super) fn Warnings(
     /// The loader's warnings.
     warnings: Vec<Warning>,
 ) -> impl IntoView {
-    (!warnings.is_empty()).then(|| {
-        let items = warnings
-            .into_iter()
-            .map(|w| view! { <li><span class="count">{thousands(w.count)}</span> {w.to_string()}</li> })
-            .collect_view();
+    let items = warnings
+        .into_iter()
+        .map(|w| view! { <li><span class="count">{thousands(w.count)}</span> {w.to_string()}</li> })
+        .collect::<Vec<_>>();
+    list_card("warnings", "Warnings", items)
+}
+
+/// A card titled `title` listing `items`, or nothing when there are none; `name` is both its
+/// class and its `data-testid`.
+fn list_card<V: IntoView + 'static>(
+    name: &'static str,
+    title: &'static str,
+    items: Vec<V>,
+) -> Option<impl IntoView> {
+    (!items.is_empty()).then(|| {
         view! {
-            <section class="card warnings" data-testid="warnings">
-                <h2>"Warnings"</h2>
-                <ul>{items}</ul>
+            <section class=format!("card {name}") data-testid=name>
+                <h2>{title}</h2>
+                <ul>{items.into_iter().collect_view()}</ul>
             </section>
         }
     })

@@ -9,7 +9,7 @@ use wasm_bindgen::JsValue;
 use super::{
     export_model, load_into_worker, refresh_saved, saved_name_of, state, store, SavedEntry,
 };
-use crate::report::format::file_size;
+use crate::report::format::bytes;
 use crate::ui::download::save_bytes;
 use crate::ui::{use_session, Tab};
 use crate::worker::protocol::ModelInfo;
@@ -212,7 +212,7 @@ pub(super) fn SavedRow(
             <td class="num">{classes}</td>
             <td class="num">{f1}</td>
             <td>{format_date(entry.saved_ms)}</td>
-            <td class="num">{file_size(entry.size)}</td>
+            <td class="num">{bytes(entry.size)}</td>
             <td data-testid="models-saved-loaded" data-value=move || loaded_id.get().is_some().to_string()>
                 {move || match loaded_id.get() {
                     Some(_) => view! { <span>"loaded"</span> }.into_any(),

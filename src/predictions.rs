@@ -1,5 +1,6 @@
 //! Predictions of a whole file, as the page shows them: a summary (distribution, metrics when the
-//! file is labelled), pages of rows sorted and filtered on request, and the CSV download.
+//! file is labelled), pages of rows sorted and filtered on request, and the CSV download; and
+//! the same for files of any size, batch by batch ([`PredictionStream`]).
 
 use std::io::Write;
 
@@ -9,6 +10,9 @@ use crate::eval::metrics::Report;
 use crate::ingest::export::formula_safe;
 use crate::ingest::{Dataset, Taxonomy, MISSING};
 use crate::job::{Predictions, TrainError, TrainedModel};
+
+mod stream;
+pub use stream::{BatchPredictor, PredictedBatch, PredictionStream, StreamSummary};
 
 /// How to sort prediction rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,20 +92,37 @@ pub fn write_csv<W: Write>(
     p: &Predictions,
     out: W,
 ) -> std::io::Result<()> {
-    let (codes, names) = data.labels_as(taxonomy);
+    let labelled = data.has_labels();
     let mut w = csv::Writer::from_writer(out);
+    w.write_record(csv_header(&p.classes, labelled))?;
+    write_csv_rows(&mut w, data, taxonomy, p, labelled)?;
+    w.flush()
+}
+
+/// The CSV header of [`write_csv`].
+fn csv_header(classes: &[String], labelled: bool) -> Vec<String> {
     let mut header = vec![
         "file".to_string(),
         "line".into(),
         "predicted".into(),
         "confidence".into(),
     ];
-    header.extend(p.classes.iter().map(|c| format!("p_{c}")));
-    let labelled = data.has_labels();
+    header.extend(classes.iter().map(|c| format!("p_{c}")));
     if labelled {
         header.push("true_label".into());
     }
-    w.write_record(header.iter().map(|h| formula_safe(h)))?;
+    header.iter().map(|h| formula_safe(h)).collect()
+}
+
+/// The rows of [`write_csv`] (with a `true_label` cell when `labelled`).
+fn write_csv_rows<W: Write>(
+    w: &mut csv::Writer<W>,
+    data: &Dataset,
+    taxonomy: Taxonomy,
+    p: &Predictions,
+    labelled: bool,
+) -> std::io::Result<()> {
+    let (codes, names) = data.labels_as(taxonomy);
     let k = p.classes.len();
     for r in 0..data.n_rows() {
         let mut row = vec![
@@ -120,7 +141,7 @@ pub fn write_csv<W: Write>(
         }
         w.write_record(&row)?;
     }
-    w.flush()
+    Ok(())
 }
 
 /// A file predicted by one model, kept to answer page and download requests.

@@ -30,4 +30,5 @@ mod layers;
 mod leakage;
 mod metrics_sklearn;
 mod shared_data;
+mod stream;
 mod train;

@@ -71,7 +71,31 @@ impl Report {
         for (&t, &p) in y_true.iter().zip(y_pred) {
             confusion[t as usize][p as usize] += 1;
         }
-        let n = y_true.len() as f64;
+        let auc = proba.map(|p| {
+            move |c: usize| {
+                let scores: Vec<f32> = (0..y_true.len()).map(|r| p[r * k + c]).collect();
+                let pos: Vec<bool> = y_true.iter().map(|&t| t as usize == c).collect();
+                (
+                    roc_auc_binary(&pos, &scores),
+                    average_precision(&pos, &scores),
+                )
+            }
+        });
+        Report::from_confusion(
+            confusion,
+            auc.as_ref().map(|f| f as &dyn Fn(usize) -> (f64, f64)),
+        )
+    }
+
+    /// The report of a `confusion[true][pred]` matrix; `auc(c)` gives class `c`'s one-vs-rest
+    /// (ROC-AUC, average precision), asked only for classes with positive and negative rows (see
+    /// [`auc_from_counts`] for scores tallied as they stream by).
+    pub fn from_confusion(
+        confusion: Vec<Vec<u64>>,
+        auc: Option<&dyn Fn(usize) -> (f64, f64)>,
+    ) -> Report {
+        let k = confusion.len();
+        let n = confusion.iter().flatten().sum::<u64>() as f64;
         let support: Vec<u64> = confusion.iter().map(|r| r.iter().sum()).collect();
         let predicted: Vec<u64> = (0..k)
             .map(|j| confusion.iter().map(|r| r[j]).sum())
@@ -135,17 +159,14 @@ impl Report {
             div(c * s - tkpk, den)
         };
         let (mut roc_auc, mut pr_auc) = (None, None);
-        if let Some(p) = proba {
+        if let Some(auc) = auc {
             let mut rocs = Vec::new();
             let mut prs = Vec::new();
             for c in 0..k {
                 if support[c] == 0 || support[c] as f64 == n {
                     continue;
                 }
-                let scores: Vec<f32> = (0..y_true.len()).map(|r| p[r * k + c]).collect();
-                let pos: Vec<bool> = y_true.iter().map(|&t| t as usize == c).collect();
-                let roc = roc_auc_binary(&pos, &scores);
-                let ap = average_precision(&pos, &scores);
+                let (roc, ap) = auc(c);
                 per_class[c].roc_auc = Some(roc);
                 per_class[c].pr_auc = Some(ap);
                 rocs.push(roc);
@@ -229,6 +250,10 @@ mod infinite_as_null {
 /// ROC curve (false positive rate, true positive rate), starting at (0, 0).
 pub fn roc_curve(pos: &[bool], scores: &[f32]) -> Curve {
     let (fps, tps, thr) = clf_curve(pos, scores);
+    roc_from(&fps, &tps, thr)
+}
+
+fn roc_from(fps: &[f64], tps: &[f64], thr: Vec<f32>) -> Curve {
     let p = tps.last().copied().unwrap_or(0.0);
     let ng = fps.last().copied().unwrap_or(0.0);
     let mut x = vec![0.0];
@@ -244,10 +269,14 @@ pub fn roc_curve(pos: &[bool], scores: &[f32]) -> Curve {
 /// recall 1; the first point is (0, 1) as in scikit-learn.
 pub fn pr_curve(pos: &[bool], scores: &[f32]) -> Curve {
     let (fps, tps, thr) = clf_curve(pos, scores);
+    pr_from(&fps, &tps, thr)
+}
+
+fn pr_from(fps: &[f64], tps: &[f64], thr: Vec<f32>) -> Curve {
     let p = tps.last().copied().unwrap_or(0.0);
     let mut x = vec![0.0];
     let mut y = vec![1.0];
-    for (f, t) in fps.iter().zip(&tps) {
+    for (f, t) in fps.iter().zip(tps) {
         x.push(div(*t, p));
         y.push(div(*t, t + f));
     }
@@ -258,7 +287,10 @@ pub fn pr_curve(pos: &[bool], scores: &[f32]) -> Curve {
 
 /// Area under the ROC curve by the trapezoid rule (ties get half credit).
 pub fn roc_auc_binary(pos: &[bool], scores: &[f32]) -> f64 {
-    let c = roc_curve(pos, scores);
+    roc_area(&roc_curve(pos, scores))
+}
+
+fn roc_area(c: &Curve) -> f64 {
     c.x.windows(2)
         .zip(c.y.windows(2))
         .map(|(x, y)| (x[1] - x[0]) * (y[1] + y[0]) / 2.0)
@@ -267,11 +299,32 @@ pub fn roc_auc_binary(pos: &[bool], scores: &[f32]) -> f64 {
 
 /// Average precision: `Σ (Rₙ − Rₙ₋₁) Pₙ` over distinct thresholds.
 pub fn average_precision(pos: &[bool], scores: &[f32]) -> f64 {
-    let c = pr_curve(pos, scores);
+    pr_area(&pr_curve(pos, scores))
+}
+
+fn pr_area(c: &Curve) -> f64 {
     c.x.windows(2)
         .zip(c.y.iter().skip(1))
         .map(|(r, &p)| (r[1] - r[0]) * p)
         .sum()
+}
+
+/// ROC-AUC and average precision from `(score, positives, negatives)` at each distinct score,
+/// highest score first: the same numbers [`roc_auc_binary`] and [`average_precision`] give on
+/// the rows themselves (their curves group tied scores exactly so), for scores tallied as rows
+/// stream by.
+pub fn auc_from_counts(counts: &[(f32, u64, u64)]) -> (f64, f64) {
+    let (mut fps, mut tps, mut thr) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut tp, mut fp) = (0.0, 0.0);
+    for &(score, pos, neg) in counts {
+        tp += pos as f64;
+        fp += neg as f64;
+        fps.push(fp);
+        tps.push(tp);
+        thr.push(score);
+    }
+    let roc = roc_area(&roc_from(&fps, &tps, thr.clone()));
+    (roc, pr_area(&pr_from(&fps, &tps, thr)))
 }
 
 #[cfg(test)]

@@ -54,11 +54,6 @@ use crate::data::Matrix;
 pub enum FeatureError {
     #[error("the model needs column {0:?}, which the data does not have")]
     MissingColumn(String),
-    #[error("column {column:?} should hold {expected}")]
-    WrongKind {
-        column: String,
-        expected: &'static str,
-    },
 }
 
 /// Choices made when fitting a pipeline.

@@ -3,8 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
-use crate::ingest::{Column, ColumnData, Dataset, TextColumn, MISSING};
+use crate::ingest::{parse_number, Column, ColumnData, Dataset, TextColumn, MISSING};
 
 use super::FeatureError;
 
@@ -45,33 +46,57 @@ fn col<'a>(data: &'a Dataset, name: &str) -> Result<&'a Column, FeatureError> {
         .ok_or_else(|| FeatureError::MissingColumn(name.to_string()))
 }
 
-/// A numeric column; an all-missing text column reads as all missing (a column that is empty in
-/// one file has no type of its own).
+/// A numeric column. A text column is read value by value (a value that is not a number is
+/// missing): a batch of a streamed file may have inferred as text a column that the whole file
+/// holds as numbers (see `ingest::Loader::take_batch`), and an all-missing text column (a column
+/// that is empty in one file has no type of its own) reads as all missing.
 fn numeric<'a>(data: &'a Dataset, name: &str) -> Result<Cow<'a, [f64]>, FeatureError> {
     match &col(data, name)?.data {
         ColumnData::Numeric(v) => Ok(Cow::Borrowed(v)),
-        ColumnData::Text(t) if t.codes.iter().all(|&c| c == MISSING) => {
-            Ok(Cow::Owned(vec![f64::NAN; t.codes.len()]))
+        ColumnData::Text(t) => {
+            let table: Vec<f64> = t
+                .values
+                .iter()
+                .map(|v| parse_number(v).unwrap_or(f64::NAN))
+                .collect();
+            Ok(Cow::Owned(
+                t.codes
+                    .iter()
+                    .map(|&c| {
+                        if c == MISSING {
+                            f64::NAN
+                        } else {
+                            table[c as usize]
+                        }
+                    })
+                    .collect(),
+            ))
         }
-        ColumnData::Text(_) => Err(FeatureError::WrongKind {
-            column: name.to_string(),
-            expected: "numbers",
-        }),
     }
 }
 
-/// A text column; an all-missing numeric column reads as all missing.
+/// A text column. A numeric column is read as text, each number written as the column builder
+/// writes the numbers of a text column (`format!("{x}")`), for the same reason as [`numeric`].
 fn text<'a>(data: &'a Dataset, name: &str) -> Result<Cow<'a, TextColumn>, FeatureError> {
     match &col(data, name)?.data {
         ColumnData::Text(t) => Ok(Cow::Borrowed(t)),
-        ColumnData::Numeric(v) if v.iter().all(|x| x.is_nan()) => Ok(Cow::Owned(TextColumn {
-            codes: vec![MISSING; v.len()],
-            values: vec![],
-        })),
-        ColumnData::Numeric(_) => Err(FeatureError::WrongKind {
-            column: name.to_string(),
-            expected: "text",
-        }),
+        ColumnData::Numeric(v) => {
+            let mut index: HashMap<u64, u32> = HashMap::new();
+            let mut values = Vec::new();
+            let codes = v
+                .iter()
+                .map(|x| {
+                    if x.is_nan() {
+                        return MISSING;
+                    }
+                    *index.entry(x.to_bits()).or_insert_with(|| {
+                        values.push(format!("{x}"));
+                        (values.len() - 1) as u32
+                    })
+                })
+                .collect();
+            Ok(Cow::Owned(TextColumn { codes, values }))
+        }
     }
 }
 

@@ -43,6 +43,16 @@ struct Current {
     stage: Stage,
 }
 
+impl Current {
+    /// The parser of a plain or gzip file being read.
+    fn parser(&self) -> Option<&FileParser> {
+        match &self.stage {
+            Stage::Plain(p) | Stage::Gzip(_, p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
 /// Reads flow files into a [`Dataset`]. See the [module docs](super) for an example.
 pub struct Loader {
     opts: IngestOptions,
@@ -51,6 +61,8 @@ pub struct Loader {
     files: Vec<FileReport>,
     failed: Vec<FileFailure>,
     warnings: Vec<Warning>,
+    /// Rows handed out by [`Loader::take_batch`].
+    taken: u64,
 }
 
 impl Loader {
@@ -74,6 +86,7 @@ impl Loader {
             files: Vec::new(),
             failed: Vec::new(),
             warnings: Vec::new(),
+            taken: 0,
         }
     }
 
@@ -307,13 +320,67 @@ impl Loader {
         }
     }
 
-    /// The data set. Fails only when no row of any file could be read.
+    /// Rows parsed and not yet taken by [`take_batch`](Self::take_batch) (0 when sampling).
+    pub fn pending_rows(&self) -> usize {
+        if self.out.samples() {
+            0
+        } else {
+            self.out.table.rows()
+        }
+    }
+
+    /// The rows parsed since the last call, as a [`Dataset`] of their own, or `None` when no row
+    /// is pending: a load of any size in bounded memory (call it between [`feed`](Self::feed)s,
+    /// e.g. whenever 64 Ki rows are pending, and once more after the last file).
+    ///
+    /// The batch's columns have the names and roles of the whole load (a column first seen in a
+    /// later file appears from that batch on), but each batch infers numeric or text on its own
+    /// rows, so a column can change kind between batches (the feature pipeline reads either).
+    /// `files` lists every file so far, the one being read included (its counts so far; `kept`
+    /// counts this batch's rows); `sources` and `lines` index into it as usual. Label codes are
+    /// the batch's own. `warnings` and `failed` hold what was reported since the previous batch.
+    /// A `.zip` is read whole when it ends, so its rows come in one batch.
+    ///
+    /// Only for loads without sampling: with a per-file or per-class cap the sample is only known
+    /// at the end, so this returns `None` and every row goes to [`finish`](Self::finish).
+    ///
+    /// After batches, [`finish`](Self::finish) returns the rows not yet taken (possibly none),
+    /// the complete `files` list and the warnings not yet handed out.
+    pub fn take_batch(&mut self) -> Option<Dataset> {
+        if self.out.samples() || self.out.table.rows() == 0 {
+            return None;
+        }
+        let table = self.out.table.take();
+        self.taken += table.labels.len() as u64;
+        let mut files = self.files.clone();
+        if let Some(p) = self.current.as_ref().and_then(Current::parser) {
+            files.push(FileReport {
+                path: p.state.name.clone(),
+                format: p.format(),
+                rows: p.state.rows,
+                skipped: p.state.skipped,
+                kept: 0,
+                bytes: p.state.bytes,
+                label_column: p.label_column(),
+            });
+        }
+        Some(Dataset::new(
+            table,
+            files,
+            std::mem::take(&mut self.failed),
+            std::mem::take(&mut self.warnings),
+            self.opts.taxonomy,
+        ))
+    }
+
+    /// The data set (after [`take_batch`](Self::take_batch): the rest of it). Fails only when no
+    /// row of any file could be read.
     pub fn finish(mut self) -> Result<Dataset, IngestError> {
         if self.current.is_some() {
             let _ = self.end_file();
         }
         let table = self.out.finish();
-        if table.labels.is_empty() {
+        if table.labels.is_empty() && self.taken == 0 {
             let why = if self.failed.is_empty() {
                 "no files were given".to_string()
             } else {
@@ -371,6 +438,11 @@ struct Output {
 }
 
 impl Output {
+    /// Whether rows go through a sampler (and so can only be had at the end).
+    fn samples(&self) -> bool {
+        self.per_file.is_some() || self.per_class.is_some()
+    }
+
     fn begin_file(&mut self, id: u32, name: &str) {
         self.file_id = id;
         let id = id as usize;

@@ -82,6 +82,32 @@ impl TableBuilder {
         self.lines.push(line);
     }
 
+    /// Rows pushed so far (since the last [`take`](Self::take)).
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// The rows pushed so far as a table; the builder is left empty but keeps its columns (by
+    /// the same names, roles and parse rules, so the files' column maps stay valid). Label codes
+    /// start again from 0 in the next table.
+    pub fn take(&mut self) -> Table {
+        let cols = self
+            .cols
+            .iter()
+            .map(|b| ColumnBuilder::new(&b.name, b.role, b.parse))
+            .collect();
+        let by_name = std::mem::take(&mut self.by_name);
+        let full = std::mem::replace(
+            self,
+            TableBuilder {
+                cols,
+                by_name,
+                ..TableBuilder::default()
+            },
+        );
+        full.finish()
+    }
+
     pub fn finish(self) -> Table {
         let mut warnings = Vec::new();
         let columns = self

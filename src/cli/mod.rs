@@ -4,13 +4,14 @@
 
 mod features;
 mod inspect;
+mod predict;
 mod sample;
 mod train;
 
 use std::ffi::OsString;
 use std::fs::File;
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -99,9 +100,9 @@ enum Command {
     /// Train a model, score it honestly (hold-out, k-fold or by capture), optionally save it.
     Train(train::TrainArgs),
     /// Score a saved model on labelled flow files.
-    Eval(train::UseArgs),
+    Eval(predict::UseArgs),
     /// Classify flow files with a saved model: one CSV row per flow with class and confidence.
-    Predict(train::UseArgs),
+    Predict(predict::UseArgs),
     /// Export the feature matrix and random split of `train` as train.csv / test.csv.
     Features(features::FeaturesArgs),
     /// List the models and their hyper-parameters (name, default, allowed values, meaning).
@@ -129,8 +130,8 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
             out,
         } => sample::run(&read, per_class, &out),
         Command::Train(a) => train::run_train(&a),
-        Command::Eval(a) => train::run_eval(&a),
-        Command::Predict(a) => train::run_predict(&a),
+        Command::Eval(a) => predict::run_eval(&a),
+        Command::Predict(a) => predict::run_predict(&a),
         Command::Features(a) => features::run(&a),
         Command::Models { model } => {
             print!("{}", models_reference(model.as_deref()));
@@ -154,18 +155,38 @@ fn load(read: &ReadArgs, per_class: Option<u64>) -> Result<Dataset, IngestError>
         per_class,
         seed: read.seed,
     });
+    feed_files(&mut loader, &read.files, &mut |_| true);
+    loader.finish()
+}
+
+/// The name a file is known by in reports: its path, or `stdin` for `-`.
+fn file_name(path: &Path) -> String {
+    if path == Path::new("-") {
+        "stdin".into()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// Feeds `files` (`-`: standard input) to `loader` in 1 MiB chunks; `after` runs after each
+/// chunk and stops the reading when it returns `false`.
+fn feed_files(loader: &mut Loader, files: &[PathBuf], after: &mut dyn FnMut(&mut Loader) -> bool) {
     let mut buf = vec![0u8; 1 << 20];
-    for path in &read.files {
-        let name = path.display().to_string();
+    for path in files {
+        let name = file_name(path);
         loader.start_file(&name);
-        let mut file = match File::open(path) {
-            Ok(f) => f,
-            Err(e) => {
-                loader.fail_file(IngestError::Io {
-                    file: name,
-                    message: e.to_string(),
-                });
-                continue;
+        let mut file: Box<dyn Read> = if path == Path::new("-") {
+            Box::new(std::io::stdin().lock())
+        } else {
+            match File::open(path) {
+                Ok(f) => Box::new(f),
+                Err(e) => {
+                    loader.fail_file(IngestError::Io {
+                        file: name,
+                        message: e.to_string(),
+                    });
+                    continue;
+                }
             }
         };
         loop {
@@ -175,7 +196,11 @@ fn load(read: &ReadArgs, per_class: Option<u64>) -> Result<Dataset, IngestError>
                     if loader.feed(&buf[..n]).is_err() {
                         break;
                     }
+                    if !after(loader) {
+                        return;
+                    }
                 }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     loader.fail_file(IngestError::Io {
                         file: name.clone(),
@@ -186,8 +211,10 @@ fn load(read: &ReadArgs, per_class: Option<u64>) -> Result<Dataset, IngestError>
             }
         }
         let _ = loader.end_file();
+        if !after(loader) {
+            return;
+        }
     }
-    loader.finish()
 }
 
 /// The parameter reference of every model (or one), as Markdown: what `flowlab models` prints

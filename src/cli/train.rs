@@ -1,8 +1,6 @@
-//! `flowlab train`, `flowlab eval`, `flowlab predict`.
+//! `flowlab train`.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::builder::PossibleValuesParser;
@@ -10,11 +8,10 @@ use clap::builder::PossibleValuesParser;
 use super::{load, print, ReadArgs};
 use crate::eval::split::{self, SplitKind};
 use crate::features::FeatureOptions;
-use crate::job::{self, TrainRequest, TrainedModel};
+use crate::job::{self, TrainRequest};
 use crate::model_file;
 use crate::models::registry::{self, SpecError};
 use crate::models::{ModelError, ModelSpec};
-use crate::predictions;
 use crate::report::export;
 
 /// Options of `flowlab train`.
@@ -164,106 +161,4 @@ pub(super) fn run_train(a: &TrainArgs) -> i32 {
         print(&export::train_text(&a.model, seconds, &trained, importance));
     }
     0
-}
-
-fn read_model(path: &Path) -> Result<TrainedModel, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    model_file::read(&bytes).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// Options of `flowlab eval` and `flowlab predict`.
-#[derive(clap::Args, Debug)]
-pub(super) struct UseArgs {
-    /// A model file written by `flowlab train --out` or saved from the page.
-    model: PathBuf,
-    /// Flow files to score or classify.
-    #[arg(required = true)]
-    files: Vec<PathBuf>,
-    /// Take labels from this column instead of detecting it.
-    #[arg(long)]
-    label_column: Option<String>,
-    /// Print JSON instead of text (eval).
-    #[arg(long)]
-    json: bool,
-    /// Write predictions here (predict).
-    #[arg(long)]
-    out: Option<PathBuf>,
-}
-
-fn load_for(model: &TrainedModel, a: &UseArgs) -> Result<crate::ingest::Dataset, String> {
-    let read = ReadArgs {
-        taxonomy: super::TaxonomyArg::from(model.taxonomy),
-        label_column: a.label_column.clone(),
-        max_rows_per_file: None,
-        seed: 0,
-        files: a.files.clone(),
-    };
-    load(&read, None).map_err(|e| e.to_string())
-}
-
-pub(super) fn run_eval(a: &UseArgs) -> i32 {
-    let result = read_model(&a.model).and_then(|m| {
-        let data = load_for(&m, a)?;
-        let (report, classes) = m.evaluate(&data).map_err(|e| e.to_string())?;
-        Ok((report, classes, data.n_rows()))
-    });
-    match result {
-        Ok((report, classes, rows)) => {
-            if a.json {
-                print(&export::json_document(&export::eval_json(
-                    &report, &classes, rows,
-                )));
-            } else {
-                print(&format!(
-                    "rows {rows}\n{}",
-                    export::metrics_text(&report, &classes)
-                ));
-            }
-            0
-        }
-        Err(e) => {
-            eprintln!("flowlab eval: {e}");
-            2
-        }
-    }
-}
-
-pub(super) fn run_predict(a: &UseArgs) -> i32 {
-    let Some(out) = &a.out else {
-        eprintln!("flowlab predict: --out FILE is required (the predictions CSV)");
-        return 2;
-    };
-    let result = read_model(&a.model).and_then(|m| {
-        let data = load_for(&m, a)?;
-        let p = m.predict(&data).map_err(|e| e.to_string())?;
-        let file = File::create(out).map_err(|e| format!("{}: {e}", out.display()))?;
-        predictions::write_csv(&data, m.taxonomy, &p, BufWriter::new(file))
-            .map_err(|e| format!("{}: {e}", out.display()))?;
-        let k = p.classes.len();
-        let mut counts = vec![0usize; k];
-        p.predicted.iter().for_each(|&c| counts[c as usize] += 1);
-        Ok((
-            data.n_rows(),
-            p.classes
-                .iter()
-                .zip(counts)
-                .map(|(c, n)| format!("{c}: {n}"))
-                .collect::<Vec<_>>()
-                .join(", "),
-        ))
-    });
-    match result {
-        Ok((rows, dist)) => {
-            let _ = writeln!(
-                std::io::stderr(),
-                "flowlab predict: {rows} rows → {} ({dist})",
-                out.display()
-            );
-            0
-        }
-        Err(e) => {
-            eprintln!("flowlab predict: {e}");
-            2
-        }
-    }
 }

@@ -194,6 +194,22 @@ impl TryFrom<ForestRepr> for RandomForest {
     }
 }
 
+/// Grows the trees `part` (in that order): on rayon's threads natively, here on wasm.
+fn grow_part<F>(part: &[usize], grow_one: &F, work: &mut Workspace) -> Vec<DecisionTree>
+where
+    F: Fn(usize, &mut Workspace) -> DecisionTree + Sync,
+{
+    #[cfg(not(target_arch = "wasm32"))]
+    if part.len() > 1 {
+        use rayon::prelude::*;
+        return part
+            .par_iter()
+            .map_init(Workspace::default, |w, &i| grow_one(i, w))
+            .collect();
+    }
+    part.iter().map(|&i| grow_one(i, work)).collect()
+}
+
 /// Bootstrap multiplicities of tree `i` (drawn first from its generator).
 fn bootstrap_counts(rng: &mut FlowRng, n: usize) -> Vec<u32> {
     let mut counts = vec![0u32; n];
@@ -257,22 +273,36 @@ impl RandomForest {
         }
         let cw = params.class_weight.weights(y, n_classes);
         let spec = GrowSpec::new(&tp, binned, n_classes, &cw);
-        let mut work = Workspace::default();
-        let mut trees = Vec::with_capacity(range.len());
-        let total = range.len();
-        for i in range {
+        // Tree `i` depends on `(seed, i)` only, so trees grow in any order, on any thread.
+        let grow_one = |i: usize, work: &mut Workspace| {
             let mut rng = FlowRng::new(params.seed, i as u64);
             let counts = params
                 .bootstrap
                 .then(|| bootstrap_counts(&mut rng, binned.rows));
-            trees.push(grow(&spec, y, counts.as_deref(), &mut rng, &mut work));
-            if !progress(Step {
-                done: trees.len(),
-                total,
-                loss: None,
-                val_loss: None,
-            }) {
-                return Err(ModelError::Cancelled);
+            grow(&spec, y, counts.as_deref(), &mut rng, work)
+        };
+        let mut trees = Vec::with_capacity(range.len());
+        let total = range.len();
+        let indices: Vec<usize> = range.collect();
+        // Natively, as many trees at a time as rayon has threads; in the page, one (the page
+        // runs several workers instead).
+        #[cfg(not(target_arch = "wasm32"))]
+        let at_once = rayon::current_num_threads().max(1);
+        #[cfg(target_arch = "wasm32")]
+        let at_once = 1;
+        let mut work = Workspace::default();
+        for part in indices.chunks(at_once) {
+            let grown = grow_part(part, &grow_one, &mut work);
+            for tree in grown {
+                trees.push(tree);
+                if !progress(Step {
+                    done: trees.len(),
+                    total,
+                    loss: None,
+                    val_loss: None,
+                }) {
+                    return Err(ModelError::Cancelled);
+                }
             }
         }
         Ok(trees)

@@ -81,3 +81,5 @@ mod params;
 #[cfg(not(target_arch = "wasm32"))]
 mod real_data;
 mod robustness;
+#[cfg(not(target_arch = "wasm32"))]
+mod threads;

@@ -11,6 +11,10 @@ use super::booster::{Booster, Gh, Item, Leaf, Split};
 use super::model::{RegressionNode, RegressionTree};
 use crate::models::partition::partition_by_bin;
 
+/// Fewest items of a node whose histogram is built on several threads (natively).
+#[cfg(not(target_arch = "wasm32"))]
+const PARALLEL_ITEMS: usize = 16 * 1024;
+
 impl Booster<'_> {
     /// A zeroed full histogram (every feature's bins), reusing a pooled buffer.
     fn take_hist(&mut self) -> Vec<Gh> {
@@ -23,18 +27,7 @@ impl Booster<'_> {
     /// Gradient/hessian histograms over items `start..end` (whose sums are `sum`), row-wise over
     /// the sparse codes; only the sampled features' dominant bins are recovered.
     fn build_hist(&self, start: usize, end: usize, sum: &Gh, hist: &mut [Gh]) {
-        // Each item adds its sums to the slot of every feature whose code is not the column's
-        // most frequent one (the row's sparse codes, precomputed in `Booster::new`).
-        for it in &self.items[start..end] {
-            let r = it.row as usize;
-            let (g, h) = (it.g as f64, it.h as f64);
-            for &slot in &self.csr_idx[self.csr_ptr[r]..self.csr_ptr[r + 1]] {
-                let e = &mut hist[slot as usize];
-                e.g += g;
-                e.h += h;
-                e.n += it.w;
-            }
-        }
+        self.add_items(start, end, 0, hist);
         // The most frequent code's slot is the node total minus every other slot.
         for &f in &self.feats {
             let h = &mut hist[self.offsets[f]..self.offsets[f + 1]];
@@ -43,6 +36,50 @@ impl Booster<'_> {
                 others.add(e);
             }
             h[self.b.most_frequent[f] as usize] = sum.sub(&others);
+        }
+    }
+
+    /// Adds items `start..end` to the histogram slots `lo..lo + hist.len()`. Each item adds its
+    /// sums to the slot of every feature whose code is not the column's most frequent one (the
+    /// row's sparse codes, precomputed in `Booster::new`, ascending). Natively, a large node's
+    /// slots are cut into one range per thread: every slot still sums its items in item order,
+    /// so the histogram is the same, bit for bit, as on one thread.
+    fn add_items(&self, start: usize, end: usize, lo: usize, hist: &mut [Gh]) {
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let threads = rayon::current_num_threads();
+            if threads > 1 && end - start >= PARALLEL_ITEMS && hist.len() >= 2 * threads {
+                let per = hist.len().div_ceil(threads);
+                rayon::scope(|s| {
+                    for (i, part) in hist.chunks_mut(per).enumerate() {
+                        s.spawn(move |_| self.add_items_serial(start, end, lo + i * per, part));
+                    }
+                });
+                return;
+            }
+        }
+        self.add_items_serial(start, end, lo, hist);
+    }
+
+    fn add_items_serial(&self, start: usize, end: usize, lo: usize, hist: &mut [Gh]) {
+        let hi = (lo + hist.len()) as u32;
+        let all = lo == 0 && hi as usize >= self.offsets[self.b.cols];
+        for it in &self.items[start..end] {
+            let r = it.row as usize;
+            let (g, h) = (it.g as f64, it.h as f64);
+            let mut slots = &self.csr_idx[self.csr_ptr[r]..self.csr_ptr[r + 1]];
+            if !all {
+                slots = &slots[slots.partition_point(|&s| (s as usize) < lo)..];
+            }
+            for &slot in slots {
+                if slot >= hi {
+                    break;
+                }
+                let e = &mut hist[slot as usize - lo];
+                e.g += g;
+                e.h += h;
+                e.n += it.w;
+            }
         }
     }
 

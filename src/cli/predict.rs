@@ -1,0 +1,232 @@
+//! `flowlab predict` and `flowlab eval`: a saved model over files of any size, streamed.
+//!
+//! One reader thread parses the files and hands out batches of [`BATCH_ROWS`] rows
+//! ([`Loader::take_batch`]); one worker per core predicts batches
+//! ([`BatchPredictor::predict`]); this thread writes their CSV rows in input order and keeps the
+//! summary ([`PredictionStream`]). Channels between them hold a few batches, so memory is
+//! bounded by the batch size and the number of threads, not by the input.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::{Arc, Mutex};
+
+use super::{feed_files, print};
+use crate::ingest::{Dataset, IngestError, IngestOptions, Loader};
+use crate::job::{TrainError, TrainedModel};
+use crate::model_file;
+use crate::predictions::{PredictedBatch, PredictionStream, StreamSummary};
+use crate::report::export;
+
+/// Rows per batch.
+pub(super) const BATCH_ROWS: usize = 64 * 1024;
+
+/// Options of `flowlab eval` and `flowlab predict`.
+#[derive(clap::Args, Debug)]
+pub(super) struct UseArgs {
+    /// A model file written by `flowlab train --out` or saved from the page.
+    model: PathBuf,
+    /// Flow files to score or classify (`-`: standard input).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Take labels from this column instead of detecting it.
+    #[arg(long)]
+    label_column: Option<String>,
+    /// Print JSON instead of text (eval).
+    #[arg(long)]
+    json: bool,
+    /// Write predictions here (predict); `-` or none: standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Threads that predict (default: one per core).
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+fn read_model(path: &Path) -> Result<TrainedModel, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    model_file::read(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+pub(super) fn run_eval(a: &UseArgs) -> i32 {
+    let result = read_model(&a.model).and_then(|m| {
+        let s = stream(&m, a, None)?;
+        let (report, classes) = s.metrics.ok_or(TrainError::NoLabels.to_string())?;
+        Ok((report, classes, s.rows))
+    });
+    match result {
+        Ok((report, classes, rows)) => {
+            if a.json {
+                print(&export::json_document(&export::eval_json(
+                    &report,
+                    &classes,
+                    rows as usize,
+                )));
+            } else {
+                print(&format!(
+                    "rows {rows}\n{}",
+                    export::metrics_text(&report, &classes)
+                ));
+            }
+            0
+        }
+        Err(e) => {
+            eprintln!("flowlab eval: {e}");
+            2
+        }
+    }
+}
+
+pub(super) fn run_predict(a: &UseArgs) -> i32 {
+    let to_stdout = a.out.as_deref().is_none_or(|p| p == Path::new("-"));
+    let result = read_model(&a.model).and_then(|m| {
+        let mut out: Box<dyn Write> = match &a.out {
+            Some(p) if !to_stdout => {
+                Box::new(File::create(p).map_err(|e| format!("{}: {e}", p.display()))?)
+            }
+            _ => Box::new(std::io::stdout().lock()),
+        };
+        let mut out = BufWriter::with_capacity(1 << 20, &mut out);
+        let s = stream(&m, a, Some(&mut out))?;
+        out.flush().map_err(|e| write_error(a, &e))?;
+        Ok(s)
+    });
+    match result {
+        Ok(s) => {
+            let dist = s
+                .classes
+                .iter()
+                .zip(&s.distribution)
+                .map(|(c, n)| format!("{c}: {n}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let to = match &a.out {
+                Some(p) if !to_stdout => p.display().to_string(),
+                _ => "stdout".into(),
+            };
+            eprintln!("flowlab predict: {} rows → {to} ({dist})", s.rows);
+            0
+        }
+        // A closed pipe (`flowlab predict … | head`) is not an error.
+        Err(e) if e.contains("Broken pipe") => 0,
+        Err(e) => {
+            eprintln!("flowlab predict: {e}");
+            2
+        }
+    }
+}
+
+fn write_error(a: &UseArgs, e: &std::io::Error) -> String {
+    match &a.out {
+        Some(p) if p != Path::new("-") => format!("{}: {e}", p.display()),
+        _ => format!("stdout: {e}"),
+    }
+}
+
+/// A batch from the reader, numbered in input order.
+type Job = (usize, Dataset);
+
+/// Predicts `a.files` with `m` on all cores; writes the CSV to `out` when given.
+fn stream(
+    m: &TrainedModel,
+    a: &UseArgs,
+    mut out: Option<&mut dyn Write>,
+) -> Result<StreamSummary, String> {
+    let threads = a
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let opts = IngestOptions {
+        taxonomy: m.taxonomy,
+        label_column: a.label_column.clone(),
+        ..IngestOptions::default()
+    };
+    let files = &a.files;
+    std::thread::scope(|s| {
+        let (batch_tx, batch_rx) = sync_channel::<Job>(threads);
+        let reader = s.spawn(move || read(opts, files, batch_tx));
+        let first = match batch_rx.recv() {
+            Ok((_, first)) => first,
+            Err(_) => return Err(reader_error(reader.join())),
+        };
+        let mut stream = PredictionStream::new(m);
+        let predictor = stream.begin(&first);
+        let csv = |out: &mut Option<&mut dyn Write>, bytes: &[u8]| match out {
+            Some(w) => w.write_all(bytes).map_err(|e| write_error(a, &e)),
+            None => Ok(()),
+        };
+        csv(&mut out, &predictor.header())?;
+        let p = predictor.predict(&first).map_err(|e| e.to_string())?;
+        drop(first);
+        csv(&mut out, &p.csv)?;
+        stream.absorb(&p);
+        let jobs = Arc::new(Mutex::new(batch_rx));
+        let (done_tx, done_rx) =
+            sync_channel::<(usize, Result<PredictedBatch, TrainError>)>(threads);
+        for _ in 0..threads {
+            let (jobs, done) = (Arc::clone(&jobs), done_tx.clone());
+            s.spawn(move || {
+                while let Some((i, batch)) = next_job(&jobs) {
+                    if done.send((i, predictor.predict(&batch))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop((jobs, done_tx));
+        // Batches come back in any order; write them in input order.
+        let mut waiting = BTreeMap::new();
+        let mut next = 1;
+        for (i, result) in done_rx {
+            waiting.insert(i, result);
+            while let Some(result) = waiting.remove(&next) {
+                let p = result.map_err(|e| e.to_string())?;
+                csv(&mut out, &p.csv)?;
+                stream.absorb(&p);
+                next += 1;
+            }
+        }
+        reader
+            .join()
+            .map_err(|_| "the reader thread failed".to_string())?
+            .map_err(|e| e.to_string())?;
+        Ok(stream.finish())
+    })
+}
+
+fn next_job(jobs: &Mutex<Receiver<Job>>) -> Option<Job> {
+    jobs.lock().ok()?.recv().ok()
+}
+
+fn reader_error(r: std::thread::Result<Result<(), IngestError>>) -> String {
+    match r {
+        Ok(Err(e)) => e.to_string(),
+        Ok(Ok(())) => "no rows were read".into(),
+        Err(_) => "the reader thread failed".into(),
+    }
+}
+
+/// Reads `files` and sends their rows in batches; the last batch (from `finish`) carries the
+/// complete file list and the last warnings.
+fn read(
+    opts: IngestOptions,
+    files: &[PathBuf],
+    tx: std::sync::mpsc::SyncSender<Job>,
+) -> Result<(), IngestError> {
+    let mut loader = Loader::new(opts);
+    let mut n = 0;
+    let mut send = |batch: Dataset| {
+        n += 1;
+        tx.send((n - 1, batch)).is_ok()
+    };
+    feed_files(&mut loader, files, &mut |l| {
+        l.pending_rows() < BATCH_ROWS || l.take_batch().is_none_or(&mut send)
+    });
+    if let Some(b) = loader.take_batch() {
+        send(b);
+    }
+    send(loader.finish()?);
+    Ok(())
+}

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use crate::common::*;
 use flowlab::eval::split::SplitKind;
 use flowlab::features::{FeatureOptions, FeatureSpec};
-use flowlab::ingest::{Dataset, IngestOptions, Loader, Taxonomy};
+use flowlab::ingest::{Dataset, IngestOptions, Loader, SummaryBuilder, Taxonomy};
 use flowlab::job::{train, TrainRequest, TrainedModel};
 use flowlab::models::ModelSpec;
 use flowlab::predictions::{write_csv, PredictionStream};
@@ -239,4 +239,317 @@ fn features_read_a_column_of_the_other_kind() {
     assert!(as_text.column("p").unwrap().as_text().is_some());
     assert_eq!(six.compute(&as_text).unwrap()[..4], [1.0, 0.0, 0.0, 0.0]);
     assert_eq!(half.compute(&as_text).unwrap()[..4], [0.0, 0.0, 0.0, 1.0]);
+}
+
+/// The summary of `paths` built from batches of about `batch` rows.
+fn summary_in_batches(
+    paths: &[PathBuf],
+    batch: usize,
+    taxonomy: Taxonomy,
+) -> flowlab::ingest::Summary {
+    let mut loader = Loader::new(IngestOptions {
+        taxonomy,
+        ..IngestOptions::default()
+    });
+    let mut builder = SummaryBuilder::new(taxonomy);
+    for p in paths {
+        let bytes = std::fs::read(p).unwrap();
+        loader.start_file(&p.file_name().unwrap().to_string_lossy());
+        for c in bytes.chunks(4096) {
+            if loader.feed(c).is_err() {
+                break;
+            }
+            while loader.pending_rows() >= batch {
+                builder.add(&loader.take_batch().unwrap());
+            }
+        }
+        let _ = loader.end_file();
+    }
+    if let Some(b) = loader.take_batch() {
+        builder.add(&b);
+    }
+    builder.add(&loader.finish().unwrap());
+    builder.finish()
+}
+
+/// A CSV past the sniffer's 64 KiB whose columns change kind along the file: `x` numbers for
+/// 3000 rows then mostly words (text overall), `y` numbers with 3 % words (numeric overall,
+/// with a warning), `z` empty in the first half.
+fn shifting_csv(dir: &std::path::Path) -> PathBuf {
+    let mut text = "x,y,z,label\n".to_string();
+    for i in 0..6000 {
+        let x = if i < 3000 || i % 3 == 0 {
+            format!("{}", i % 40)
+        } else {
+            format!("w{}", i % 70)
+        };
+        let y = if i % 33 == 5 {
+            format!("bad{i}")
+        } else {
+            format!("{}.5", i % 90)
+        };
+        let z = if i < 3000 {
+            "-".to_string()
+        } else {
+            format!("z{}", i % 7)
+        };
+        let label = ["Benign", "Malicious   PartOfAHorizontalPortScan", "DDoS"][i % 3];
+        text.push_str(&format!("{x},{y},{z},{label}\n"));
+    }
+    let path = dir.join("shifting.csv");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn summaries_from_batches_equal_the_whole_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let sets: Vec<Vec<PathBuf>> = vec![
+        vec![shifting_csv(dir.path())],
+        vec![fixture("iot23-34-1.conn.log.labeled")],
+        vec![fixture("bad-text-in-number.csv")],
+        vec![fixture("cidds-001.csv"), fixture("unsw-nb15.csv")],
+        vec![
+            fixture("iot23-mix.csv"),
+            fixture("iot23-34-1.conn.log.labeled"),
+        ],
+        vec![fixture("two-captures.zip"), fixture("nsl-kdd.txt")],
+        inputs(dir.path()),
+    ];
+    // The shifting file does what it says: batches disagree with the whole file on kinds.
+    let shifting = summary_in_batches(&sets[0], 1_000_000, Taxonomy::Raw);
+    let kind = |s: &flowlab::ingest::Summary, c: &str| {
+        let col = s.columns.iter().find(|x| x.name == c).unwrap();
+        (col.kind.clone(), col.missing, col.distinct)
+    };
+    assert_eq!(kind(&shifting, "x"), ("text".into(), 0, Some(110)));
+    assert_eq!(kind(&shifting, "y"), ("numeric".into(), 182, None));
+    assert_eq!(kind(&shifting, "z"), ("text".into(), 3000, Some(7)));
+    assert_eq!(shifting.warnings[0].count, 182);
+    let mut loader = Loader::new(IngestOptions::default());
+    loader.start_file("shifting.csv");
+    loader
+        .feed(&std::fs::read(&sets[0][0]).unwrap()[..70_000])
+        .unwrap();
+    let first = loader.take_batch().unwrap();
+    assert!(first.column("x").unwrap().as_numeric().is_some());
+    assert!(
+        first.column("z").unwrap().as_numeric().is_some(),
+        "{} rows: {:?}",
+        first.n_rows(),
+        first.column("z").unwrap().as_text().map(|t| &t.values)
+    );
+    for paths in &sets {
+        for taxonomy in [Taxonomy::Raw, Taxonomy::Attack] {
+            let whole = load(
+                paths,
+                IngestOptions {
+                    taxonomy,
+                    ..IngestOptions::default()
+                },
+            )
+            .unwrap()
+            .summary();
+            for batch in [1, 500, 1_000_000] {
+                let s = summary_in_batches(paths, batch, taxonomy);
+                let name = format!("{paths:?} {taxonomy:?} batches of {batch}");
+                assert_eq!(s.rows, whole.rows, "{name}");
+                assert_eq!(s.files, whole.files, "{name}");
+                assert_eq!(s.label_counts, whole.label_counts, "{name}");
+                assert_eq!(s.columns, whole.columns, "{name}");
+                assert_eq!(s.warnings, whole.warnings, "{name}");
+                assert_eq!(s, whole, "{name}");
+            }
+        }
+    }
+}
+
+fn flowlab_cli(args: &[&str], stdin: Option<&std::path::Path>) -> (i32, Vec<u8>, String) {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_flowlab"));
+    cmd.args(args);
+    if let Some(p) = stdin {
+        cmd.stdin(std::fs::File::open(p).unwrap());
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        out.stdout,
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+/// Loads `paths` named as the CLI names them (`-`: `stdin`), whole.
+fn load_as_cli(paths: &[PathBuf], names: &[&str], taxonomy: Taxonomy) -> Dataset {
+    let mut loader = Loader::new(IngestOptions {
+        taxonomy,
+        ..IngestOptions::default()
+    });
+    for (p, name) in paths.iter().zip(names) {
+        loader.start_file(name);
+        loader.feed(&std::fs::read(p).unwrap()).unwrap();
+        loader.end_file().unwrap();
+    }
+    loader.finish().unwrap()
+}
+
+#[test]
+fn cli_predict_streams_through_a_pipe_and_equals_the_whole_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = model("rf");
+    let model_path = dir.path().join("m.flowlab");
+    std::fs::write(&model_path, flowlab::model_file::write(&m).unwrap()).unwrap();
+    let inputs = inputs(dir.path());
+    let second = inputs[1].display().to_string();
+    let whole = load_as_cli(&inputs, &["stdin", &second], m.taxonomy);
+    let mut expected = Vec::new();
+    write_csv(
+        &whole,
+        m.taxonomy,
+        &m.predict(&whole).unwrap(),
+        &mut expected,
+    )
+    .unwrap();
+    let model_arg = model_path.to_str().unwrap();
+    // `-` reads standard input; no --out (or `--out -`) writes standard output.
+    for out in [None, Some("-")] {
+        let mut args = vec!["predict", model_arg, "-", &second, "--threads", "3"];
+        if let Some(o) = out {
+            args.extend(["--out", o]);
+        }
+        let (code, stdout, err) = flowlab_cli(&args, Some(&inputs[0]));
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            stdout == expected,
+            "{out:?}: the CSV differs from the in-memory one"
+        );
+        assert!(
+            err.contains(&format!("{} rows → stdout", whole.n_rows())),
+            "{err}"
+        );
+    }
+    // eval streams too: the same report as in memory.
+    let (code, stdout, err) = flowlab_cli(&["eval", model_arg, "-", &second], Some(&inputs[0]));
+    assert_eq!(code, 0, "{err}");
+    let (report, classes) = m.evaluate(&whole).unwrap();
+    let text = String::from_utf8(stdout).unwrap();
+    assert_eq!(
+        text,
+        format!(
+            "rows {}\n{}",
+            whole.n_rows(),
+            flowlab::report::export::metrics_text(&report, &classes)
+        )
+    );
+}
+
+#[test]
+fn cli_inspect_streams_and_prints_the_whole_load_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut paths = inputs(dir.path());
+    paths.push(shifting_csv(dir.path()));
+    paths.push(fixture("iot23-mix.csv"));
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let whole = load_as_cli(&paths, &names, Taxonomy::Attack).summary();
+    let mut args = vec!["inspect", "--json", "--taxonomy", "attack"];
+    args.extend(&names);
+    let (code, stdout, err) = flowlab_cli(&args, None);
+    assert_eq!(code, 0, "{err}");
+    let got: flowlab::ingest::Summary = serde_json::from_slice(&stdout).unwrap();
+    assert!(!got.warnings.is_empty());
+    assert_eq!(got, whole);
+}
+
+/// Run by [`predict_memory_stays_bounded`] in a child process: `flowlab predict` in this process,
+/// then its peak resident memory (`VmHWM`) on stdout.
+#[test]
+#[ignore = "run as a child process by predict_memory_stays_bounded"]
+fn predict_rss_child() {
+    let Ok(args) = std::env::var("FLOWLAB_RSS_ARGS") else {
+        return;
+    };
+    let args: Vec<&str> = args.split('\t').collect();
+    assert_eq!(
+        flowlab::cli::main(args.iter().map(std::ffi::OsString::from)),
+        0
+    );
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let hwm = status.lines().find(|l| l.starts_with("VmHWM")).unwrap();
+    println!("PEAK {}", hwm.split_whitespace().nth(1).unwrap());
+}
+
+/// Peak memory (KiB) of `flowlab predict model input` run in a child process.
+fn predict_peak_kib(
+    model: &std::path::Path,
+    input: &std::path::Path,
+    out: &std::path::Path,
+) -> u64 {
+    let args = [
+        "flowlab",
+        "predict",
+        model.to_str().unwrap(),
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--batch-rows",
+        "8192",
+    ]
+    .join("\t");
+    let child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "stream::predict_rss_child",
+            "--ignored",
+            "--nocapture",
+        ])
+        .env("FLOWLAB_RSS_ARGS", args)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&child.stdout);
+    assert!(
+        child.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&child.stderr)
+    );
+    text.lines()
+        .find_map(|l| l.strip_prefix("PEAK "))
+        .unwrap_or_else(|| panic!("no PEAK line in {text}"))
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn predict_memory_stays_bounded() {
+    // ~50 MB of conn.log (400,000 rows), in batches of 8 Ki rows: the peak is reached after a
+    // few batches and stays there, so a quarter of the file peaks (nearly) as high.
+    let dir = tempfile::tempdir().unwrap();
+    let big = repeated(dir.path(), "iot23-34-1.conn.log.labeled", 1000);
+    let small_dir = tempfile::tempdir().unwrap();
+    let small = repeated(small_dir.path(), "iot23-34-1.conn.log.labeled", 250);
+    let size = std::fs::metadata(&big).unwrap().len();
+    assert!(size > 50_000_000, "{size} bytes");
+    let m = model("dt");
+    let model_path = dir.path().join("m.flowlab");
+    std::fs::write(&model_path, flowlab::model_file::write(&m).unwrap()).unwrap();
+    let out = dir.path().join("p.csv");
+    let peak_small = predict_peak_kib(&model_path, &small, &out);
+    let peak_big = predict_peak_kib(&model_path, &big, &out);
+    let rows = std::fs::read_to_string(&out).unwrap().lines().count() - 1;
+    assert_eq!(rows, 400_000);
+    let whole = load(std::slice::from_ref(&big), opts()).unwrap();
+    let held: usize = whole.columns.iter().map(|c| c.len() * 8).sum();
+    eprintln!(
+        "peak RSS: {peak_small} KiB on {} rows, {peak_big} KiB on {rows} rows (the rows' columns alone: {} KiB)",
+        rows / 4,
+        held / 1024
+    );
+    assert!(
+        (peak_big as usize) < held / 1024,
+        "{peak_big} KiB: more than the rows' columns take in memory"
+    );
+    assert!(
+        peak_big < peak_small + peak_small / 10,
+        "memory grows with the input: {peak_small} KiB → {peak_big} KiB"
+    );
 }

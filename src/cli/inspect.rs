@@ -1,17 +1,49 @@
-//! `flowlab inspect`: what is in these files.
+//! `flowlab inspect`: what is in these files, counted batch by batch in bounded memory.
 
-use super::{load, ReadArgs};
-use crate::ingest::Summary;
+use std::sync::mpsc::sync_channel;
+
+use super::{load, read_batches, ReadArgs, BATCH_ROWS};
+use crate::ingest::{IngestError, IngestOptions, Summary, SummaryBuilder};
+
+/// The summary of `read.files`, read in batches in bounded memory: one thread parses, this one
+/// counts.
+fn streamed(read: &ReadArgs) -> Result<Summary, IngestError> {
+    let opts = IngestOptions {
+        taxonomy: read.taxonomy.into(),
+        label_column: read.label_column.clone(),
+        ..IngestOptions::default()
+    };
+    let mut summary = SummaryBuilder::new(opts.taxonomy);
+    std::thread::scope(|s| {
+        let (tx, rx) = sync_channel(1);
+        let reader = s.spawn(move || read_batches(opts, &read.files, BATCH_ROWS, tx));
+        for (_, batch) in rx {
+            summary.add(&batch);
+        }
+        match reader.join() {
+            Ok(r) => r,
+            Err(_) => Err(IngestError::NothingLoaded(
+                "the reader thread failed".into(),
+            )),
+        }
+    })?;
+    Ok(summary.finish())
+}
 
 pub(super) fn run(read: &ReadArgs, json: bool) -> i32 {
-    let data = match load(read, None) {
-        Ok(d) => d,
+    // A sample is only known at the end, so a capped load is read whole (it holds the sample).
+    let summary = if read.max_rows_per_file.is_some() {
+        load(read, None).map(|d| d.summary())
+    } else {
+        streamed(read)
+    };
+    let summary = match summary {
+        Ok(s) => s,
         Err(e) => {
             eprintln!("flowlab inspect: {e}");
             return 2;
         }
     };
-    let summary = data.summary();
     if json {
         match serde_json::to_string_pretty(&summary) {
             Ok(text) => super::print(&format!("{text}\n")),

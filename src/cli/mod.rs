@@ -217,6 +217,37 @@ fn feed_files(loader: &mut Loader, files: &[PathBuf], after: &mut dyn FnMut(&mut
     }
 }
 
+/// Rows per batch of a streamed load (the default of `--batch-rows`).
+pub(super) const BATCH_ROWS: usize = 64 * 1024;
+
+/// A batch of rows, numbered in input order.
+type Batch = (usize, Dataset);
+
+/// Reads `files` and sends their rows in batches of about `rows` rows (stopping when the
+/// receiver hangs up); the last batch (from `finish`) carries the complete file list and the
+/// last warnings.
+fn read_batches(
+    opts: IngestOptions,
+    files: &[PathBuf],
+    rows: usize,
+    tx: std::sync::mpsc::SyncSender<Batch>,
+) -> Result<(), IngestError> {
+    let mut loader = Loader::new(opts);
+    let mut n = 0;
+    let mut send = |batch: Dataset| {
+        n += 1;
+        tx.send((n - 1, batch)).is_ok()
+    };
+    feed_files(&mut loader, files, &mut |l| {
+        l.pending_rows() < rows.max(1) || l.take_batch().is_none_or(&mut send)
+    });
+    if let Some(b) = loader.take_batch() {
+        send(b);
+    }
+    send(loader.finish()?);
+    Ok(())
+}
+
 /// The parameter reference of every model (or one), as Markdown: what `flowlab models` prints
 /// and what `docs/PARAMETERS.md` holds (a test keeps the two equal).
 pub fn models_reference(only: Option<&str>) -> String {

@@ -1,8 +1,8 @@
 //! `flowlab predict` and `flowlab eval`: a saved model over files of any size, streamed.
 //!
-//! One reader thread parses the files and hands out batches of [`BATCH_ROWS`] rows
-//! ([`Loader::take_batch`]); one worker per core predicts batches
-//! ([`BatchPredictor::predict`]); this thread writes their CSV rows in input order and keeps the
+//! One reader thread parses the files and hands out batches of `--batch-rows` rows (64 Ki by
+//! default; [`Loader::take_batch`](crate::ingest::Loader::take_batch)); one worker per core
+//! predicts batches ([`BatchPredictor::predict`]); this thread writes their CSV rows in input order and keeps the
 //! summary ([`PredictionStream`]). Channels between them hold a few batches, so memory is
 //! bounded by the batch size and the number of threads, not by the input.
 
@@ -13,15 +13,12 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::{Arc, Mutex};
 
-use super::{feed_files, print};
-use crate::ingest::{Dataset, IngestError, IngestOptions, Loader};
+use super::{print, read_batches, Batch};
+use crate::ingest::{IngestError, IngestOptions};
 use crate::job::{TrainError, TrainedModel};
 use crate::model_file;
 use crate::predictions::{PredictedBatch, PredictionStream, StreamSummary};
 use crate::report::export;
-
-/// Rows per batch.
-pub(super) const BATCH_ROWS: usize = 64 * 1024;
 
 /// Options of `flowlab eval` and `flowlab predict`.
 #[derive(clap::Args, Debug)]
@@ -43,6 +40,9 @@ pub(super) struct UseArgs {
     /// Threads that predict (default: one per core).
     #[arg(long)]
     threads: Option<usize>,
+    /// Rows per batch: memory holds a few batches per thread, whatever the input size.
+    #[arg(long, default_value_t = super::BATCH_ROWS, value_name = "N")]
+    batch_rows: usize,
 }
 
 fn read_model(path: &Path) -> Result<TrainedModel, String> {
@@ -125,9 +125,6 @@ fn write_error(a: &UseArgs, e: &std::io::Error) -> String {
     }
 }
 
-/// A batch from the reader, numbered in input order.
-type Job = (usize, Dataset);
-
 /// Predicts `a.files` with `m` on all cores; writes the CSV to `out` when given.
 fn stream(
     m: &TrainedModel,
@@ -145,8 +142,8 @@ fn stream(
     };
     let files = &a.files;
     std::thread::scope(|s| {
-        let (batch_tx, batch_rx) = sync_channel::<Job>(threads);
-        let reader = s.spawn(move || read(opts, files, batch_tx));
+        let (batch_tx, batch_rx) = sync_channel::<Batch>(1);
+        let reader = s.spawn(move || read_batches(opts, files, a.batch_rows, batch_tx));
         let first = match batch_rx.recv() {
             Ok((_, first)) => first,
             Err(_) => return Err(reader_error(reader.join())),
@@ -163,8 +160,7 @@ fn stream(
         csv(&mut out, &p.csv)?;
         stream.absorb(&p);
         let jobs = Arc::new(Mutex::new(batch_rx));
-        let (done_tx, done_rx) =
-            sync_channel::<(usize, Result<PredictedBatch, TrainError>)>(threads);
+        let (done_tx, done_rx) = sync_channel::<(usize, Result<PredictedBatch, TrainError>)>(1);
         for _ in 0..threads {
             let (jobs, done) = (Arc::clone(&jobs), done_tx.clone());
             s.spawn(move || {
@@ -196,7 +192,7 @@ fn stream(
     })
 }
 
-fn next_job(jobs: &Mutex<Receiver<Job>>) -> Option<Job> {
+fn next_job(jobs: &Mutex<Receiver<Batch>>) -> Option<Batch> {
     jobs.lock().ok()?.recv().ok()
 }
 
@@ -206,27 +202,4 @@ fn reader_error(r: std::thread::Result<Result<(), IngestError>>) -> String {
         Ok(Ok(())) => "no rows were read".into(),
         Err(_) => "the reader thread failed".into(),
     }
-}
-
-/// Reads `files` and sends their rows in batches; the last batch (from `finish`) carries the
-/// complete file list and the last warnings.
-fn read(
-    opts: IngestOptions,
-    files: &[PathBuf],
-    tx: std::sync::mpsc::SyncSender<Job>,
-) -> Result<(), IngestError> {
-    let mut loader = Loader::new(opts);
-    let mut n = 0;
-    let mut send = |batch: Dataset| {
-        n += 1;
-        tx.send((n - 1, batch)).is_ok()
-    };
-    feed_files(&mut loader, files, &mut |l| {
-        l.pending_rows() < BATCH_ROWS || l.take_batch().is_none_or(&mut send)
-    });
-    if let Some(b) = loader.take_batch() {
-        send(b);
-    }
-    send(loader.finish()?);
-    Ok(())
 }

@@ -26,8 +26,77 @@ pub struct Dataset {
     pub taxonomy: Taxonomy,
 }
 
+/// The warnings about the files' shapes: columns that some files have and others lack (all
+/// missing), and files without labels among labelled ones. `present[f][c]`: whether file `f`
+/// has a value in column `columns[c]`.
+pub(crate) fn shape_warnings(
+    files: &[FileReport],
+    columns: &[&str],
+    present: &[Vec<bool>],
+) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    if files.len() > 1 {
+        for (f, file) in files.iter().enumerate() {
+            let absent: Vec<&str> = (0..columns.len())
+                .filter(|&c| !present[f].get(c).copied().unwrap_or(false))
+                .map(|c| columns[c])
+                .collect();
+            if !absent.is_empty() && absent.len() < columns.len() && file.kept > 0 {
+                let all_missing = absent.len();
+                warnings.push(Warning {
+                    file: Some(file.path.clone()),
+                    column: None,
+                    count: all_missing as u64,
+                    examples: absent.iter().take(5).map(|s| s.to_string()).collect(),
+                    message: format!("{all_missing} columns of the other files have no value in this file; they count as missing for its rows"),
+                });
+            }
+        }
+    }
+    let unlabelled_files: Vec<&str> = files
+        .iter()
+        .filter(|f| f.label_column.is_none())
+        .map(|f| f.path.as_str())
+        .collect();
+    if !unlabelled_files.is_empty() && unlabelled_files.len() < files.len() {
+        warnings.push(Warning {
+            file: None,
+            column: None,
+            count: unlabelled_files.len() as u64,
+            examples: unlabelled_files.iter().map(|s| s.to_string()).collect(),
+            message: "some files have no label column: their rows can be predicted but not used to train or score".into(),
+        });
+    }
+    warnings
+}
+
 impl Dataset {
     pub(crate) fn new(
+        table: Table,
+        files: Vec<FileReport>,
+        failed: Vec<FileFailure>,
+        warnings: Vec<Warning>,
+        taxonomy: Taxonomy,
+    ) -> Self {
+        let mut data = Dataset::new_batch(table, files, failed, warnings, taxonomy);
+        let mut present = vec![vec![false; data.columns.len()]; data.files.len()];
+        if data.files.len() > 1 {
+            for c in 0..data.columns.len() {
+                let missing = data.missing_by_file(c);
+                for ((p, m), file) in present.iter_mut().zip(missing).zip(&data.files) {
+                    p[c] = m < file.kept;
+                }
+            }
+        }
+        let names: Vec<&str> = data.columns.iter().map(|c| c.name.as_str()).collect();
+        let shape = shape_warnings(&data.files, &names, &present);
+        data.warnings.extend(shape);
+        data
+    }
+
+    /// A batch of a streamed load: without the warnings about the files' shapes, which only the
+    /// whole load can give (see [`SummaryBuilder`](super::SummaryBuilder)).
+    pub(crate) fn new_batch(
         table: Table,
         mut files: Vec<FileReport>,
         failed: Vec<FileFailure>,
@@ -38,7 +107,7 @@ impl Dataset {
             files[s as usize].kept += 1;
         }
         warnings.extend(table.warnings);
-        let mut data = Dataset {
+        Dataset {
             columns: table.columns,
             labels: table.labels,
             label_names: table.label_names,
@@ -48,54 +117,6 @@ impl Dataset {
             failed,
             warnings,
             taxonomy,
-        };
-        data.warn_about_shape();
-        data
-    }
-
-    fn warn_about_shape(&mut self) {
-        if self.files.len() > 1 {
-            let mut per_file: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); self.files.len()];
-            for col in 0..self.columns.len() {
-                let missing_by_file = self.missing_by_file(col);
-                for (f, set) in per_file.iter_mut().enumerate() {
-                    if missing_by_file[f] < self.files[f].kept || self.files[f].kept == 0 {
-                        set.insert(col);
-                    }
-                }
-            }
-            for (f, set) in per_file.iter().enumerate() {
-                let absent: Vec<&str> = (0..self.columns.len())
-                    .filter(|c| !set.contains(c))
-                    .map(|c| self.columns[c].name.as_str())
-                    .collect();
-                if !absent.is_empty() && absent.len() < self.columns.len() && self.files[f].kept > 0
-                {
-                    let all_missing = absent.len();
-                    self.warnings.push(Warning {
-                        file: Some(self.files[f].path.clone()),
-                        column: None,
-                        count: all_missing as u64,
-                        examples: absent.iter().take(5).map(|s| s.to_string()).collect(),
-                        message: format!("{all_missing} columns of the other files have no value in this file; they count as missing for its rows"),
-                    });
-                }
-            }
-        }
-        let unlabelled_files: Vec<&str> = self
-            .files
-            .iter()
-            .filter(|f| f.label_column.is_none())
-            .map(|f| f.path.as_str())
-            .collect();
-        if !unlabelled_files.is_empty() && unlabelled_files.len() < self.files.len() {
-            self.warnings.push(Warning {
-                file: None,
-                column: None,
-                count: unlabelled_files.len() as u64,
-                examples: unlabelled_files.iter().map(|s| s.to_string()).collect(),
-                message: "some files have no label column: their rows can be predicted but not used to train or score".into(),
-            });
         }
     }
 

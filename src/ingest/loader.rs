@@ -345,7 +345,9 @@ impl Loader {
     /// at the end, so this returns `None` and every row goes to [`finish`](Self::finish).
     ///
     /// After batches, [`finish`](Self::finish) returns the rows not yet taken (possibly none),
-    /// the complete `files` list and the warnings not yet handed out.
+    /// the complete `files` list and the warnings not yet handed out. Batches (and that last
+    /// part) leave out the warnings about the files' shapes (columns some files lack, files
+    /// without labels), which only the whole load can tell: [`SummaryBuilder`](super::SummaryBuilder) gives them.
     pub fn take_batch(&mut self) -> Option<Dataset> {
         if self.out.samples() || self.out.table.rows() == 0 {
             return None;
@@ -364,7 +366,7 @@ impl Loader {
                 label_column: p.label_column(),
             });
         }
-        Some(Dataset::new(
+        Some(Dataset::new_batch(
             table,
             files,
             std::mem::take(&mut self.failed),
@@ -392,7 +394,12 @@ impl Loader {
             };
             return Err(IngestError::NothingLoaded(why));
         }
-        Ok(Dataset::new(
+        let build = if self.taken > 0 {
+            Dataset::new_batch
+        } else {
+            Dataset::new
+        };
+        Ok(build(
             table,
             self.files,
             self.failed,

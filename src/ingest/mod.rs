@@ -52,4 +52,4 @@ pub use error::{IngestError, Warning};
 pub use labels::Taxonomy;
 pub use layouts::{Format, Role};
 pub use loader::{IngestOptions, Loader};
-pub use summary::{ColumnSummary, FileFailure, FileReport, Summary};
+pub use summary::{ColumnSummary, FileFailure, FileReport, Summary, SummaryBuilder};

@@ -1,10 +1,14 @@
 //! What a loaded data set looks like, as plain serde data: the Data tab and `flowlab inspect --json`
-//! both show exactly this.
+//! both show exactly this; [`SummaryBuilder`] gives it for a load that came in batches.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 use serde::{Deserialize, Serialize};
 
+use super::columns::{parse_number, Column, ColumnData, MISSING};
+use super::dataset::{shape_warnings, Dataset};
+use super::error::Tally;
 use super::{Format, Taxonomy, Warning};
 
 /// One input file (or one member of a `.zip`) as it was read.
@@ -58,4 +62,270 @@ pub struct Summary {
     pub label_counts: BTreeMap<String, u64>,
     pub columns: Vec<ColumnSummary>,
     pub warnings: Vec<Warning>,
+}
+
+/// The [`Summary`] of a load that came in batches ([`Loader::take_batch`](super::Loader::take_batch)),
+/// in memory bounded by the batch and by the distinct values of text columns (kept as 64-bit
+/// hashes: 8 bytes a value, and a collision among n values has probability about n²/2⁶⁵).
+///
+/// It is what [`Dataset::summary`] gives on the whole load: each batch decides numeric or text
+/// on its own rows, so the builder keeps, per column, the counts the whole-load decision needs
+/// (numbers, words, missing) and decides at the end with the same rule. One case stays
+/// approximate: a column that is numeric in some batches and text in others (its values mostly
+/// numbers in one part of the input, words in another) and ends up text counts the distinct
+/// numbers of its numeric batches only from its first text batch on.
+#[derive(Debug, Clone)]
+pub struct SummaryBuilder {
+    taxonomy: Taxonomy,
+    rows: u64,
+    files: Vec<FileReport>,
+    failed: Vec<FileFailure>,
+    warnings: Vec<Warning>,
+    label_counts: BTreeMap<String, u64>,
+    columns: Vec<ColumnTally>,
+    /// `present[file][column]`: the file has a value in the column.
+    present: Vec<Vec<bool>>,
+}
+
+/// One column across batches.
+#[derive(Debug, Clone, Default)]
+struct ColumnTally {
+    name: String,
+    role: String,
+    /// Rows before the column first appeared (missing).
+    absent: u64,
+    numeric_batches: bool,
+    text_batches: bool,
+    /// Numeric batches: numbers, and unset values (the values that were not numbers included).
+    numbers: u64,
+    unset_in_numeric: u64,
+    /// Numeric batches: values that were not numbers (from the batch's warning), and examples.
+    not_numbers: u64,
+    examples: Vec<String>,
+    /// Text batches: unset values, values that read as numbers, and the others (words).
+    unset_in_text: u64,
+    numbers_in_text: u64,
+    words: u64,
+    /// Distinct words and number-like strings (hashes), and numbers (bits).
+    distinct_words: HashSet<u64>,
+    distinct_number_strings: HashSet<u64>,
+    distinct_numbers: HashSet<u64>,
+}
+
+fn hash_of(v: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    v.hash(&mut h);
+    h.finish()
+}
+
+impl SummaryBuilder {
+    pub fn new(taxonomy: Taxonomy) -> Self {
+        SummaryBuilder {
+            taxonomy,
+            rows: 0,
+            files: Vec::new(),
+            failed: Vec::new(),
+            warnings: Vec::new(),
+            label_counts: BTreeMap::new(),
+            columns: Vec::new(),
+            present: Vec::new(),
+        }
+    }
+
+    /// Adds the next batch (batches in input order).
+    pub fn add(&mut self, batch: &Dataset) {
+        let n = batch.n_rows() as u64;
+        for f in &batch.files {
+            match self.files.iter_mut().find(|g| g.path == f.path) {
+                Some(g) => {
+                    let kept = g.kept + f.kept;
+                    *g = f.clone();
+                    g.kept = kept;
+                }
+                None => self.files.push(f.clone()),
+            }
+        }
+        self.failed.extend(batch.failed.iter().cloned());
+        let (codes, classes) = batch.labels_as(self.taxonomy);
+        let mut counts = vec![0u64; classes.len()];
+        for &c in codes.iter().filter(|&&c| c != MISSING) {
+            counts[c as usize] += 1;
+        }
+        for (class, k) in classes.into_iter().zip(counts).filter(|(_, k)| *k > 0) {
+            *self.label_counts.entry(class).or_default() += k;
+        }
+        let mut not_numbers = BTreeMap::new();
+        for w in &batch.warnings {
+            match (&w.file, &w.column) {
+                // The table's warning about values that are not numbers: decided at the end.
+                (None, Some(col)) => {
+                    not_numbers.insert(col.clone(), w);
+                }
+                _ => self.warnings.push(w.clone()),
+            }
+        }
+        self.present.resize(self.files.len(), Vec::new());
+        for (c, col) in batch.columns.iter().enumerate() {
+            let at = match self.columns.iter().position(|t| t.name == col.name) {
+                Some(at) => at,
+                None => {
+                    self.columns.push(ColumnTally {
+                        name: col.name.clone(),
+                        role: col.role.name().into(),
+                        absent: self.rows,
+                        ..ColumnTally::default()
+                    });
+                    self.columns.len() - 1
+                }
+            };
+            self.columns[at].add(col, not_numbers.get(&col.name).copied());
+            self.mark_present(batch, c, at);
+        }
+        for t in &mut self.columns {
+            if !batch.columns.iter().any(|c| c.name == t.name) {
+                t.absent += n;
+            }
+        }
+        self.rows += n;
+    }
+
+    fn mark_present(&mut self, batch: &Dataset, c: usize, at: usize) {
+        let set = |present: &mut Vec<Vec<bool>>, s: u32| {
+            let row = &mut present[s as usize];
+            if row.len() <= at {
+                row.resize(at + 1, false);
+            }
+            row[at] = true;
+        };
+        match &batch.columns[c].data {
+            ColumnData::Numeric(v) => {
+                for (x, &s) in v.iter().zip(&batch.sources) {
+                    if !x.is_nan() {
+                        set(&mut self.present, s);
+                    }
+                }
+            }
+            ColumnData::Text(t) => {
+                for (&code, &s) in t.codes.iter().zip(&batch.sources) {
+                    if code != MISSING {
+                        set(&mut self.present, s);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The summary of every batch added.
+    pub fn finish(self) -> Summary {
+        let mut warnings = self.warnings;
+        let mut columns = Vec::new();
+        for t in &self.columns {
+            let (summary, warning) = t.finish(self.rows);
+            columns.push(summary);
+            warnings.extend(warning);
+        }
+        let names: Vec<&str> = self.columns.iter().map(|c| c.name.as_str()).collect();
+        warnings.extend(shape_warnings(&self.files, &names, &self.present));
+        Summary {
+            rows: self.rows,
+            taxonomy: self.taxonomy,
+            files: self.files,
+            failed: self.failed,
+            label_counts: self.label_counts,
+            columns,
+            warnings,
+        }
+    }
+}
+
+impl ColumnTally {
+    fn add(&mut self, col: &Column, not_numbers: Option<&Warning>) {
+        match &col.data {
+            ColumnData::Numeric(v) => {
+                self.numeric_batches = true;
+                let mut numbers = 0;
+                for x in v.iter().filter(|x| !x.is_nan()) {
+                    numbers += 1;
+                    if self.text_batches {
+                        self.distinct_numbers.insert(x.to_bits());
+                    }
+                }
+                self.numbers += numbers;
+                self.unset_in_numeric += v.len() as u64 - numbers;
+                if let Some(w) = not_numbers {
+                    self.not_numbers += w.count;
+                    for e in &w.examples {
+                        if self.examples.len() < Tally::EXAMPLES {
+                            self.examples.push(e.clone());
+                        }
+                    }
+                }
+            }
+            ColumnData::Text(t) => {
+                self.text_batches = true;
+                let mut uses = vec![0u64; t.values.len()];
+                for &c in &t.codes {
+                    match c {
+                        MISSING => self.unset_in_text += 1,
+                        c => uses[c as usize] += 1,
+                    }
+                }
+                for (v, &k) in t.values.iter().zip(&uses).filter(|(_, &k)| k > 0) {
+                    match parse_number(v) {
+                        Some(x) => {
+                            self.numbers_in_text += k;
+                            self.distinct_numbers.insert(x.to_bits());
+                            self.distinct_number_strings.insert(hash_of(v));
+                        }
+                        None => {
+                            self.words += k;
+                            self.distinct_words.insert(hash_of(v));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The column's summary, and the warning about values that are not numbers, decided as
+    /// the column builder decides on the whole column.
+    fn finish(&self, rows: u64) -> (ColumnSummary, Option<Warning>) {
+        let n_text = self.not_numbers + self.words;
+        let n_num = self.numbers + self.numbers_in_text;
+        let numeric = if !self.text_batches {
+            true
+        } else if !self.numeric_batches {
+            false
+        } else {
+            n_text == 0 || (n_num > 0 && n_text * 20 <= n_text + n_num)
+        };
+        let summary = |kind: &str, missing: u64, distinct: Option<u64>| ColumnSummary {
+            name: self.name.clone(),
+            kind: kind.into(),
+            role: self.role.clone(),
+            missing: self.absent + missing,
+            distinct,
+        };
+        debug_assert!(rows >= self.absent);
+        if numeric {
+            let warning = (n_text > 0).then(|| Warning {
+                file: None,
+                column: Some(self.name.clone()),
+                count: n_text,
+                examples: self.examples.clone(),
+                message: format!(
+                    "{n_text} values are not numbers (expected a number); they count as missing"
+                ),
+            });
+            let missing = self.unset_in_numeric + self.unset_in_text + self.words;
+            return (summary("numeric", missing, None), warning);
+        }
+        let distinct = if self.numeric_batches {
+            self.distinct_words.len() + self.distinct_numbers.len()
+        } else {
+            self.distinct_words.len() + self.distinct_number_strings.len()
+        };
+        let missing = self.unset_in_numeric - self.not_numbers + self.unset_in_text;
+        (summary("text", missing, Some(distinct as u64)), None)
+    }
 }

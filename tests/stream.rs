@@ -140,6 +140,32 @@ fn streamed_predictions_equal_the_whole_file_in_memory() {
 }
 
 #[test]
+fn past_the_score_cap_the_aucs_are_close_and_the_rest_exact() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = inputs(dir.path());
+    let m = model("gbdt");
+    let whole = load(&inputs, opts()).unwrap();
+    let (exact, _) = m.evaluate(&whole).unwrap();
+    let mut stream = PredictionStream::new(&m).with_score_cap(50);
+    for b in batches(&inputs, 700) {
+        stream.push(&b).unwrap();
+    }
+    let s = stream.finish();
+    let (r, _) = s.metrics.unwrap();
+    assert_eq!(r.confusion, exact.confusion);
+    assert_eq!(r.macro_f1, exact.macro_f1);
+    assert_eq!(r.mcc, exact.mcc);
+    let (a, b) = (r.roc_auc.unwrap(), exact.roc_auc.unwrap());
+    assert!((a - b).abs() < 0.01, "{a} vs {b}");
+    let (a, b) = (r.pr_auc.unwrap(), exact.pr_auc.unwrap());
+    assert!((a - b).abs() < 0.02, "{a} vs {b}");
+    assert!(s
+        .warnings
+        .iter()
+        .any(|w| w.message.contains("rounded to 1/65536")));
+}
+
+#[test]
 fn no_batches_with_sampling_and_finish_keeps_every_row() {
     let mut loader = Loader::new(IngestOptions {
         max_rows_per_file: Some(50),

@@ -57,6 +57,11 @@ pub(super) struct FeaturesArgs {
     /// A hyper-parameter of the `--fit` model, as NAME=VALUE (repeatable), as in `flowlab train`.
     #[arg(long = "set", value_name = "NAME=VALUE", requires = "fit")]
     set: Vec<String>,
+    /// Instead of a split: write `rows.csv` into --out, the features of every row of the files as
+    /// this saved model's pipeline computes them (then `label`, empty when unlabelled), streamed;
+    /// for peers that predict the same rows (bench/predict.sh).
+    #[arg(long, value_name = "MODEL", conflicts_with = "fit", requires = "out")]
+    apply: Option<PathBuf>,
 }
 
 /// CPU time this thread has run, from Linux's `/proc/thread-self/schedstat` (nanoseconds);
@@ -213,8 +218,68 @@ fn export(a: &FeaturesArgs) -> Result<Exported, String> {
     })
 }
 
+/// Writes `rows.csv`: the features of every row under `model`'s pipeline, batch by batch.
+fn apply(a: &FeaturesArgs, model: &Path) -> Result<usize, String> {
+    let bytes = std::fs::read(model).map_err(|e| format!("{}: {e}", model.display()))?;
+    let m: crate::job::TrainedModel =
+        crate::model_file::read(&bytes).map_err(|e| format!("{}: {e}", model.display()))?;
+    let dir = a.out.as_deref().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let path = dir.join("rows.csv");
+    let err = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
+    let file = File::create(&path).map_err(|e| err(&e))?;
+    let mut w = csv::Writer::from_writer(BufWriter::with_capacity(1 << 20, file));
+    let mut header: Vec<String> = m.pipeline.names().iter().map(|n| formula_safe(n)).collect();
+    header.push("label".into());
+    w.write_record(&header).map_err(|e| err(&e))?;
+    let opts = crate::ingest::IngestOptions {
+        taxonomy: m.taxonomy,
+        label_column: a.read.label_column.clone(),
+        ..Default::default()
+    };
+    let mut rows = 0;
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        let files = &a.read.files;
+        let reader = s.spawn(move || super::read_batches(opts, files, super::BATCH_ROWS, tx));
+        let mut record: Vec<String> = Vec::new();
+        for (_, batch) in rx {
+            let x = m.pipeline.transform(&batch).map_err(|e| e.to_string())?;
+            let (codes, names) = batch.labels_as(m.taxonomy);
+            for r in 0..x.rows {
+                record.clear();
+                record.extend(x.row(r).iter().map(|v| v.to_string()));
+                record.push(match codes[r] {
+                    MISSING => String::new(),
+                    c => formula_safe(&names[c as usize]),
+                });
+                w.write_record(&record).map_err(|e| err(&e))?;
+            }
+            rows += x.rows;
+        }
+        match reader.join() {
+            Ok(r) => r.map_err(|e| e.to_string()),
+            Err(_) => Err("the reader thread failed".to_string()),
+        }
+    })?;
+    w.flush().map_err(|e| err(&e))?;
+    Ok(rows)
+}
+
 /// Runs `flowlab features`; returns the exit code.
 pub(super) fn run(a: &FeaturesArgs) -> i32 {
+    if let Some(model) = &a.apply {
+        return match apply(a, model) {
+            Ok(rows) => {
+                eprintln!("flowlab features: {rows} rows → rows.csv");
+                0
+            }
+            Err(e) => {
+                eprintln!("flowlab features: {e}");
+                2
+            }
+        };
+    }
     match export(a) {
         Ok(e) => {
             match e.fit {

@@ -185,6 +185,7 @@ pub struct PredictionStream<'m> {
     distribution: Vec<u64>,
     confusion: BTreeMap<String, Vec<u64>>,
     scores: Vec<BTreeMap<i32, (u64, u64)>>,
+    score_cap: usize,
     rounded: bool,
     files: Vec<FileReport>,
     failed: Vec<FileFailure>,
@@ -201,11 +202,18 @@ impl<'m> PredictionStream<'m> {
             distribution: vec![0; k],
             confusion: BTreeMap::new(),
             scores: vec![BTreeMap::new(); k],
+            score_cap: SCORE_CAP,
             rounded: false,
             files: Vec::new(),
             failed: Vec::new(),
             warnings: Vec::new(),
         }
+    }
+
+    /// The same stream with another bound on the exact score tally (default [`SCORE_CAP`]).
+    pub fn with_score_cap(mut self, cap: usize) -> Self {
+        self.score_cap = cap;
+        self
     }
 
     /// The predictor of this stream; the first call decides from `first` (the first batch)
@@ -265,7 +273,7 @@ impl<'m> PredictionStream<'m> {
                 e.1 += neg;
             }
         }
-        if !self.rounded && self.scores.iter().map(BTreeMap::len).sum::<usize>() > SCORE_CAP {
+        if !self.rounded && self.scores.iter().map(BTreeMap::len).sum::<usize>() > self.score_cap {
             self.round_scores();
         }
         self.merge_files(&t.files);
@@ -308,10 +316,11 @@ impl<'m> PredictionStream<'m> {
             self.warnings.push(Warning {
                 file: None,
                 column: None,
-                count: SCORE_CAP as u64,
+                count: self.score_cap as u64,
                 examples: vec![],
                 message: format!(
-                    "more than {SCORE_CAP} distinct scores: ROC-AUC and PR-AUC were computed on scores rounded to 1/{SCORE_GRID}"
+                    "more than {} distinct scores: ROC-AUC and PR-AUC were computed on scores rounded to 1/{SCORE_GRID}",
+                    self.score_cap
                 ),
             });
         }

@@ -579,3 +579,45 @@ fn predict_memory_stays_bounded() {
         "memory grows with the input: {peak_small} KiB → {peak_big} KiB"
     );
 }
+
+#[test]
+fn cli_features_apply_writes_every_rows_model_features() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = model("dt");
+    let model_path = dir.path().join("m.flowlab");
+    std::fs::write(&model_path, flowlab::model_file::write(&m).unwrap()).unwrap();
+    let input = fixture("iot23-34-1.conn.log.labeled");
+    let out = dir.path().join("apply");
+    let (code, _, err) = flowlab_cli(
+        &[
+            "features",
+            "--apply",
+            model_path.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            input.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(out.join("rows.csv")).unwrap();
+    let mut lines = text.lines();
+    let mut header = m.pipeline.names().join(",");
+    header.push_str(",label");
+    assert_eq!(lines.next().unwrap(), header);
+    let whole = load(&[input], opts()).unwrap();
+    let x = m.pipeline.transform(&whole).unwrap();
+    let (codes, names) = whole.labels_as(m.taxonomy);
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), whole.n_rows());
+    for (r, line) in rows.iter().enumerate() {
+        let cells: Vec<&str> = line.split(',').collect();
+        let values: Vec<f32> = cells[..x.cols].iter().map(|c| c.parse().unwrap()).collect();
+        let same = values
+            .iter()
+            .zip(x.row(r))
+            .all(|(a, b)| a == b || (a.is_nan() && b.is_nan()));
+        assert!(same, "row {r}: {line}");
+        assert_eq!(cells[x.cols], names[codes[r] as usize]);
+    }
+}

@@ -246,10 +246,10 @@ fn apply(a: &FeaturesArgs, model: &Path) -> Result<usize, String> {
         for (_, batch) in rx {
             let x = m.pipeline.transform(&batch).map_err(|e| e.to_string())?;
             let (codes, names) = batch.labels_as(m.taxonomy);
-            for r in 0..x.rows {
+            for (r, &code) in codes.iter().enumerate().take(x.rows) {
                 record.clear();
                 record.extend(x.row(r).iter().map(|v| v.to_string()));
-                record.push(match codes[r] {
+                record.push(match code {
                     MISSING => String::new(),
                     c => formula_safe(&names[c as usize]),
                 });

@@ -196,3 +196,22 @@ fn diagnostics_survive_the_json_trip_to_the_page() {
         assert_eq!(back.feature_names, diag.feature_names);
     }
 }
+
+#[test]
+fn a_job_over_the_memory_budget_is_refused_before_building_matrices() {
+    use flowlab::data::budget::{Budget, MIB};
+    let data = two_captures();
+    let req = request(&["dt"]);
+    let tiny = Budget::with_memory(MIB / 4);
+    let err = job::prepare_within(&data, &req, 2, &tiny).unwrap_err();
+    assert!(
+        matches!(err, job::TrainError::Budget(_)),
+        "expected a budget error, got {err:?}"
+    );
+    let text = err.to_string();
+    assert!(text.contains("sample the data on the Data tab"), "{text}");
+    assert!(text.contains(&format!("{} rows", data.n_rows())), "{text}");
+    // The same job within the target's budget is prepared.
+    assert!(job::prepare_within(&data, &req, 2, &Budget::current()).is_ok());
+    assert!(job::data_bytes(&data) > 16 * data.n_rows() as u64);
+}

@@ -13,6 +13,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 mod common;
 
 // Native and in the browser.
+mod budget;
 mod importance;
 mod models_nn;
 mod models_trees;

@@ -3,8 +3,10 @@
 //! - [`Matrix`]: the row-major `f32` feature matrix every model fits and predicts on.
 //! - [`rng::FlowRng`]: the one seeded generator (the same stream natively and in wasm).
 //! - [`sampling`]: stratified orders, hold-outs and validation splits.
+//! - [`budget`]: how many rows fit in a worker's memory, and whether a job or a prediction does.
 //! - [`MISSING`]: the code of a missing label or category.
 
+pub mod budget;
 pub mod matrix;
 pub mod rng;
 pub mod sampling;

@@ -71,7 +71,7 @@ mod tasks;
 mod train;
 
 pub use assemble::assemble;
-pub use plan::{prepare, tree_chunks};
+pub use plan::{data_bytes, prepare, prepare_within, tree_chunks};
 pub use tasks::run_task;
 pub use train::{
     train, PlanError, Predictions, TrainError, TrainRequest, TrainedModel, TrainingMeta,

@@ -2,12 +2,13 @@
 //! chunks of trees), each with a cost for progress and scheduling.
 
 use super::*;
+use crate::data::budget::{Budget, TrainShape};
 use crate::data::Matrix;
 use crate::eval::leakage::{self};
 use crate::eval::split::SplitKind;
 use crate::eval::split::{self, Split};
 use crate::features::Pipeline;
-use crate::ingest::{Dataset, MISSING};
+use crate::ingest::{ColumnData, Dataset, MISSING};
 use crate::models::registry::ModelSpec;
 
 /// Cuts `n_trees` into at most `parts` nearly equal consecutive ranges.
@@ -28,9 +29,63 @@ fn cost(spec: &ModelSpec, rows: usize, cols: usize, part: Part) -> f64 {
     }
 }
 
+/// Bytes the data set holds: an `f64` per numeric cell, a `u32` per text cell and the text of
+/// every distinct value, a label, source and line per row.
+pub fn data_bytes(data: &Dataset) -> u64 {
+    let rows = data.n_rows() as u64;
+    let columns: u64 = data
+        .columns
+        .iter()
+        .map(|c| match &c.data {
+            ColumnData::Numeric(_) => 8 * rows,
+            ColumnData::Text(t) => {
+                4 * rows + t.values.iter().map(|v| v.len() as u64 + 16).sum::<u64>()
+            }
+        })
+        .sum();
+    columns + 16 * rows
+}
+
+/// Refuses a job that would not fit in `budget` (see [`crate::data::budget`]), before its first
+/// matrix is built.
+fn check_budget(
+    budget: &Budget,
+    data: &Dataset,
+    features: usize,
+    splits: &[&Split],
+    final_rows: Option<usize>,
+) -> Result<(), TrainError> {
+    let train_rows = splits
+        .iter()
+        .map(|s| s.train.len())
+        .chain(final_rows)
+        .max()
+        .unwrap_or(0);
+    let job = TrainShape {
+        rows: data.n_rows() as u64,
+        features,
+        fits: splits.len() + usize::from(final_rows.is_some()),
+        train_rows: train_rows as u64,
+    };
+    budget.check_training(&job, data_bytes(data))?;
+    Ok(())
+}
+
 /// Splits, fits one pipeline per fit and plans the tasks; `workers` is how many workers will run
-/// them (a forest is cut into that many chunks per fit).
+/// them (a forest is cut into that many chunks per fit). Checked against the memory of the target
+/// this runs on ([`Budget::current`]).
 pub fn prepare(data: &Dataset, req: &JobRequest, workers: usize) -> Result<Prepared, TrainError> {
+    prepare_within(data, req, workers, &Budget::current())
+}
+
+/// [`prepare`] within `budget`: a job that would not fit is refused with
+/// [`TrainError::Budget`] before its first feature matrix is built.
+pub fn prepare_within(
+    data: &Dataset,
+    req: &JobRequest,
+    workers: usize,
+    budget: &Budget,
+) -> Result<Prepared, TrainError> {
     if req.models.is_empty() {
         return Err(TrainError::NoModels);
     }
@@ -71,12 +126,17 @@ pub fn prepare(data: &Dataset, req: &JobRequest, workers: usize) -> Result<Prepa
         };
     let mut fits = Vec::new();
     let mut duplicates_removed = 0;
+    let final_rows = (!matches!(req.split, SplitKind::Random { .. })).then_some(labelled.len());
     for (role, s) in scoring
         .iter()
         .map(|s| (FitRole::Score, s))
         .chain(by_capture.iter().map(|s| (FitRole::ByCapture, s)))
     {
         let pipeline = Pipeline::fit(data, &s.train, &req.features);
+        if fits.is_empty() {
+            let splits: Vec<&Split> = scoring.iter().chain(&by_capture).collect();
+            check_budget(budget, data, pipeline.width(), &splits, final_rows)?;
+        }
         let x = pipeline.transform(data)?;
         let mut s = s.clone();
         let dropped = split::drop_test_duplicates(&x, &y, &mut s);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::JobRequest;
+use crate::data::budget::BudgetError;
 use crate::eval::leakage::Finding;
 use crate::eval::metrics::Report;
 use crate::eval::split::{SplitError, SplitKind};
@@ -88,6 +89,9 @@ pub enum TrainError {
     Features(#[from] FeatureError),
     #[error(transparent)]
     Model(#[from] ModelError),
+    /// The job would not fit in the memory a worker has (checked before anything big is built).
+    #[error(transparent)]
+    Budget(#[from] BudgetError),
 }
 
 /// Task outputs that do not match the plan they are said to belong to.

@@ -69,9 +69,10 @@ export async function waitForRows(page, rows) {
 
 /**
  * Serves dist/, launches Chromium with a fresh profile and opens the page (the sample loaded).
- * `problems` collects page errors and console errors; `requests` every URL requested.
+ * `problems` collects page errors and console errors; `requests` every URL requested. `query`
+ * (e.g. `?test-crash`) is appended to the page's URL.
  */
-export async function startPage({ viewport = { width: 1280, height: 900 }, waitForSample = true } = {}) {
+export async function startPage({ viewport = { width: 1280, height: 900 }, waitForSample = true, query = '' } = {}) {
   if (!existsSync(join(dist, 'index.html'))) {
     throw new Error(`${dist}/index.html is missing: run \`trunk build --release\` first`);
   }
@@ -98,7 +99,7 @@ export async function startPage({ viewport = { width: 1280, height: 900 }, waitF
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
   });
-  await page.goto(`${origin}/index.html`);
+  await page.goto(`${origin}/index.html${query}`);
   if (waitForSample) await waitForRows(page, SAMPLE_ROWS);
   const close = async () => {
     await context.close().catch(() => {});

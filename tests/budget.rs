@@ -81,7 +81,7 @@ fn memory_over_the_budget_is_refused_with_a_smaller_size() {
         Err(BudgetError::Train {
             fit, need, have, ..
         }) => {
-            assert!(fit < 1_000_000 && fit >= 100_000, "{fit}");
+            assert!((100_000..1_000_000).contains(&fit), "{fit}");
             assert_eq!(have, "1.0 GiB");
             assert!(need.ends_with("GiB"), "{need}");
         }
@@ -132,4 +132,120 @@ fn predicting_is_checked() {
     assert!(Budget::with_memory(64 * MIB)
         .check_explore(1_000_000, 21, 0)
         .is_err());
+}
+
+mod guard {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use flowlab::data::budget::{Budget, MIB};
+    use flowlab::ingest::{IngestOptions, Loader, Taxonomy};
+    use flowlab::worker::load::{
+        crash_cause, kept_sentence, sampling, LoadGuard, Verdict,
+    };
+
+    /// 20,000 rows of three classes (10 % attack, 30 % scan, 60 % benign), ~30 bytes a line.
+    fn flows() -> String {
+        let mut text = String::from("duration,orig_bytes,resp_bytes,label\n");
+        for i in 0..20_000u32 {
+            let label = match i % 10 {
+                0 => "attack",
+                1..=3 => "scan",
+                _ => "benign",
+            };
+            text.push_str(&format!("{}.{},{},{},{label}\n", i % 7, i % 1000, i * 3, i % 97));
+        }
+        text
+    }
+
+    /// Feeds `text` in 64 KiB chunks with `guard` watching; the first verdict that is not `Go`.
+    fn read(text: &str, options: IngestOptions, guard: &mut LoadGuard) -> (Verdict, Loader) {
+        let mut loader = Loader::new(options);
+        loader.start_file("flows.csv");
+        let mut fed = 0u64;
+        for chunk in text.as_bytes().chunks(64 << 10) {
+            loader.feed(chunk).unwrap();
+            fed += chunk.len() as u64;
+            let verdict = guard.check(&loader.state(), fed);
+            if verdict != Verdict::Go {
+                return (verdict, loader);
+            }
+        }
+        (Verdict::Go, loader)
+    }
+
+    fn options(per_class: Option<u64>) -> IngestOptions {
+        IngestOptions {
+            taxonomy: Taxonomy::Raw,
+            per_class,
+            seed: 3,
+            ..IngestOptions::default()
+        }
+    }
+
+    #[test]
+    fn a_load_over_the_budget_is_resampled_balanced_and_reported() {
+        let text = flows();
+        let budget = Budget::with_memory(MIB);
+        let total = text.len() as u64;
+        let mut guard = LoadGuard::new(budget, total, &options(None), true);
+        let (verdict, _) = read(&text, options(None), &mut guard);
+        let Verdict::Resample { per_class, why } = verdict else {
+            panic!("expected a resample, got {verdict:?}");
+        };
+        let plan = guard.plan.unwrap();
+        // Estimated from the first 64 KiB: within 10 % of the 20,000 rows.
+        assert!(plan.estimated_rows.abs_diff(20_000) < 2_000, "{plan:?}");
+        assert!(plan.fit_rows < 20_000, "{plan:?}");
+        assert!(per_class * 3 <= plan.fit_rows, "{per_class} {plan:?}");
+        assert!(why.contains("rows per class is kept"), "{why}");
+        // Read again with the cap: every class holds exactly `per_class` rows, and it fits.
+        let opts = options(Some(per_class));
+        let mut guard = LoadGuard::new(budget, total, &opts, true);
+        let (verdict, mut loader) = read(&text, opts.clone(), &mut guard);
+        assert_eq!(verdict, Verdict::Go);
+        loader.end_file().unwrap();
+        let data = loader.finish().unwrap();
+        assert_eq!(data.n_rows() as u64, 3 * per_class);
+        let note = sampling(&opts, Some(why));
+        let sentence = kept_sentence(&data.files, &note).unwrap();
+        let expected = format!(
+            "Kept {} of 20,000 rows: {} per class (seed 3).",
+            flowlab::report::format::thousands(3 * per_class),
+            flowlab::report::format::thousands(per_class)
+        );
+        assert!(sentence.starts_with("Sampled to fit in memory: "), "{sentence}");
+        assert!(sentence.ends_with(&expected), "{sentence}");
+    }
+
+    #[test]
+    fn sampling_asked_by_the_page_that_does_not_fit_stops_with_advice() {
+        let text = flows();
+        let opts = options(Some(1_000_000));
+        let mut guard = LoadGuard::new(Budget::with_memory(MIB / 2), text.len() as u64, &opts, false);
+        let (verdict, _) = read(&text, opts, &mut guard);
+        match verdict {
+            Verdict::Stop(message) => assert!(message.contains("rows per class"), "{message}"),
+            other => panic!("expected a stop, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_load_that_fits_goes_on_untouched() {
+        let text = flows();
+        let mut guard = LoadGuard::new(Budget::WASM32, text.len() as u64, &options(None), true);
+        let (verdict, _) = read(&text, options(None), &mut guard);
+        assert_eq!(verdict, Verdict::Go);
+        assert!(!guard.plan.unwrap().sample);
+    }
+
+    #[test]
+    fn crashes_are_told_in_words() {
+        assert_eq!(crash_cause("panicked at alloc/raw_vec.rs: capacity overflow"), "ran out of memory");
+        assert_eq!(crash_cause("RuntimeError: unreachable"), "ran out of memory");
+        assert_eq!(
+            crash_cause("panicked at src/x.rs:1:1:\nindex out of bounds"),
+            "crashed (panicked at src/x.rs:1:1:)"
+        );
+    }
 }

@@ -10,6 +10,7 @@ use super::decode::{detect, Compression, ZipMembers, MAGIC_LEN};
 use super::error::{IngestError, Warning};
 use super::file::{FileParser, RowOut};
 use super::labels::Taxonomy;
+use super::layouts::Parse;
 use super::sample::{HeldRow, Reservoir};
 use super::summary::{FileFailure, FileReport};
 use super::table::{FileColumns, TableBuilder};
@@ -28,6 +29,25 @@ pub struct IngestOptions {
     pub per_class: Option<u64>,
     /// Seed of the sampling.
     pub seed: u64,
+}
+
+/// How far a load got, for the memory budget (`crate::data::budget`).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct LoadState {
+    /// Rows parsed so far in the current file (before any sampling), and the bytes of text they
+    /// came from (decompressed).
+    pub file_rows: u64,
+    pub file_bytes: u64,
+    /// Rows in the table so far.
+    pub table_rows: u64,
+    /// Rows held by the samplers (reservoirs per file and per class).
+    pub held_rows: u64,
+    /// Columns of the current file read as text (Zeek `string`s, layouts' categories), and the
+    /// others (numbers, or inferred).
+    pub text_columns: usize,
+    pub other_columns: usize,
+    /// Distinct labels seen so far (raw labels in the table, or classes being sampled).
+    pub labels: usize,
 }
 
 enum Stage {
@@ -87,6 +107,34 @@ impl Loader {
             failed: Vec::new(),
             warnings: Vec::new(),
             taken: 0,
+        }
+    }
+
+    /// How far the load got (see [`LoadState`]).
+    pub fn state(&self) -> LoadState {
+        let (file_rows, file_bytes) = match self.current.as_ref().map(|c| &c.stage) {
+            Some(Stage::Plain(p)) | Some(Stage::Gzip(_, p)) => (p.state.rows, p.state.bytes),
+            _ => (0, 0),
+        };
+        let (table_rows, table_labels) = self.out.table.counts();
+        let held = |r: &Reservoir| r.rows.len() as u64;
+        let held_rows = self.out.file_res.as_ref().map_or(0, held)
+            + self.out.class_res.values().map(held).sum::<u64>();
+        let parses = self
+            .out
+            .file_cols
+            .last()
+            .and_then(Option::as_ref)
+            .map_or(&[][..], |c| &c.parses[..]);
+        let text_columns = parses.iter().filter(|p| **p == Parse::Text).count();
+        LoadState {
+            file_rows,
+            file_bytes,
+            table_rows: table_rows as u64,
+            held_rows,
+            text_columns,
+            other_columns: parses.len() - text_columns,
+            labels: table_labels.max(self.out.class_res.len()),
         }
     }
 

@@ -37,6 +37,11 @@ pub(crate) struct Table {
 }
 
 impl TableBuilder {
+    /// Rows added so far, and distinct raw labels among them.
+    pub fn counts(&self) -> (usize, usize) {
+        (self.rows, self.label_dict.values.len())
+    }
+
     /// Maps a file's columns to table columns, adding the new ones.
     pub fn map_columns(&mut self, fc: &FileColumns) -> Vec<usize> {
         fc.names

@@ -11,6 +11,7 @@ mod leakage;
 mod models;
 mod pool;
 mod predict;
+pub(crate) mod recover;
 mod results;
 mod train;
 mod worker_client;
@@ -135,6 +136,7 @@ impl DataState {
                 request,
                 summary,
                 parse_ms,
+                ..
             } => {
                 self.finish(request);
                 self.summary.set(Some(summary));
@@ -174,6 +176,8 @@ pub struct Session {
     pub tab: RwSignal<Tab>,
     /// The training pool and its run (kept while tabs change).
     pub trainer: pool::Trainer,
+    /// The files, sampling and model files kept to re-read and to restore a restarted worker.
+    pub kept: recover::Kept,
     client: StoredValue<Option<WorkerClient>, LocalStorage>,
     handlers: StoredValue<HashMap<u32, Handler>, LocalStorage>,
     /// Where files dropped on the page go instead of the Data tab, when set (by the tab shown).
@@ -184,29 +188,20 @@ pub struct Session {
 impl Session {
     /// Starts the data worker (an error banner says so if it cannot start).
     fn start() -> Self {
-        let state = DataState::new();
-        let handlers: StoredValue<HashMap<u32, Handler>, LocalStorage> =
-            StoredValue::new_local(HashMap::new());
-        let client = match WorkerClient::spawn(move |reply, bytes| {
-            Self::route(state, handlers, reply, bytes)
-        }) {
-            Ok(client) => Some(client),
-            Err(message) => {
-                state.banner.set(Some(Banner::Error(message)));
-                None
-            }
-        };
-        Session {
-            state,
+        let session = Session {
+            state: DataState::new(),
             models: RwSignal::new(Vec::new()),
             results: RwSignal::new(Vec::new()),
             tab: RwSignal::new(Tab::Data),
             trainer: pool::Trainer::new(),
-            client: StoredValue::new_local(client),
-            handlers,
+            kept: recover::Kept::new(),
+            client: StoredValue::new_local(None),
+            handlers: StoredValue::new_local(HashMap::new()),
             drop_handler: StoredValue::new_local(None),
             next_request: StoredValue::new(1),
-        }
+        };
+        session.spawn_client();
+        session
     }
 
     /// Hands a reply to the handler of its request, or to the data state (loads).
@@ -248,6 +243,8 @@ impl Session {
             h.insert(request, Rc::new(on_reply));
         });
         let message = make(request);
+        let rows = self.state.summary.with_untracked(|s| s.as_ref().map(|s| s.rows));
+        self.kept.begin(request, &message, rows);
         self.client.with_value(|client| match client {
             Some(client) => client.send(&message, &files, &bytes, false),
             None => Self::route(
@@ -281,13 +278,14 @@ impl Session {
         bytes: Uint8Array,
         done: impl Fn(Result<ModelInfo, String>) + 'static,
     ) {
-        let models = self.models;
+        let (models, kept, file) = (self.models, self.kept, bytes.clone());
         self.call(
             |request| ToWorker::ImportModel { request, name },
             Vec::new(),
             vec![bytes],
             move |reply, _| match reply {
                 FromWorker::ModelAdded { info, .. } => {
+                    kept.keep_model(info.id, info.name.clone(), Some(file.clone()));
                     models.update(|m| m.push((*info).clone()));
                     done(Ok(*info));
                 }
@@ -301,6 +299,7 @@ impl Session {
     pub fn drop_model(&self, id: u32) {
         let request = self.request_id();
         self.tell(&ToWorker::DropModel { request, model: id });
+        self.kept.forget_model(id);
         self.models.update(|m| m.retain(|i| i.id != id));
     }
 
@@ -323,30 +322,15 @@ impl Session {
         });
     }
 
-    /// Parses `files` (named `names`) in the worker, replacing the data set if at least one loads.
+    /// Parses `files` (named `names`) in the worker, replacing the data set if at least one loads;
+    /// sampled as the Data tab asks (or as the memory budget needs).
     pub fn load(&self, files: Vec<Blob>, names: Vec<String>) {
         if files.is_empty() {
             return;
         }
-        let request = self.request_id();
-        let total = files.iter().map(Blob::size).sum::<f64>() as u64;
-        let file = names.first().cloned().unwrap_or_default();
         self.state.banner.set(None);
-        self.state.loading.set(Some(LoadProgress {
-            request,
-            done: 0,
-            total,
-            file,
-        }));
-        let message = ToWorker::Load {
-            request,
-            names,
-            taxonomy: self.state.taxonomy.get_untracked(),
-            max_rows_per_file: None,
-            per_class: None,
-            label_column: None,
-        };
-        self.send(&message, &files);
+        let sampling = self.kept.asked.get_untracked();
+        self.load_with(files, names, sampling, None);
     }
 
     /// Parses the files of a file input or a drop.
@@ -415,7 +399,7 @@ pub(crate) fn blobs_and_names(list: &FileList) -> (Vec<Blob>, Vec<String>) {
 /// The request id a reply answers (`None` for `Ready`).
 fn reply_request(reply: &FromWorker) -> Option<u32> {
     Some(match reply {
-        FromWorker::Ready => return None,
+        FromWorker::Ready | FromWorker::Crashed { .. } => return None,
         FromWorker::Progress { request, .. }
         | FromWorker::Loaded { request, .. }
         | FromWorker::Failed { request, .. }

@@ -27,6 +27,7 @@ use super::Session;
 use crate::job::scheduler::{Command, Scheduler};
 pub use crate::job::scheduler::{ModelProgress, RunView, Status, WarmUp};
 use crate::job::{JobRequest, Plan, Task};
+use crate::worker::load::crash_cause;
 use crate::worker::protocol::{FromWorker, ToWorker, TrainedResult};
 
 /// The state of a run, shared by the reply handlers of every worker.
@@ -147,6 +148,21 @@ impl Trainer {
                 }
                 return;
             }
+            FromWorker::Crashed { message } => {
+                let message = format!(
+                    "pool worker {} {}; the job was stopped and the pool will be restarted",
+                    w + 1,
+                    crash_cause(message)
+                );
+                let run = self
+                    .pool
+                    .with_value(|p| p.as_ref().and_then(|p| p.run.clone()));
+                match run {
+                    Some(run) => self.feed(session, &run, |s, v| s.task_failed(w, &message, v)),
+                    None => self.stop_pool(),
+                }
+                return;
+            }
             FromWorker::Failed {
                 request, message, ..
             } if *request == WARM_UP_REQUEST => {
@@ -190,6 +206,14 @@ impl Trainer {
                 _ => {}
             },
         );
+    }
+
+    /// The data worker died: a run in progress fails with `message` (its models trained so far
+    /// stay).
+    pub fn abort(&self, message: String) {
+        if self.view.with_untracked(|v| v.running) {
+            self.fail(message);
+        }
     }
 
     fn fail(&self, message: String) {
@@ -351,12 +375,15 @@ impl Trainer {
             },
             Vec::new(),
             outputs,
-            move |reply, _| {
+            move |reply, bytes| {
                 if run.borrow().scheduler.is_stopped() {
                     return;
                 }
                 match reply {
                     FromWorker::Trained { result, .. } => {
+                        let file = bytes.into_iter().next();
+                        let info = &result.info;
+                        session.kept.keep_model(info.id, info.name.clone(), file);
                         trainer.trained(session, &run, model, *result)
                     }
                     FromWorker::Failed { message, .. } => {

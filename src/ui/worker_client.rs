@@ -31,9 +31,16 @@ pub struct WorkerClient {
 
 impl WorkerClient {
     /// Starts the worker; `on_reply` gets each message it sends back. A worker that fails to start
-    /// or crashes is reported as a `Failed` reply for request 0.
+    /// is reported as a `Failed` reply for request 0; one that dies after it started (a panic, out
+    /// of memory) as [`FromWorker::Crashed`].
     pub fn spawn(on_reply: impl Fn(FromWorker, Vec<Uint8Array>) + 'static) -> Result<Self, String> {
-        let worker = Worker::new(WORKER_URL).map_err(|e| {
+        // Test mode is passed on to the worker (it then honours `ToWorker::Crash`).
+        let url = if super::recover::test_crash() {
+            format!("{WORKER_URL}?test-crash")
+        } else {
+            WORKER_URL.to_string()
+        };
+        let worker = Worker::new(&url).map_err(|e| {
             let e = js_error_message(e);
             format!("cannot start the parsing worker ({WORKER_URL}): {e}")
         })?;
@@ -69,18 +76,22 @@ impl WorkerClient {
             })
         };
         let onerror = {
-            let on_reply = on_reply.clone();
+            let (on_reply, ready) = (on_reply.clone(), ready.clone());
             Closure::<dyn FnMut(Event)>::new(move |event: Event| {
                 event.prevent_default();
                 // An `ErrorEvent` has a message; a worker script that fails to load sends a bare `Event`.
                 let detail = js_sys::Reflect::get(&event, &"message".into())
                     .ok()
                     .and_then(|m| m.as_string());
+                if ready.get() {
+                    let message = detail.unwrap_or_else(|| "the worker stopped".into());
+                    return on_reply(FromWorker::Crashed { message }, Vec::new());
+                }
                 let message = match detail {
                     Some(detail) if !detail.is_empty() => {
                         format!("the parsing worker failed: {detail}")
                     }
-                    _ => "the parsing worker failed to start or crashed".to_string(),
+                    _ => "the parsing worker failed to start".to_string(),
                 };
                 on_reply(
                     FromWorker::Failed {

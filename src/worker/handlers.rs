@@ -93,13 +93,12 @@ impl WorkerState {
                     Err(e) => self.fail(request, format!("warm-up: {e}")),
                 }
             }
-            ToWorker::Explore { request, taxonomy } => match &*self.data.borrow() {
-                Some(d) => self.post(&FromWorker::Explored {
-                    request,
-                    exploration: Box::new(crate::explore::explore(d, taxonomy)),
-                }),
-                None => self.fail(request, "no data is loaded: load a file in the Data tab"),
-            },
+            ToWorker::Explore { request, taxonomy } => self.explore(request, taxonomy),
+            ToWorker::SetBudget { memory, .. } => {
+                self.budget.set(crate::data::budget::Budget::with_memory(memory));
+            }
+            ToWorker::Restore { request, models } => self.restore(request, &models, &bytes),
+            ToWorker::Crash { request } => self.crash(request),
             ToWorker::ExportData { request } => {
                 let csv = self.data.borrow().as_ref().map(|d| {
                     let rows: Vec<usize> = (0..d.n_rows()).collect();
@@ -226,6 +225,49 @@ impl WorkerState {
         }
     }
 
+    /// Statistics of the data set, if they fit in the memory budget.
+    fn explore(&self, request: u32, taxonomy: crate::ingest::Taxonomy) {
+        let data = self.data.borrow();
+        let Some(d) = &*data else {
+            return self.fail(request, "no data is loaded: load a file in the Data tab");
+        };
+        let rows = d.n_rows() as u64;
+        let fits = self
+            .budget
+            .get()
+            .check_explore(rows, d.columns.len(), job::data_bytes(d));
+        match fits {
+            Ok(()) => self.post(&FromWorker::Explored {
+                request,
+                exploration: Box::new(crate::explore::explore(d, taxonomy)),
+            }),
+            Err(e) => self.fail(request, e.to_string()),
+        }
+    }
+
+    /// Test only: panics when this worker was started with `?test-crash` (see `ToWorker::Crash`).
+    fn crash(&self, request: u32) {
+        if self.test_crash {
+            panic!("crash requested by the page (test mode, ?test-crash)");
+        }
+        self.fail(request, "Crash is honoured only in test mode (?test-crash)");
+    }
+
+    /// Keeps the model files `bytes` under the ids and names in `models` (after a restart).
+    fn restore(&self, request: u32, models: &[(u32, String)], bytes: &[Uint8Array]) {
+        for ((id, name), b) in models.iter().zip(bytes) {
+            match model_file::read::<TrainedModel>(&to_vec(b)) {
+                Ok(m) => {
+                    let info = model_info(*id, name.clone(), &m);
+                    self.models.borrow_mut().retain(|(i, _)| i.id != *id);
+                    self.models.borrow_mut().push((info, m));
+                    self.next_model.set(self.next_model.get().max(id + 1));
+                }
+                Err(e) => self.fail(request, format!("{name} could not be restored: {e}")),
+            }
+        }
+    }
+
     fn download(&self, request: u32, name: &str, mime: &str, bytes: Vec<u8>) {
         self.post_with(
             &FromWorker::Download {
@@ -240,7 +282,7 @@ impl WorkerState {
     fn prepare(&self, request: u32, req: &job::JobRequest, workers: usize) {
         let prepared = match &*self.data.borrow() {
             // Strings from here on: this is the boundary to the page.
-            Some(d) => job::prepare(d, req, workers.max(1))
+            Some(d) => job::prepare_within(d, req, workers.max(1), &self.budget.get())
                 .map_err(|e| e.to_string())
                 .and_then(|p| {
                     let fits = (0..p.fits.len())
@@ -300,6 +342,8 @@ impl WorkerState {
                     trained.meta.request.spec.title(),
                     self.next_model.get()
                 );
+                // The page keeps the model file, to restore it into a restarted worker.
+                let file = model_file::write(&trained).unwrap_or_default();
                 let info = self.keep(name, trained);
                 let result = TrainedResult {
                     info,
@@ -308,10 +352,13 @@ impl WorkerState {
                     assemble_ms: self.now() - started,
                     diagnostics,
                 };
-                self.post(&FromWorker::Trained {
-                    request,
-                    result: Box::new(result),
-                });
+                self.post_with(
+                    &FromWorker::Trained {
+                        request,
+                        result: Box::new(result),
+                    },
+                    vec![file],
+                );
             }
             Err(e) => self.fail(request, e),
         }

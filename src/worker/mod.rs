@@ -6,6 +6,7 @@
 
 #[cfg(target_arch = "wasm32")]
 mod handlers;
+pub mod load;
 pub mod protocol;
 pub mod warm_up;
 #[cfg(target_arch = "wasm32")]

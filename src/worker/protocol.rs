@@ -35,6 +35,9 @@ pub enum ToWorker {
         per_class: Option<u64>,
         /// Column to take labels from; `None` means detect it.
         label_column: Option<String>,
+        /// Seed of the sampling (the same seed keeps the same rows).
+        #[serde(default)]
+        seed: u64,
     },
     /// Show the current data set under another label taxonomy (no re-parse).
     SetTaxonomy { request: u32, taxonomy: Taxonomy },
@@ -96,6 +99,34 @@ pub enum ToWorker {
     /// Run every model briefly on made-up rows ([`crate::worker::warm_up`]), so the browser
     /// optimises this worker's code before its first task → [`FromWorker::WarmedUp`].
     WarmUp { request: u32 },
+
+    /// Use a memory budget of `memory` bytes instead of the target's (a test forces a small one
+    /// to see sampling on modest files; the page sends it only when opened with
+    /// `?memory-budget=MiB`).
+    SetBudget { request: u32, memory: u64 },
+    /// Data worker, after a restart: keep the model files in `bytes` (in order) under the ids
+    /// and names the page had for them, so every id the page holds stays valid. No reply unless
+    /// one cannot be read (→ [`FromWorker::Failed`]).
+    Restore {
+        request: u32,
+        models: Vec<(u32, String)>,
+    },
+    /// Test only: panic, as a worker that runs out of memory does. Honoured only by a worker
+    /// started with `?test-crash` in its URL, which the page does only when it was itself
+    /// opened with `?test-crash`.
+    Crash { request: u32 },
+}
+
+/// How a load was sampled, sent with [`FromWorker::Loaded`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Sampling {
+    /// Rows kept per file at most (uniform reservoir), if capped.
+    pub per_file: Option<u64>,
+    /// Rows kept per class at most (balanced reservoirs), if capped.
+    pub per_class: Option<u64>,
+    pub seed: u64,
+    /// Why the worker chose the caps itself: the files would not fit in memory.
+    pub auto: Option<String>,
 }
 
 /// A model the data worker holds.
@@ -142,6 +173,9 @@ pub enum FromWorker {
         request: u32,
         summary: Summary,
         parse_ms: f64,
+        /// How the rows were sampled (what was asked, or what the memory budget chose).
+        #[serde(default)]
+        sampling: Sampling,
     },
     /// The request failed; the data set that was loaded before (if any) is still loaded.
     Failed {
@@ -181,7 +215,8 @@ pub enum FromWorker {
         task: u32,
         ms: f64,
     },
-    /// A model was assembled and scored.
+    /// A model was assembled and scored; its model file (as `ExportModel` gives it) is in
+    /// `bytes[0]`, so the page can restore it into a restarted worker.
     Trained {
         request: u32,
         result: Box<TrainedResult>,
@@ -207,6 +242,9 @@ pub enum FromWorker {
         request: u32,
         info: Box<ModelInfo>,
     },
+    /// The worker died: a panic (its message, posted by the panic hook) or, reported by the page's
+    /// `onerror`, a trap such as running out of memory. The worker must be restarted.
+    Crashed { message: String },
 }
 
 #[cfg(test)]

@@ -17,7 +17,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
-use super::protocol::{FromWorker, ModelInfo, ToWorker};
+use super::load::{sampling, LoadGuard, Verdict, MAX_RESAMPLES};
+use super::protocol::{FromWorker, ModelInfo, Sampling, ToWorker};
+use crate::data::budget::Budget;
 use crate::ingest::{Dataset, IngestOptions, Loader, Taxonomy};
 use crate::job::Prepared;
 use crate::job::TrainedModel;
@@ -89,15 +91,41 @@ pub fn to_vec(bytes: &Uint8Array) -> Vec<u8> {
     bytes.to_vec()
 }
 
+/// The query string of this worker's URL (`?test-crash`, set by the page).
+fn own_query() -> String {
+    Reflect::get(&js_sys::global(), &"location".into())
+        .and_then(|l| Reflect::get(&l, &"search".into()))
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default()
+}
+
+/// Reports a panic to the page as [`FromWorker::Crashed`] (after logging it to the console), so
+/// the page can say what happened before the worker's `error` event arrives.
+fn report_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+        let message = FromWorker::Crashed {
+            message: info.to_string(),
+        };
+        let _ = scope.post_message(&pack(&message, &[], &[]));
+    }));
+}
+
 /// Starts answering messages in this worker; posts `Ready` once listening.
 pub fn start() {
+    report_panics();
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let worker = Rc::new(WorkerState {
+        budget: Cell::new(Budget::current()),
+        test_crash: own_query().contains("test-crash"),
         scope: scope.clone(),
         data: RefCell::new(None),
         taxonomy: Cell::new(Taxonomy::default()),
         parse_ms: Cell::new(0.0),
         active: RefCell::new(None),
+        sampling: RefCell::new(Sampling::default()),
         job: RefCell::new(None),
         models: RefCell::new(Vec::new()),
         next_model: Cell::new(1),
@@ -116,6 +144,10 @@ pub fn start() {
 /// Everything the worker keeps between messages.
 pub(super) struct WorkerState {
     pub(super) scope: DedicatedWorkerGlobalScope,
+    /// The memory this worker may use ([`Budget::current`], or one the page set for a test).
+    pub(super) budget: Cell<Budget>,
+    /// Started with `?test-crash`: honours [`ToWorker::Crash`].
+    pub(super) test_crash: bool,
     /// The data set loaded last (kept when a later load fails or is cancelled).
     pub(super) data: RefCell<Option<Dataset>>,
     /// The taxonomy the page shows now.
@@ -124,6 +156,8 @@ pub(super) struct WorkerState {
     parse_ms: Cell<f64>,
     /// The load or prediction in progress, if any: its request and its cancel flag.
     active: RefCell<Option<(u32, Rc<Cell<bool>>)>>,
+    /// How the loaded data set was sampled.
+    sampling: RefCell<Sampling>,
     /// The training job prepared last, under the request that prepared it.
     pub(super) job: RefCell<Option<(u32, Prepared)>>,
     /// Models trained here or imported, by id.
@@ -138,6 +172,13 @@ enum Outcome {
     Loaded(Dataset),
     Cancelled,
     Failed(String),
+}
+
+/// How a read watched by a [`LoadGuard`] ended.
+enum Guarded {
+    Done(Outcome),
+    /// Start again with at most `per_class` rows per class.
+    Resample { per_class: u64, why: String },
 }
 
 impl WorkerState {
@@ -197,6 +238,7 @@ impl WorkerState {
                 max_rows_per_file,
                 per_class,
                 label_column,
+                seed,
             } => {
                 let cancel = self.begin(request);
                 self.taxonomy.set(taxonomy);
@@ -205,11 +247,12 @@ impl WorkerState {
                     max_rows_per_file,
                     per_class,
                     label_column,
-                    ..IngestOptions::default()
+                    seed,
                 };
                 spawn_local(async move {
                     let started = self.now();
-                    let outcome = self.read(request, &names, &files, options, &cancel).await;
+                    let (outcome, sampling) =
+                        self.load(request, &names, &files, options, &cancel).await;
                     let parse_ms = self.now() - started;
                     self.end(request);
                     let reply = match outcome {
@@ -217,10 +260,12 @@ impl WorkerState {
                             let summary = data.summary_as(self.taxonomy.get());
                             self.data.replace(Some(data));
                             self.parse_ms.set(parse_ms);
+                            self.sampling.replace(sampling.clone());
                             FromWorker::Loaded {
                                 request,
                                 summary,
                                 parse_ms,
+                                sampling,
                             }
                         }
                         Outcome::Cancelled => FromWorker::Cancelled { request },
@@ -235,10 +280,12 @@ impl WorkerState {
                 // With nothing loaded yet there is nothing to show; the next load uses `taxonomy`.
                 if let Some(summary) = summary {
                     let parse_ms = self.parse_ms.get();
+                    let sampling = self.sampling.borrow().clone();
                     self.post(&FromWorker::Loaded {
                         request,
                         summary,
                         parse_ms,
+                        sampling,
                     });
                 }
             }
@@ -278,6 +325,34 @@ impl WorkerState {
         }
     }
 
+    /// Reads the data set's files within the memory budget: when they would not fit, starts
+    /// again with a balanced per-class sample (see [`LoadGuard`]). Returns how it was sampled.
+    async fn load(
+        &self,
+        request: u32,
+        names: &[String],
+        files: &[Blob],
+        mut options: IngestOptions,
+        cancel: &Cell<bool>,
+    ) -> (Outcome, Sampling) {
+        let total = files.iter().map(Blob::size).sum::<f64>() as u64;
+        let auto = !LoadGuard::asked(&options);
+        let mut why = None;
+        for _ in 0..=MAX_RESAMPLES {
+            let mut guard = LoadGuard::new(self.budget.get(), total, &options, auto);
+            let read = self.read_guarded(request, names, files, options.clone(), cancel, Some(&mut guard));
+            match read.await {
+                Guarded::Done(outcome) => return (outcome, sampling(&options, why)),
+                Guarded::Resample { per_class, why: w } => {
+                    options.per_class = Some(per_class);
+                    why = Some(w);
+                }
+            }
+        }
+        let message = "these files do not fit in the page's memory even sampled: set rows per file and rows per class on the Data tab";
+        (Outcome::Failed(message.into()), sampling(&options, why))
+    }
+
     /// Reads every blob through one [`Loader`].
     async fn read(
         &self,
@@ -287,6 +362,23 @@ impl WorkerState {
         options: IngestOptions,
         cancel: &Cell<bool>,
     ) -> Outcome {
+        match self.read_guarded(request, names, files, options, cancel, None).await {
+            Guarded::Done(outcome) => outcome,
+            Guarded::Resample { why, .. } => Outcome::Failed(why),
+        }
+    }
+
+    /// Reads every blob through one [`Loader`], asking `guard` after every chunk whether the rows
+    /// still fit.
+    async fn read_guarded(
+        &self,
+        request: u32,
+        names: &[String],
+        files: &[Blob],
+        options: IngestOptions,
+        cancel: &Cell<bool>,
+        mut guard: Option<&mut LoadGuard>,
+    ) -> Guarded {
         let total = files.iter().map(Blob::size).sum::<f64>() as u64;
         let mut done = 0u64;
         let mut last_progress = f64::NEG_INFINITY;
@@ -317,12 +409,12 @@ impl WorkerState {
                 let end = (at + CHUNK_BYTES).min(size);
                 let read = read_slice(blob, at, end, &mut buffer).await;
                 if cancel.get() {
-                    return Outcome::Cancelled;
+                    return Guarded::Done(Outcome::Cancelled);
                 }
                 if let Err(e) = read {
-                    return Outcome::Failed(format!(
+                    return Guarded::Done(Outcome::Failed(format!(
                         "{name}: the browser could not read the file: {e}"
-                    ));
+                    )));
                 }
                 done += (end - at) as u64;
                 at = end;
@@ -331,6 +423,15 @@ impl WorkerState {
                 if loader.feed(&buffer).is_err() {
                     done += (size - at) as u64;
                     break;
+                }
+                if let Some(verdict) = guard.as_deref_mut().map(|g| g.check(&loader.state(), at as u64)) {
+                    match verdict {
+                        Verdict::Go => {}
+                        Verdict::Stop(message) => return Guarded::Done(Outcome::Failed(message)),
+                        Verdict::Resample { per_class, why } => {
+                            return Guarded::Resample { per_class, why }
+                        }
+                    }
                 }
             }
             // Errors here are recorded in the summary's failed files; the other files go on.
@@ -342,10 +443,10 @@ impl WorkerState {
             total,
             file: String::new(),
         });
-        match loader.finish() {
+        Guarded::Done(match loader.finish() {
             Ok(data) => Outcome::Loaded(data),
             Err(e) => Outcome::Failed(e.to_string()),
-        }
+        })
     }
 }
 

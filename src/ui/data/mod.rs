@@ -1,6 +1,7 @@
 //! The Data tab: load files (picker, drop, the embedded sample), watch progress, and read what was
 //! loaded — files, failures, label distribution, columns and warnings.
 
+mod sampling;
 mod summary;
 mod tables;
 
@@ -10,6 +11,7 @@ use web_sys::HtmlInputElement;
 use super::{use_session, Banner, LoadProgress, SAMPLE_NAME};
 use crate::ingest::Taxonomy;
 use crate::report::format::bytes;
+use sampling::SamplingCard;
 use summary::SummaryView;
 
 /// The Data tab.
@@ -19,6 +21,7 @@ pub fn DataTab() -> impl IntoView {
     view! {
         <section class="data-tab" data-testid="data-tab">
             <Toolbar />
+            <SamplingCard />
             {move || state.loading.get().map(|progress| view! { <ProgressBar progress /> })}
             {move || state.banner.get().map(|banner| view! { <BannerView banner /> })}
             {move || match state.summary.get() {

@@ -140,9 +140,7 @@ mod guard {
 
     use flowlab::data::budget::{Budget, MIB};
     use flowlab::ingest::{IngestOptions, Loader, Taxonomy};
-    use flowlab::worker::load::{
-        crash_cause, kept_sentence, sampling, LoadGuard, Verdict,
-    };
+    use flowlab::worker::load::{crash_cause, kept_sentence, sampling, LoadGuard, Verdict};
 
     /// 20,000 rows of three classes (10 % attack, 30 % scan, 60 % benign), ~30 bytes a line.
     fn flows() -> String {
@@ -153,7 +151,13 @@ mod guard {
                 1..=3 => "scan",
                 _ => "benign",
             };
-            text.push_str(&format!("{}.{},{},{},{label}\n", i % 7, i % 1000, i * 3, i % 97));
+            text.push_str(&format!(
+                "{}.{},{},{},{label}\n",
+                i % 7,
+                i % 1000,
+                i * 3,
+                i % 97
+            ));
         }
         text
     }
@@ -214,7 +218,10 @@ mod guard {
             flowlab::report::format::thousands(3 * per_class),
             flowlab::report::format::thousands(per_class)
         );
-        assert!(sentence.starts_with("Sampled to fit in memory: "), "{sentence}");
+        assert!(
+            sentence.starts_with("Sampled to fit in memory: "),
+            "{sentence}"
+        );
         assert!(sentence.ends_with(&expected), "{sentence}");
     }
 
@@ -222,7 +229,12 @@ mod guard {
     fn sampling_asked_by_the_page_that_does_not_fit_stops_with_advice() {
         let text = flows();
         let opts = options(Some(1_000_000));
-        let mut guard = LoadGuard::new(Budget::with_memory(MIB / 2), text.len() as u64, &opts, false);
+        let mut guard = LoadGuard::new(
+            Budget::with_memory(MIB / 2),
+            text.len() as u64,
+            &opts,
+            false,
+        );
         let (verdict, _) = read(&text, opts, &mut guard);
         match verdict {
             Verdict::Stop(message) => assert!(message.contains("rows per class"), "{message}"),
@@ -241,11 +253,17 @@ mod guard {
 
     #[test]
     fn crashes_are_told_in_words() {
-        assert_eq!(crash_cause("panicked at alloc/raw_vec.rs: capacity overflow"), "ran out of memory");
-        assert_eq!(crash_cause("RuntimeError: unreachable"), "ran out of memory");
+        assert_eq!(
+            crash_cause("panicked at alloc/raw_vec.rs: capacity overflow"),
+            "ran out of memory"
+        );
+        assert_eq!(
+            crash_cause("RuntimeError: unreachable"),
+            "ran out of memory"
+        );
         assert_eq!(
             crash_cause("panicked at src/x.rs:1:1:\nindex out of bounds"),
-            "crashed (panicked at src/x.rs:1:1:)"
+            "crashed (panicked at src/x.rs:1:1: index out of bounds)"
         );
     }
 }

@@ -243,7 +243,10 @@ impl Session {
             h.insert(request, Rc::new(on_reply));
         });
         let message = make(request);
-        let rows = self.state.summary.with_untracked(|s| s.as_ref().map(|s| s.rows));
+        let rows = self
+            .state
+            .summary
+            .with_untracked(|s| s.as_ref().map(|s| s.rows));
         self.kept.begin(request, &message, rows);
         self.client.with_value(|client| match client {
             Some(client) => client.send(&message, &files, &bytes, false),

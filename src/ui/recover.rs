@@ -40,7 +40,9 @@ pub fn test_crash() -> bool {
 /// The memory budget forced by `?memory-budget=MiB`, in bytes.
 fn forced_budget() -> Option<u64> {
     let query = page_query();
-    let value = query.split(['?', '&']).find_map(|p| p.strip_prefix("memory-budget="))?;
+    let value = query
+        .split(['?', '&'])
+        .find_map(|p| p.strip_prefix("memory-budget="))?;
     value.parse::<u64>().ok().map(|mib| mib << 20)
 }
 
@@ -176,7 +178,14 @@ impl Session {
 
     fn on_reply(&self, reply: FromWorker, bytes: Vec<Uint8Array>) {
         if let FromWorker::Crashed { message } = reply {
-            return self.recover(&message);
+            // Later: the dead worker's client (whose closure runs now) is dropped by the restart.
+            let session = *self;
+            // Its later replies (the `error` event after the panic) are ignored from now on.
+            self.kept
+                .generation
+                .update_value(|g| *g = g.wrapping_add(1));
+            set_timeout(move || session.recover(&message), std::time::Duration::ZERO);
+            return;
         }
         self.kept.on_reply(&reply);
         Self::route(self.state, self.handlers, reply, bytes);
@@ -260,7 +269,10 @@ impl Session {
         self.kept.doing.update_value(HashMap::clear);
         self.kept.pending.set_value(None);
         self.state.loading.set(None);
-        let waiting = self.handlers.try_update_value(std::mem::take).unwrap_or_default();
+        let waiting = self
+            .handlers
+            .try_update_value(std::mem::take)
+            .unwrap_or_default();
         for (request, handler) in waiting {
             let message = format!("{sentence}.");
             handler(FromWorker::Failed { request, message }, Vec::new());
@@ -273,11 +285,12 @@ impl Session {
 
     /// Sends every kept model file to the new worker, under the ids the page knows.
     fn restore_models(&self) {
-        let (ids, bytes): (Vec<(u32, String)>, Vec<Uint8Array>) = self.kept.models.with_value(|m| {
-            m.iter()
-                .map(|(id, name, b)| ((*id, name.clone()), b.clone()))
-                .unzip()
-        });
+        let (ids, bytes): (Vec<(u32, String)>, Vec<Uint8Array>) =
+            self.kept.models.with_value(|m| {
+                m.iter()
+                    .map(|(id, name, b)| ((*id, name.clone()), b.clone()))
+                    .unzip()
+            });
         if ids.is_empty() {
             return;
         }
@@ -297,7 +310,8 @@ impl Session {
     fn restore_data(&self, sentence: String) {
         let files = self.kept.files.get_value();
         let sampling = self.kept.loaded.get_untracked();
-        let (Some(files), Some(sampling), false) = (files, sampling, self.kept.restoring.get_value())
+        let (Some(files), Some(sampling), false) =
+            (files, sampling, self.kept.restoring.get_value())
         else {
             let lost = if self.kept.restoring.get_value() {
                 "; the data could not be reloaded: load it again with fewer rows (Data tab, sampling)"
@@ -329,9 +343,9 @@ impl Session {
                         "{sentence} and your data reloaded ({} rows).",
                         thousands(rows)
                     )),
-                    Err(e) => Banner::Error(format!(
-                        "{sentence}; the data could not be reloaded: {e}"
-                    )),
+                    Err(e) => {
+                        Banner::Error(format!("{sentence}; the data could not be reloaded: {e}"))
+                    }
                 };
                 session.state.banner.set(Some(text));
             }

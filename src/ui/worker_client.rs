@@ -134,6 +134,9 @@ impl WorkerClient {
 
 impl Drop for WorkerClient {
     fn drop(&mut self) {
+        // Events already queued (a crashed worker's `error`) must not reach the dropped closures.
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
         self.worker.terminate();
     }
 }

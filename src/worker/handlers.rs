@@ -95,7 +95,8 @@ impl WorkerState {
             }
             ToWorker::Explore { request, taxonomy } => self.explore(request, taxonomy),
             ToWorker::SetBudget { memory, .. } => {
-                self.budget.set(crate::data::budget::Budget::with_memory(memory));
+                self.budget
+                    .set(crate::data::budget::Budget::with_memory(memory));
             }
             ToWorker::Restore { request, models } => self.restore(request, &models, &bytes),
             ToWorker::Crash { request } => self.crash(request),

@@ -8,9 +8,9 @@
 //! [`Verdict::Resample`].
 
 use crate::data::budget::{round_down, size, Budget, LoadPlan, RowShape};
+use crate::ingest::FileReport;
 use crate::ingest::{IngestOptions, LoadState};
 pub use crate::report::format::thousands;
-use crate::ingest::FileReport;
 use crate::worker::protocol::{Sampling, ToWorker};
 
 /// Rows of the first file read before its shape is trusted.
@@ -23,7 +23,10 @@ pub const MAX_RESAMPLES: u32 = 4;
 pub enum Verdict {
     Go,
     /// Start again keeping at most `per_class` rows per class; `why` says so in words.
-    Resample { per_class: u64, why: String },
+    Resample {
+        per_class: u64,
+        why: String,
+    },
     /// Stop: the rows asked for do not fit (the page chose the sampling; the message says what
     /// to change).
     Stop(String),
@@ -138,12 +141,17 @@ pub fn sampling(options: &IngestOptions, why: Option<String>) -> Sampling {
 /// otherwise.
 pub fn crash_cause(message: &str) -> String {
     let m = message.to_ascii_lowercase();
-    let memory = ["capacity overflow", "memory allocation", "out of memory", "unreachable"];
+    let memory = [
+        "capacity overflow",
+        "memory allocation",
+        "out of memory",
+        "unreachable",
+    ];
     if memory.iter().any(|w| m.contains(w)) {
         "ran out of memory".to_string()
     } else {
-        let first = message.lines().next().unwrap_or(message).trim();
-        format!("crashed ({first})")
+        let words: Vec<&str> = message.lines().map(str::trim).collect();
+        format!("crashed ({})", words.join(" "))
     }
 }
 

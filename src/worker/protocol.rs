@@ -244,7 +244,9 @@ pub enum FromWorker {
     },
     /// The worker died: a panic (its message, posted by the panic hook) or, reported by the page's
     /// `onerror`, a trap such as running out of memory. The worker must be restarted.
-    Crashed { message: String },
+    Crashed {
+        message: String,
+    },
 }
 
 #[cfg(test)]

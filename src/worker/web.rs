@@ -106,9 +106,14 @@ fn report_panics() {
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
         let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-        let message = FromWorker::Crashed {
-            message: info.to_string(),
-        };
+        // The panic's own words (`capacity overflow`), else the whole report with its location.
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| info.to_string());
+        let message = FromWorker::Crashed { message };
         let _ = scope.post_message(&pack(&message, &[], &[]));
     }));
 }
@@ -178,7 +183,10 @@ enum Outcome {
 enum Guarded {
     Done(Outcome),
     /// Start again with at most `per_class` rows per class.
-    Resample { per_class: u64, why: String },
+    Resample {
+        per_class: u64,
+        why: String,
+    },
 }
 
 impl WorkerState {
@@ -340,7 +348,14 @@ impl WorkerState {
         let mut why = None;
         for _ in 0..=MAX_RESAMPLES {
             let mut guard = LoadGuard::new(self.budget.get(), total, &options, auto);
-            let read = self.read_guarded(request, names, files, options.clone(), cancel, Some(&mut guard));
+            let read = self.read_guarded(
+                request,
+                names,
+                files,
+                options.clone(),
+                cancel,
+                Some(&mut guard),
+            );
             match read.await {
                 Guarded::Done(outcome) => return (outcome, sampling(&options, why)),
                 Guarded::Resample { per_class, why: w } => {
@@ -362,7 +377,10 @@ impl WorkerState {
         options: IngestOptions,
         cancel: &Cell<bool>,
     ) -> Outcome {
-        match self.read_guarded(request, names, files, options, cancel, None).await {
+        match self
+            .read_guarded(request, names, files, options, cancel, None)
+            .await
+        {
             Guarded::Done(outcome) => outcome,
             Guarded::Resample { why, .. } => Outcome::Failed(why),
         }
@@ -424,7 +442,10 @@ impl WorkerState {
                     done += (size - at) as u64;
                     break;
                 }
-                if let Some(verdict) = guard.as_deref_mut().map(|g| g.check(&loader.state(), at as u64)) {
+                if let Some(verdict) = guard
+                    .as_deref_mut()
+                    .map(|g| g.check(&loader.state(), at as u64))
+                {
                     match verdict {
                         Verdict::Go => {}
                         Verdict::Stop(message) => return Guarded::Done(Outcome::Failed(message)),

@@ -12,7 +12,7 @@ use super::file::{FileParser, RowOut};
 use super::labels::Taxonomy;
 use super::layouts::Parse;
 use super::sample::{HeldRow, Reservoir};
-use super::summary::{FileFailure, FileReport};
+use super::summary::{FileFailure, FileReport, LoadState};
 use super::table::{FileColumns, TableBuilder};
 use crate::data::rng::FlowRng;
 
@@ -29,25 +29,6 @@ pub struct IngestOptions {
     pub per_class: Option<u64>,
     /// Seed of the sampling.
     pub seed: u64,
-}
-
-/// How far a load got, for the memory budget (`crate::data::budget`).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct LoadState {
-    /// Rows parsed so far in the current file (before any sampling), and the bytes of text they
-    /// came from (decompressed).
-    pub file_rows: u64,
-    pub file_bytes: u64,
-    /// Rows in the table so far.
-    pub table_rows: u64,
-    /// Rows held by the samplers (reservoirs per file and per class).
-    pub held_rows: u64,
-    /// Columns of the current file read as text (Zeek `string`s, layouts' categories), and the
-    /// others (numbers, or inferred).
-    pub text_columns: usize,
-    pub other_columns: usize,
-    /// Distinct labels seen so far (raw labels in the table, or classes being sampled).
-    pub labels: usize,
 }
 
 enum Stage {

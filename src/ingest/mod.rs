@@ -51,5 +51,5 @@ pub use dataset::Dataset;
 pub use error::{IngestError, Warning};
 pub use labels::Taxonomy;
 pub use layouts::{Format, Role};
-pub use loader::{IngestOptions, LoadState, Loader};
-pub use summary::{ColumnSummary, FileFailure, FileReport, Summary, SummaryBuilder};
+pub use loader::{IngestOptions, Loader};
+pub use summary::{ColumnSummary, FileFailure, FileReport, LoadState, Summary, SummaryBuilder};

@@ -329,3 +329,22 @@ impl ColumnTally {
         (summary("text", missing, Some(distinct as u64)), None)
     }
 }
+
+/// How far a load got, for the memory budget (`crate::data::budget`).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct LoadState {
+    /// Rows parsed so far in the current file (before any sampling), and the bytes of text they
+    /// came from (decompressed).
+    pub file_rows: u64,
+    pub file_bytes: u64,
+    /// Rows in the table so far.
+    pub table_rows: u64,
+    /// Rows held by the samplers (reservoirs per file and per class).
+    pub held_rows: u64,
+    /// Columns of the current file read as text (Zeek `string`s, layouts' categories), and the
+    /// others (numbers, or inferred).
+    pub text_columns: usize,
+    pub other_columns: usize,
+    /// Distinct labels seen so far (raw labels in the table, or classes being sampled).
+    pub labels: usize,
+}

@@ -11,7 +11,7 @@
 // data worker panic). Checks: the load is sampled by class automatically and says so ("Kept … of
 // 800,000 rows: … per class"), the row count is what that sentence says; rf and gbdt train; a
 // forced crash is explained in words, the data comes back with the same rows, the two models are
-// still listed and predict. A larger version (1 GB) is the benchmark's, not CI's.
+// still listed and predict; rows per class asked on the Data tab re-read the file (Apply). A larger version (1 GB) is the benchmark's, not CI's.
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -124,6 +124,20 @@ describe('the page at real size', { skip: !present && 'no ../shared/data' }, () 
     await page.click('[data-testid="train-start"]');
     await page.waitForSelector('[data-testid="train-status-0"]:text("done")', { timeout: 2 * TIMEOUT });
     await page.screenshot({ path: join(screenshots, 'scale-restored.png'), fullPage: true });
+    // Sampling asked on the Data tab re-reads the kept file (Apply).
+    await tab(page, 'data');
+    await page.fill('[data-testid="rows-per-class"]', '2,000');
+    await page.press('[data-testid="rows-per-class"]', 'Tab');
+    await page.fill('[data-testid="sample-seed"]', '7');
+    await page.press('[data-testid="sample-seed"]', 'Tab');
+    await page.click('[data-testid="apply-sampling"]');
+    await page.waitForSelector('[data-testid="sampling-kept"]:text("2,000 per class (seed 7)")', { timeout: TIMEOUT });
+    await page.waitForSelector('[data-testid="progress"]', { state: 'detached', timeout: TIMEOUT });
+    const asked = await page.textContent('[data-testid="sampling-kept"]');
+    const n = Number(asked.match(/^Kept ([\d,]+) of 800,000 rows: 2,000 per class \(seed 7\)\.$/)[1].replaceAll(',', ''));
+    assert.equal(await rowsShown(page), n);
+    const counts = await page.$$eval('[data-testid="label-counts"] tbody tr', (trs) => trs.map((tr) => Number(tr.dataset.count)));
+    assert.ok(Math.max(...counts) === 2000 && n <= 2000 * counts.length, `${n}: ${counts}`);
     const problems = h.problems.filter((p) => !/crash requested|unreachable|panicked/.test(p));
     assert.deepEqual(problems, []);
   });

@@ -98,6 +98,96 @@ fn every_chunk_size_gives_the_same_data() {
     same_columns(&d.columns, &load_one("iot23-mix.csv").columns).unwrap();
 }
 
+/// Loads `bytes` as one file, cut into chunks whose sizes come from `sizes` (cycled).
+fn load_in_chunks(name: &str, bytes: &[u8], sizes: &[usize]) -> flowlab::ingest::Dataset {
+    let mut loader = flowlab::ingest::Loader::new(IngestOptions::default());
+    loader.start_file(name);
+    let (mut at, mut i) = (0, 0);
+    while at < bytes.len() {
+        let end = (at + sizes[i % sizes.len()]).min(bytes.len());
+        loader.feed(&bytes[at..end]).expect("feed");
+        at = end;
+        i += 1;
+    }
+    loader.end_file().expect("end");
+    loader.finish().expect("finish")
+}
+
+/// Chunk sizes drawn uniformly from 1..=64 KiB (xorshift, seeded), and some tiny ones.
+fn random_sizes(seed: u64, n: usize) -> Vec<usize> {
+    let mut x = seed;
+    (0..n)
+        .map(|i| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let max = if i % 3 == 0 { 16 } else { 64 * 1024 };
+            1 + (x % max) as usize
+        })
+        .collect()
+}
+
+/// Any cutting of a file into chunks gives the same data set as one chunk: every column (values,
+/// codes, dictionaries, missing), labels, sources, lines, warnings.
+#[test]
+fn random_chunk_sizes_give_the_same_dataset() {
+    let zeek = std::fs::read(fixture("iot23-34-1.conn.log.labeled")).unwrap();
+    // A CSV with quoted delimiters, doubled quotes, quoted newlines, CRLF, a missing value, a word
+    // in a number column and non-ASCII text, so cuts fall inside every kind of field.
+    let mut csv = String::from("ts,proto,\"note, free\",bytes,label\r\n");
+    for i in 0..2000 {
+        let note = match i % 5 {
+            0 => "\"a, b\"".to_string(),
+            1 => "\"say \"\"hi\"\"\"".to_string(),
+            2 => "\"two\nlines\"".to_string(),
+            3 => "Zürich".to_string(),
+            _ => String::new(),
+        };
+        let bytes = if i == 77 {
+            "lots".to_string()
+        } else {
+            format!("{}.{}", i * 37, i % 10)
+        };
+        let label = ["Benign", "DDoS", "C&C"][i % 3];
+        csv.push_str(&format!(
+            "{}.25,tcp,{note},{bytes},{label}\r\n",
+            1_500_000_000 + i
+        ));
+    }
+    for (name, bytes) in [
+        ("iot23.conn.log.labeled", &zeek[..]),
+        ("quoted.csv", csv.as_bytes()),
+    ] {
+        let whole = load_in_chunks(name, bytes, &[bytes.len()]);
+        assert!(whole.n_rows() >= 400, "{name}: {} rows", whole.n_rows());
+        let one = format!("{whole:?}");
+        for seed in 1..=6u64 {
+            let sizes = random_sizes(seed * 0x9e37_79b9, 64);
+            let d = load_in_chunks(name, bytes, &sizes);
+            assert!(
+                format!("{d:?}") == one,
+                "{name}: chunks {:?}… differ",
+                &sizes[..4]
+            );
+        }
+    }
+    let quoted = load_in_chunks("quoted.csv", csv.as_bytes(), &[csv.len()]);
+    let note = quoted.column("note, free").unwrap().as_text().unwrap();
+    assert_eq!(note.get(0), Some("a, b"));
+    assert_eq!(note.get(1), Some("say \"hi\""));
+    assert_eq!(note.get(2), Some("two\nlines"));
+    assert_eq!(note.get(3), Some("Zürich"));
+    assert_eq!(note.get(4), None);
+    let bytes = quoted.column("bytes").unwrap().as_numeric().unwrap();
+    assert_eq!(bytes[1], 37.1);
+    assert!(bytes[77].is_nan());
+    assert_eq!(
+        quoted.lines[2..4],
+        [4, 6],
+        "row 3 starts after the quoted newline of row 2"
+    );
+}
+
 #[test]
 fn stratosphere_tab_separated_labels() {
     let d = load_one("stratosphere-008.conn.log.labeled");

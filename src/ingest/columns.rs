@@ -1,29 +1,35 @@
 //! Typed columns and the builder that fills them one value at a time.
 
-use std::collections::HashMap;
-
+use super::dict::Dict;
 use super::error::{Tally, Warning};
 use super::layouts::{Parse, Role};
 
 /// Code of a missing value in a [`TextColumn`].
 pub use crate::data::MISSING;
 
-/// Values read as "not set": Zeek's `-` and `(empty)`, and the usual CSV spellings.
+/// Values read as "not set": Zeek's `-` and `(empty)`, and the usual CSV spellings
+/// (`""`, `-`, `(empty)`, `?`, `NA`, `N/A`, `NaN`, `nan`, `null`, `NULL`, `None`, `---`).
+/// Runs once per field: the length picks the few spellings worth comparing.
 pub fn is_missing(v: &str) -> bool {
-    matches!(
-        v,
-        "" | "-"
-            | "(empty)"
-            | "?"
-            | "NA"
-            | "N/A"
-            | "NaN"
-            | "nan"
-            | "null"
-            | "NULL"
-            | "None"
-            | "---"
-    )
+    match v.len() {
+        0 => true,
+        1 => matches!(v, "-" | "?"),
+        2 => v == "NA",
+        3 => matches!(v, "N/A" | "NaN" | "nan" | "---"),
+        4 => matches!(v, "null" | "NULL" | "None"),
+        7 => v == "(empty)",
+        _ => false,
+    }
+}
+
+/// `v.trim()`, skipping the scan when both ends are plainly not whitespace (ASCII above space).
+fn trim(v: &str) -> &str {
+    let b = v.as_bytes();
+    let solid = |c: u8| c > b' ' && c < 0x80;
+    match (b.first(), b.last()) {
+        (Some(&f), Some(&l)) if solid(f) && solid(l) => v,
+        _ => v.trim(),
+    }
 }
 
 /// Dictionary-encoded text.
@@ -92,32 +98,17 @@ impl Column {
     }
 }
 
-/// Interns strings into codes.
-#[derive(Debug, Default, Clone)]
-pub(crate) struct Dict {
-    index: HashMap<String, u32>,
-    pub values: Vec<String>,
-}
-
-impl Dict {
-    pub fn code(&mut self, v: &str) -> u32 {
-        if let Some(&c) = self.index.get(v) {
-            return c;
-        }
-        let c = self.values.len() as u32;
-        self.values.push(v.to_string());
-        self.index.insert(v.to_string(), c);
-        c
-    }
-}
-
 /// Fills one column. Every value is stored as a number when it parses as one, and interned as
-/// text otherwise; at the end the column's [`Parse`] rule decides which it is.
+/// text otherwise; at the end the column's [`Parse`] rule decides which it is. A column declared
+/// text (a Zeek `string`/`addr`/`enum`, an identifier, a label) skips the number attempt and
+/// stores its codes directly.
 #[derive(Debug)]
 pub(crate) struct ColumnBuilder {
     pub name: String,
     pub role: Role,
     pub parse: Parse,
+    /// One code per row when `parse` is [`Parse::Text`] (then `numbers` stays empty).
+    codes: Vec<u32>,
     numbers: Vec<f64>,
     /// (row, code) of the values that are not numbers.
     texts: Vec<(u32, u32)>,
@@ -131,6 +122,7 @@ impl ColumnBuilder {
             name: name.to_string(),
             role,
             parse,
+            codes: Vec::new(),
             numbers: Vec::new(),
             texts: Vec::new(),
             dict: Dict::default(),
@@ -139,29 +131,36 @@ impl ColumnBuilder {
     }
 
     pub fn len(&self) -> usize {
-        self.numbers.len()
+        match self.parse {
+            Parse::Text => self.codes.len(),
+            _ => self.numbers.len(),
+        }
     }
 
     pub fn push_missing(&mut self) {
-        self.numbers.push(f64::NAN);
+        match self.parse {
+            Parse::Text => self.codes.push(MISSING),
+            _ => self.numbers.push(f64::NAN),
+        }
     }
 
-    /// Adds one raw value; `at` names where it came from (for warnings).
+    /// Adds one raw value; `at` names where it came from (called only for a warning).
     pub fn push(&mut self, raw: &str, at: &dyn Fn() -> String) {
-        let v = raw.trim();
+        let v = trim(raw);
         if is_missing(v) {
-            self.numbers.push(f64::NAN);
+            self.push_missing();
             return;
         }
         if self.parse == Parse::Text {
             let c = self.dict.code(v);
-            self.texts.push((self.numbers.len() as u32, c));
-            self.numbers.push(f64::NAN);
+            self.codes.push(c);
             return;
         }
         let parsed = match self.parse {
             Parse::Scaled => parse_scaled(v),
-            Parse::DateTime => v.parse::<f64>().ok().or_else(|| parse_datetime(v)),
+            Parse::DateTime => plain_decimal(v.as_bytes())
+                .or_else(|| v.parse::<f64>().ok())
+                .or_else(|| parse_datetime(v)),
             _ => parse_number(v),
         };
         match parsed {
@@ -177,13 +176,25 @@ impl ColumnBuilder {
 
     /// Pads to `rows` with missing values.
     pub fn pad_to(&mut self, rows: usize) {
-        while self.numbers.len() < rows {
-            self.numbers.push(f64::NAN);
+        while self.len() < rows {
+            self.push_missing();
         }
     }
 
     /// The finished column, and a warning when values had to be dropped.
     pub fn finish(self) -> (Column, Option<Warning>) {
+        if self.parse == Parse::Text {
+            let data = ColumnData::Text(TextColumn {
+                codes: self.codes,
+                values: self.dict.values,
+            });
+            let col = Column {
+                name: self.name,
+                role: self.role,
+                data,
+            };
+            return (col, None);
+        }
         let n_text = self.texts.len();
         let n_num = self.numbers.iter().filter(|x| !x.is_nan()).count();
         let numeric = match self.parse {
@@ -244,7 +255,66 @@ pub fn parse_number(v: &str) -> Option<f64> {
     if !(b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.')) {
         return None;
     }
-    v.parse::<f64>().ok().filter(|x| x.is_finite())
+    plain_decimal(v.as_bytes()).or_else(|| v.parse::<f64>().ok().filter(|x| x.is_finite()))
+}
+
+/// Exact powers of ten: every one up to 10^22 is a whole number below 2^53·2^22, so `f64` holds it
+/// exactly.
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// The fast path for what flow logs are made of: `[+-]digits[.digits]`, at most 19 digits whose
+/// value (dot removed) is at most 2^53, and at most 22 after the dot. Anything else is `None` and
+/// goes to the standard parser.
+///
+/// Why the result is bit-identical to `str::parse::<f64>` (Clinger's fast path, which the standard
+/// parser also takes for these inputs): the digits without the dot form an integer `m ≤ 2^53`,
+/// exactly representable, and `10^k` for `k ≤ 22` is exact too (see [`POW10`]); IEEE division
+/// rounds the exact quotient `m / 10^k` once, to nearest, which is precisely the correctly
+/// rounded value of the decimal text that the standard parser returns. The sign is applied
+/// last, so `-0` stays `-0.0` as it does there.
+fn plain_decimal(b: &[u8]) -> Option<f64> {
+    let (neg, digits) = match b.first()? {
+        b'-' => (true, &b[1..]),
+        b'+' => (false, &b[1..]),
+        _ => (false, b),
+    };
+    let mut m: u64 = 0;
+    let mut i = 0;
+    while let Some(d) = digits
+        .get(i)
+        .and_then(|c| c.checked_sub(b'0'))
+        .filter(|d| *d < 10)
+    {
+        m = m.wrapping_mul(10).wrapping_add(u64::from(d));
+        i += 1;
+    }
+    let whole = i;
+    let mut frac = 0;
+    if digits.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while let Some(d) = digits
+            .get(i)
+            .and_then(|c| c.checked_sub(b'0'))
+            .filter(|d| *d < 10)
+        {
+            m = m.wrapping_mul(10).wrapping_add(u64::from(d));
+            i += 1;
+        }
+        frac = i - start;
+        if frac == 0 {
+            return None;
+        }
+    }
+    // 19 digits cannot overflow a u64, so `m` is the true value when the count passes.
+    if whole == 0 || i != digits.len() || whole + frac > 19 || m > 1 << 53 || frac > 22 {
+        return None;
+    }
+    let x = m as f64 / POW10[frac];
+    Some(if neg { -x } else { x })
 }
 
 /// `1.2 M`, `500 K`, `3 G` (CIDDS byte counts), or a plain number.
@@ -355,5 +425,80 @@ mod tests {
         assert_eq!(parse_datetime("2017-13-15 00:00:00"), None);
         assert_eq!(parse_number("inf"), None);
         assert_eq!(parse_number("0x10"), None);
+    }
+
+    /// The fast path agrees bit for bit with the standard parser wherever it answers, on digits
+    /// that reach the 2^53 and 10^22 edges, and declines what it does not know.
+    #[test]
+    fn plain_decimals_match_the_standard_parser_bit_for_bit() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let alphabet = b"0123456789012345678901234567890123456789.-+e";
+        let mut answered = 0;
+        for _ in 0..200_000 {
+            let len = 1 + (next() % 24) as usize;
+            let text: String = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize] as char)
+                .collect();
+            if let Some(x) = plain_decimal(text.as_bytes()) {
+                answered += 1;
+                let std = text
+                    .parse::<f64>()
+                    .expect("std parses what the fast path does");
+                assert_eq!(x.to_bits(), std.to_bits(), "{text}");
+            }
+        }
+        assert!(answered > 10_000, "the fast path answered only {answered}");
+        for text in [
+            "9007199254740992",
+            "9007199254740993",
+            "0.1",
+            "-0",
+            "-0.000",
+            "123456.789012",
+            "0.0000000000000000000001",
+            "1.7976931348623157",
+            "3.14159265358979",
+            "2.5",
+        ] {
+            let std = text.parse::<f64>().unwrap();
+            assert_eq!(
+                parse_number(text).unwrap().to_bits(),
+                std.to_bits(),
+                "{text}"
+            );
+        }
+        assert_eq!(plain_decimal(b"9007199254740993"), None);
+        assert_eq!(plain_decimal(b"1e3"), None);
+        assert_eq!(plain_decimal(b"5."), None);
+        assert_eq!(plain_decimal(b".5"), None);
+        assert_eq!(plain_decimal(b"-"), None);
+        assert_eq!(parse_number("5."), Some(5.0));
+        assert_eq!(parse_number(".5"), Some(0.5));
+        assert_eq!(parse_number("1e3"), Some(1000.0));
+        assert!(parse_number("-0").unwrap().is_sign_negative());
+    }
+
+    #[test]
+    fn missing_spellings_by_length() {
+        for v in [
+            "", "-", "?", "NA", "N/A", "NaN", "nan", "---", "null", "NULL", "None",
+        ] {
+            assert!(is_missing(v), "{v:?}");
+        }
+        assert!(is_missing("(empty)"));
+        for v in [
+            "0", "na", "--", "N/", "nul", "none", "(empty", "tcp", "Benign",
+        ] {
+            assert!(!is_missing(v), "{v:?}");
+        }
+        assert_eq!(trim(" a\t"), "a");
+        assert_eq!(trim("a b"), "a b");
+        assert_eq!(trim("\u{a0}x"), "x");
     }
 }

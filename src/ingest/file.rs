@@ -369,22 +369,21 @@ impl Sink<'_> {
         true
     }
 
-    fn label(&mut self, line: u64, f: &[&str]) -> Option<String> {
+    /// The row's label, borrowed from its fields (no allocation per row).
+    fn label<'f>(&mut self, line: u64, f: &[&'f str]) -> Option<&'f str> {
         let get = |i: usize| f.get(i).map(|s| s.trim()).filter(|s| !is_missing(s));
         let label = match self.st.rule {
             LabelRule::None => return None,
-            LabelRule::Column(c) => get(c).map(str::to_string),
+            LabelRule::Column(c) => get(c),
             LabelRule::Detailed { label, detailed } => match (get(label), get(detailed)) {
-                (Some(l), Some(d)) if !is_benign_or_background(l) => Some(d.to_string()),
-                (Some(l), _) => Some(l.to_string()),
-                (None, d) => d.map(str::to_string),
+                (Some(l), Some(d)) if !is_benign_or_background(l) => Some(d),
+                (Some(l), _) => Some(l),
+                (None, d) => d,
             },
-            LabelRule::Cidds { class, attack_type } => {
-                get(attack_type).or(get(class)).map(str::to_string)
-            }
+            LabelRule::Cidds { class, attack_type } => get(attack_type).or(get(class)),
             LabelRule::Unsw { attack_cat, label } => match (get(attack_cat), get(label)) {
-                (Some(c), _) => Some(c.to_string()),
-                (None, Some("0")) => Some("Normal".to_string()),
+                (Some(c), _) => Some(c),
+                (None, Some("0")) => Some("Normal"),
                 (None, _) => None,
             },
         };
@@ -457,6 +456,6 @@ impl RecordSink for Sink<'_> {
         }
         self.st.rows += 1;
         let label = self.label(rec.line, fields);
-        self.out.row(rec.line, fields, label.as_deref());
+        self.out.row(rec.line, fields, label);
     }
 }

@@ -77,12 +77,17 @@ fn clean(raw: &str) -> &str {
     raw.trim().trim_end_matches('.')
 }
 
+/// Runs once per labelled row (IoT-23's rule looks at `label` first): compares without
+/// allocating a lower-cased copy.
 fn family_kind(raw: &str) -> Kind {
-    let l = clean(raw).to_ascii_lowercase();
-    match l.as_str() {
-        "benign" | "normal" => Kind::Benign,
-        "background" | "unknown" | "suspicious" | "" => Kind::Background,
-        _ => Kind::Malicious,
+    let l = clean(raw);
+    let is = |w: &str| l.eq_ignore_ascii_case(w);
+    if is("benign") || is("normal") {
+        Kind::Benign
+    } else if l.is_empty() || is("background") || is("unknown") || is("suspicious") {
+        Kind::Background
+    } else {
+        Kind::Malicious
     }
 }
 

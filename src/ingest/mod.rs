@@ -33,6 +33,7 @@
 mod columns;
 mod dataset;
 mod decode;
+mod dict;
 mod error;
 pub mod export;
 mod file;

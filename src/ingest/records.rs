@@ -30,6 +30,8 @@ pub struct ZeekSplitter {
     line: u64,
     separator: u8,
     quirk: bool,
+    /// The fields of one line, reused from line to line (see [`recycle`]).
+    fields: Vec<&'static str>,
 }
 
 impl Default for ZeekSplitter {
@@ -39,6 +41,7 @@ impl Default for ZeekSplitter {
             line: 0,
             separator: b'\t',
             quirk: false,
+            fields: Vec::new(),
         }
     }
 }
@@ -47,7 +50,7 @@ const QUIRK: &str = "   ";
 
 impl ZeekSplitter {
     pub fn feed(&mut self, mut data: &[u8], sink: &mut dyn RecordSink) {
-        while let Some(nl) = data.iter().position(|&b| b == b'\n') {
+        while let Some(nl) = memchr::memchr(b'\n', data) {
             if self.pending.is_empty() {
                 self.line_done(&data[..nl], sink);
             } else {
@@ -73,49 +76,105 @@ impl ZeekSplitter {
         if raw.is_empty() {
             return;
         }
-        let text = String::from_utf8_lossy(raw);
-        let sep = self.separator as char;
-        if let Some(rest) = text.strip_prefix('#') {
-            let (key, value) = rest.split_once([' ', sep]).unwrap_or((rest, ""));
-            match key {
-                "separator" => {
-                    if let Some(hex) = value.trim().strip_prefix("\\x") {
-                        if let Ok(b) = u8::from_str_radix(hex, 16) {
-                            self.separator = b;
-                        }
-                    } else if let Some(&b) = value.as_bytes().first() {
-                        self.separator = b;
-                    }
-                }
-                "fields" | "types" => {
-                    let mut parts: Vec<String> = value.split(sep).map(str::to_string).collect();
-                    if parts.last().is_some_and(|l| l.contains(QUIRK)) {
-                        self.quirk = true;
-                        let last = parts.pop().unwrap_or_default();
-                        parts.extend(last.split(QUIRK).map(|s| s.trim().to_string()));
-                    }
-                    let d = if key == "fields" {
-                        Directive::Fields(parts)
-                    } else {
-                        Directive::Types(parts)
-                    };
-                    sink.directive(self.line, d);
-                }
-                _ => {}
-            }
+        if raw[0] == b'#' {
+            self.directive_line(raw, sink);
             return;
         }
-        let mut fields: Vec<&str> = text.split(sep).collect();
+        // Valid UTF-8 (the usual case) is borrowed as it is; invalid bytes become U+FFFD.
+        let text = match std::str::from_utf8(raw) {
+            Ok(t) => std::borrow::Cow::Borrowed(t),
+            Err(_) => String::from_utf8_lossy(raw),
+        };
+        let mut fields = recycle(std::mem::take(&mut self.fields));
+        if self.separator.is_ascii() {
+            split_ascii(&text, self.separator, &mut fields);
+        } else {
+            fields.extend(text.split(self.separator as char));
+        }
         if self.quirk {
             if let Some(last) = fields.pop() {
-                fields.extend(last.split(QUIRK));
+                split_quirk(last, &mut fields);
             }
         }
         sink.record(Record {
             line: self.line,
             fields: &fields,
         });
+        self.fields = recycle(fields);
     }
+
+    fn directive_line(&mut self, raw: &[u8], sink: &mut dyn RecordSink) {
+        let text = String::from_utf8_lossy(raw);
+        let sep = self.separator as char;
+        let Some(rest) = text.strip_prefix('#') else {
+            return;
+        };
+        let (key, value) = rest.split_once([' ', sep]).unwrap_or((rest, ""));
+        match key {
+            "separator" => {
+                if let Some(hex) = value.trim().strip_prefix("\\x") {
+                    if let Ok(b) = u8::from_str_radix(hex, 16) {
+                        self.separator = b;
+                    }
+                } else if let Some(&b) = value.as_bytes().first() {
+                    self.separator = b;
+                }
+            }
+            "fields" | "types" => {
+                let mut parts: Vec<String> = value.split(sep).map(str::to_string).collect();
+                if parts.last().is_some_and(|l| l.contains(QUIRK)) {
+                    self.quirk = true;
+                    let last = parts.pop().unwrap_or_default();
+                    parts.extend(last.split(QUIRK).map(|s| s.trim().to_string()));
+                }
+                let d = if key == "fields" {
+                    Directive::Fields(parts)
+                } else {
+                    Directive::Types(parts)
+                };
+                sink.directive(self.line, d);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `text.split(sep)` for an ASCII separator, into `out`. Fields are short (a few bytes), so a
+/// plain byte loop beats a vectorised search that restarts at every field; an ASCII byte never
+/// falls inside a multi-byte character, so every cut is on a character boundary.
+fn split_ascii<'a>(text: &'a str, sep: u8, out: &mut Vec<&'a str>) {
+    let mut start = 0;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if b == sep {
+            out.push(&text[start..i]);
+            start = i + 1;
+        }
+    }
+    out.push(&text[start..]);
+}
+
+/// `last.split(QUIRK)` (three spaces, matched left to right without overlap), into `out`.
+fn split_quirk<'a>(last: &'a str, out: &mut Vec<&'a str>) {
+    let b = last.as_bytes();
+    let (mut start, mut i) = (0, 0);
+    while i + 3 <= b.len() {
+        if b[i] == b' ' && b[i + 1] == b' ' && b[i + 2] == b' ' {
+            out.push(&last[start..i]);
+            i += 3;
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push(&last[start..]);
+}
+
+/// An empty vector of field slices with the allocation of `v`, for any lifetime: a line's
+/// fields borrow the line, so the buffer cannot be kept with them; emptied, it can. The
+/// element type keeps its size and alignment, so `collect` reuses the allocation in place.
+fn recycle<'b>(mut v: Vec<&str>) -> Vec<&'b str> {
+    v.clear();
+    v.into_iter().map(|_| "").collect()
 }
 
 /// Delimited text with a known delimiter, parsed incrementally.
@@ -128,6 +187,8 @@ pub struct DelimitedSplitter {
     /// Newlines consumed so far, and the last byte consumed: together they give line numbers.
     newlines: u64,
     last_byte: u8,
+    /// The fields of one record, reused (see [`recycle`]).
+    fields: Vec<&'static str>,
 }
 
 impl DelimitedSplitter {
@@ -140,6 +201,7 @@ impl DelimitedSplitter {
             n_ends: 0,
             newlines: 0,
             last_byte: 0,
+            fields: Vec::new(),
         }
     }
 
@@ -202,8 +264,11 @@ impl DelimitedSplitter {
         let ends = &self.ends[..self.n_ends];
         let blank = ends.len() == 1 && ends[0] == 0;
         if !blank {
-            let text = String::from_utf8_lossy(bytes);
-            let mut fields: Vec<&str> = Vec::with_capacity(ends.len());
+            let text = match std::str::from_utf8(bytes) {
+                Ok(t) => std::borrow::Cow::Borrowed(t),
+                Err(_) => String::from_utf8_lossy(bytes),
+            };
+            let mut fields = recycle(std::mem::take(&mut self.fields));
             let mut start = 0;
             // When the bytes were valid UTF-8 the offsets are the same; lossy replacement only
             // happens for invalid bytes, and then fields are cut on char boundaries.
@@ -217,6 +282,7 @@ impl DelimitedSplitter {
                 line,
                 fields: &fields,
             });
+            self.fields = recycle(fields);
         }
         self.out_len = 0;
         self.n_ends = 0;
@@ -352,6 +418,38 @@ mod tests {
             assert_eq!(c.rows[1].1, vec!["1", "x,y", "3"]);
             assert_eq!(c.rows[2].1, vec!["4", "multi\nline", "6"]);
             assert_eq!(c.rows[3].1, vec!["7", "8", "9"]);
+        }
+    }
+
+    #[test]
+    fn byte_splitters_agree_with_str_split() {
+        for text in [
+            "",
+            "a",
+            "\t",
+            "a\tb",
+            "\ta\t\tb\t",
+            "é\tü\t",
+            "x\t(empty)\t-",
+        ] {
+            let mut out = Vec::new();
+            split_ascii(text, b'\t', &mut out);
+            assert_eq!(out, text.split('\t').collect::<Vec<_>>(), "{text:?}");
+        }
+        for text in [
+            "",
+            "-",
+            "-   Benign   -",
+            "a    b",
+            "a      b",
+            "   ",
+            "  ",
+            "x   ",
+            "   x",
+        ] {
+            let mut out = Vec::new();
+            split_quirk(text, &mut out);
+            assert_eq!(out, text.split(QUIRK).collect::<Vec<_>>(), "{text:?}");
         }
     }
 

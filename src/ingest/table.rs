@@ -3,7 +3,8 @@
 
 use std::collections::HashMap;
 
-use super::columns::{Column, ColumnBuilder, Dict, MISSING};
+use super::columns::{Column, ColumnBuilder, MISSING};
+use super::dict::Dict;
 use super::error::Warning;
 use super::layouts::{Parse, Role};
 

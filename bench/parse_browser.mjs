@@ -11,7 +11,8 @@
 // Prints one JSON line: {"kind":"browser","parse_ms":[…],"rows","bytes","peak_rss_kb"}.
 
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { ARGS, CHROMIUM, freePort, waitForHttp } from '../e2e/harness.mjs';
@@ -49,6 +50,20 @@ function recordLoaded() {
   };
 }
 
+/** The pid of the Chromium whose command line names `profile`, from /proc. */
+function browserPid(profile) {
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
+      if (cmd.includes(profile) && !cmd.includes('--type=')) return Number(d);
+    } catch {
+      // gone
+    }
+  }
+  return null;
+}
+
 /** Resident memory (KiB) of `pid` and all its descendants, from /proc. */
 function treeRssKb(pid) {
   const children = new Map();
@@ -83,17 +98,18 @@ async function main() {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const server = spawn('python3', ['-m', 'http.server', '--bind', '127.0.0.1', String(port), '-d', dist], { stdio: 'ignore' });
-  let browser;
+  const profile = mkdtempSync(join(tmpdir(), 'flowlab-parse-profile-'));
+  let context;
   let timer;
   try {
     await waitForHttp(`${origin}/index.html`, 15_000);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
-    const pid = browser.process()?.pid;
+    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
+    const pid = browserPid(profile);
+    if (!pid) log('the browser process was not found: no peak RSS');
     let peak = 0;
     if (pid) timer = setInterval(() => { peak = Math.max(peak, treeRssKb(pid)); }, 100);
-    const context = await browser.newContext();
     await context.addInitScript(recordLoaded);
-    const page = await context.newPage();
+    const page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (e) => log(`page error: ${e.message}`));
     page.on('crash', () => log('the page crashed'));
     await page.goto(`${origin}/index.html`);
@@ -114,8 +130,9 @@ async function main() {
     console.log(JSON.stringify({ kind: 'browser', parse_ms: times, rows, bytes: statSync(files[0]).size, peak_rss_kb: peak }));
   } finally {
     if (timer) clearInterval(timer);
-    if (browser) await browser.close().catch(() => {});
+    if (context) await context.close().catch(() => {});
     server.kill();
+    rmSync(profile, { recursive: true, force: true });
   }
 }
 

@@ -116,3 +116,32 @@ fn a_training_job_runs_and_scores_the_same_on_both_targets() {
     }
     assert_eq!(f1, [[1.0, 0.64539, 0.532147], [1.0, 0.64539, 0.0]]);
 }
+
+/// The ingest's fast number path gives the standard parser's exact bits in the browser too (it
+/// divides by exact powers of ten; wasm's f64 division rounds as x86's does).
+#[test]
+fn numbers_parse_bit_identically_to_the_standard_parser() {
+    let mut x = 0x2545_f491_4f6c_dd1du64;
+    let mut checked = 0;
+    for i in 0..20_000u64 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let digits = (x % 10_000_000_000_000_000) as f64;
+        let text = match i % 4 {
+            0 => format!("{}", x % 100_000),
+            1 => format!("{:.6}", digits / 1e6),
+            2 => format!("-{}.{:03}", x % 1_000_000_000, x % 1000),
+            _ => format!("{}", (x >> 11) as f64 / (1u64 << 53) as f64),
+        };
+        let want = text.parse::<f64>().unwrap();
+        let got = flowlab::ingest::parse_number(&text).unwrap();
+        assert_eq!(got.to_bits(), want.to_bits(), "{text}");
+        checked += 1;
+    }
+    assert_eq!(checked, 20_000);
+    assert_eq!(
+        flowlab::ingest::parse_number("1545403816.962094"),
+        Some(1545403816.962094)
+    );
+}

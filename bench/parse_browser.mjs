@@ -4,7 +4,7 @@
 //
 // Serves DIR (a `trunk build --release` output) on 127.0.0.1, opens it in /usr/bin/chromium
 // (headless, playwright-core), waits for the embedded sample, then loads FILE through the Data
-// tab's file input `--repeats` times. Each load is timed by the data worker: its `loaded` reply
+// tab's file input `--repeats` times, each in a freshly loaded page. Each load is timed by the data worker: its `loaded` reply
 // carries `parse_ms` (first slice read → data set built: reading the `File` by slices, ingest,
 // columns), which an init script reads from the page's workers. While it runs, the resident
 // memory of every Chromium process is summed every 100 ms (from /proc) and the peak kept.
@@ -112,14 +112,14 @@ async function main() {
     const page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (e) => log(`page error: ${e.message}`));
     page.on('crash', () => log('the page crashed'));
-    await page.goto(`${origin}/index.html`);
-    await page.waitForSelector('[data-testid="rows"]', { timeout: 120_000 });
-    await page.waitForSelector('[data-testid="progress"]', { state: 'detached', timeout: 120_000 });
     const times = [];
     let rows = null;
     for (let r = 0; r < Number(opts.repeats); r++) {
+      // A fresh page each time: the data worker starts empty, as for a user opening the page.
+      await page.goto(`${origin}/index.html`);
+      await page.waitForSelector('[data-testid="rows"]', { timeout: 120_000 });
+      await page.waitForSelector('[data-testid="progress"]', { state: 'detached', timeout: 120_000 });
       const before = await page.evaluate(() => window.__benchLoaded.length);
-      await page.setInputFiles('[data-testid="file-input"]', []);
       await page.setInputFiles('[data-testid="file-input"]', files);
       await page.waitForFunction((n) => window.__benchLoaded.length > n, before, { timeout: TIMEOUT, polling: 200 });
       const last = await page.evaluate(() => window.__benchLoaded[window.__benchLoaded.length - 1]);

@@ -23,12 +23,19 @@ pub(crate) struct Dict {
     last: u32,
 }
 
-/// A 32-bit hash, spread over the 64 bits the table looks at (it picks buckets with the low bits
-/// and a tag with the top 7, which here are bits 25–31 of the same hash).
+/// A 32-bit hash of a value: both halves of Fx's 64-bit output folded together. On wasm32 Fx
+/// works in `usize` and its upper half is zero, so taking only that half would send every value
+/// to one bucket (a quadratic load in the page).
 fn hash(v: &str) -> u32 {
-    (FxBuildHasher.hash_one(v) >> 32) as u32
+    fold(FxBuildHasher.hash_one(v))
 }
 
+fn fold(h: u64) -> u32 {
+    (h ^ (h >> 32)) as u32
+}
+
+/// The 32-bit hash spread over the 64 bits the table looks at (it picks buckets with the low bits
+/// and a tag with the top 7, which here are bits 25–31 of the same hash).
 fn spread(h: u32) -> u64 {
     u64::from(h) | (u64::from(h) << 32)
 }
@@ -74,6 +81,18 @@ mod tests {
         let codes: Vec<u32> = words.iter().map(|w| d.code(w)).collect();
         assert_eq!(codes, vec![0, 0, 1, 2, 0, 3, 1, 1, 3]);
         assert_eq!(d.values, vec!["tcp", "udp", "icmp", ""]);
+    }
+
+    /// A 32-bit target's hash (upper half zero) still spreads: the low half is kept.
+    #[test]
+    fn hashes_of_32_bit_targets_keep_their_bits() {
+        let hashes: std::collections::HashSet<u32> = (0..1000u64)
+            .map(|i| fold(i.wrapping_mul(0x9e37_79b9)))
+            .collect();
+        assert_eq!(hashes.len(), 1000);
+        let words: std::collections::HashSet<u32> =
+            (0..1000).map(|i| hash(&format!("C{i}x"))).collect();
+        assert!(words.len() > 990, "{} distinct hashes of 1000", words.len());
     }
 
     #[test]

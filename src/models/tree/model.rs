@@ -294,6 +294,14 @@ impl DecisionTree {
         self.leaf_proba.len() / self.n_classes.max(1)
     }
 
+    /// `(feature, threshold)` of every split.
+    pub(crate) fn splits(&self) -> impl Iterator<Item = (u32, f32)> + '_ {
+        self.nodes
+            .iter()
+            .filter(|n| !n.is_leaf())
+            .map(|n| (n.feature, n.threshold))
+    }
+
     /// Leaf row reached by a raw feature row.
     #[inline]
     pub(crate) fn leaf_of(&self, row: &[f32]) -> usize {

@@ -47,6 +47,8 @@ use crate::data::Matrix;
 
 /// Rows predicted together (they stay in cache while every tree walks them).
 pub(crate) const BLOCK: usize = 256;
+/// Rows walking a tree together ([`DecisionTree::leaves_of`]).
+pub(crate) const WALK: usize = 8;
 
 /// Hyper-parameters of a [`RandomForest`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -383,8 +385,20 @@ impl RandomForest {
         // Blocks of rows stay in cache while every tree walks them.
         for (b, block) in out.chunks_mut(BLOCK * k).enumerate() {
             for t in &self.trees {
-                for (i, o) in block.chunks_exact_mut(k).enumerate() {
-                    let leaf = t.leaf_proba(t.leaf_of(x.row(b * BLOCK + i)));
+                // Rows in groups of WALK walk the tree together; the rest one by one.
+                let mut groups = block.chunks_exact_mut(WALK * k);
+                let mut r = b * BLOCK;
+                for o in &mut groups {
+                    let rows: [&[f32]; WALK] = std::array::from_fn(|j| x.row(r + j));
+                    for (o, leaf) in o.chunks_exact_mut(k).zip(t.leaves_of(rows)) {
+                        for (a, &p) in o.iter_mut().zip(t.leaf_proba(leaf)) {
+                            *a += p;
+                        }
+                    }
+                    r += WALK;
+                }
+                for (i, o) in groups.into_remainder().chunks_exact_mut(k).enumerate() {
+                    let leaf = t.leaf_proba(t.leaf_of(x.row(r + i)));
                     for (a, &p) in o.iter_mut().zip(leaf) {
                         *a += p;
                     }

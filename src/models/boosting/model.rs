@@ -9,7 +9,7 @@ use super::GradientBoostingParams;
 use crate::data::Matrix;
 use crate::models::binning::{BinnedMatrix, MISSING_BIN};
 use crate::models::cells::{by_cells, distinct_ratio, Cells, LazyCells};
-use crate::models::forest::BLOCK;
+use crate::models::forest::{BLOCK, WALK};
 use crate::models::leaves::{LeafEnsemble, Shape};
 use crate::models::num;
 use crate::models::params::{Checked, Params};
@@ -53,6 +53,30 @@ impl RegressionTree {
     #[inline]
     fn value(&self, row: &[f32]) -> f32 {
         self.nodes[walk_raw!(self.nodes, row)].value
+    }
+
+    /// Leaf values of `N` rows walked down together, one level per round (as
+    /// `DecisionTree::leaves_of`): the same leaves as [`RegressionTree::value`].
+    #[inline]
+    fn values_of<const N: usize>(&self, rows: [&[f32]; N]) -> [f32; N] {
+        let mut at = [0usize; N];
+        loop {
+            let mut moved = false;
+            for (i, row) in at.iter_mut().zip(rows) {
+                let n = &self.nodes[*i];
+                if n.left != 0 {
+                    let v = row[n.feature as usize];
+                    let nan = v.is_nan();
+                    let go_left =
+                        (nan & n.missing_left) | (!nan & (v.min(f32::MAX) <= n.threshold));
+                    *i = if go_left { n.left } else { n.right } as usize;
+                    moved = true;
+                }
+            }
+            if !moved {
+                return at.map(|i| self.nodes[i].value);
+            }
+        }
     }
 
     #[inline]
@@ -224,8 +248,18 @@ impl GradientBoosting {
         for (b, block) in scores.chunks_mut(BLOCK * m).enumerate() {
             for (t, tree) in self.trees.iter().enumerate() {
                 let k = t % m;
-                for (i, s) in block.chunks_exact_mut(m).enumerate() {
-                    s[k] += tree.value(x.row(b * BLOCK + i)) as f64;
+                // Rows in groups of WALK walk the tree together; the rest one by one.
+                let mut groups = block.chunks_exact_mut(WALK * m);
+                let mut r = b * BLOCK;
+                for g in &mut groups {
+                    let rows: [&[f32]; WALK] = std::array::from_fn(|j| x.row(r + j));
+                    for (s, v) in g.chunks_exact_mut(m).zip(tree.values_of(rows)) {
+                        s[k] += v as f64;
+                    }
+                    r += WALK;
+                }
+                for (i, s) in groups.into_remainder().chunks_exact_mut(m).enumerate() {
+                    s[k] += tree.value(x.row(r + i)) as f64;
                 }
             }
         }

@@ -24,6 +24,7 @@
 //! every row, on a loaded 2-core machine.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use rustc_hash::FxBuildHasher;
@@ -32,6 +33,8 @@ use crate::data::Matrix;
 
 /// Below this many rows the plain prediction runs (keys and hashing would not pay).
 pub(crate) const MIN_ROWS: usize = 1024;
+/// Rows grouped at a time (`flowlab predict`'s batch size).
+pub(crate) const CHUNK: usize = 64 * 1024;
 
 /// The intervals between consecutive thresholds of every tested feature, and where each
 /// feature's interval code sits in a row's key.
@@ -113,19 +116,19 @@ impl Cells {
         }
     }
 
-    /// Groups the rows of `x` by cell: the first row of every cell (in row order), and for
-    /// every row the index of its cell among them.
-    pub(crate) fn group(&self, x: &Matrix) -> (Vec<usize>, Vec<u32>) {
+    /// Groups rows `rows` of `x` by cell: the first row of every cell (in row order), and for
+    /// every row of the range the index of its cell among them.
+    pub(crate) fn group(&self, x: &Matrix, rows: Range<usize>) -> (Vec<usize>, Vec<u32>) {
         let w = self.words;
-        let mut keys = vec![0u64; x.rows * w];
-        for (r, key) in keys.chunks_exact_mut(w).enumerate() {
+        let mut keys = vec![0u64; rows.len() * w];
+        for (r, key) in rows.clone().zip(keys.chunks_exact_mut(w)) {
             self.key(x.row(r), key);
         }
         let mut map: HashMap<&[u64], u32, FxBuildHasher> =
-            HashMap::with_capacity_and_hasher(x.rows / 4, FxBuildHasher);
+            HashMap::with_capacity_and_hasher(rows.len() / 4, FxBuildHasher);
         let mut reps = Vec::new();
-        let mut of = Vec::with_capacity(x.rows);
-        for (r, key) in keys.chunks_exact(w).enumerate() {
+        let mut of = Vec::with_capacity(rows.len());
+        for (r, key) in rows.zip(keys.chunks_exact(w)) {
             let id = *map.entry(key).or_insert_with(|| {
                 reps.push(r);
                 (reps.len() - 1) as u32
@@ -156,44 +159,62 @@ impl LazyCells {
 
 /// Predicts `x` (`width` values per row) through `predict`, once per cell: `predict` sees the
 /// first row of every cell and its results are copied to the cell's other rows. Identical to
-/// `predict(x)` for any `predict` whose rows depend only on the leaves they reach. Skipped
-/// (plain `predict(x)`) without cells, below [`MIN_ROWS`] rows, or when more than half of the
-/// rows are distinct cells.
+/// `predict(x)` for any `predict` whose rows depend only on the leaves they reach. Rows go in
+/// chunks of [`CHUNK`] (the extra memory stays a few MB whatever `x` holds); plain `predict`
+/// without cells or below [`MIN_ROWS`] rows, and for a chunk whose rows are more than half
+/// distinct cells.
 pub(crate) fn by_cells<T: Copy, E>(
     cells: Option<&Cells>,
     x: &Matrix,
     width: usize,
-    predict: impl FnOnce(&Matrix) -> Result<Vec<T>, E>,
+    predict: impl Fn(&Matrix) -> Result<Vec<T>, E>,
 ) -> Result<Vec<T>, E> {
     let Some(cells) = cells.filter(|_| x.rows >= MIN_ROWS && width > 0) else {
         return predict(x);
     };
-    let (reps, of) = cells.group(x);
-    if reps.len() * 2 > x.rows {
-        return predict(x);
-    }
-    let mut data = Vec::with_capacity(reps.len() * x.cols);
-    for &r in &reps {
-        data.extend_from_slice(x.row(r));
-    }
-    let sub = Matrix {
-        rows: reps.len(),
-        cols: x.cols,
-        data,
-    };
-    let p = predict(&sub)?;
     let mut out = Vec::with_capacity(x.rows * width);
-    for &id in &of {
-        out.extend_from_slice(&p[id as usize * width..(id as usize + 1) * width]);
+    for start in (0..x.rows).step_by(CHUNK) {
+        let rows = start..(start + CHUNK).min(x.rows);
+        let (reps, of) = cells.group(x, rows.clone());
+        let pick = |rows: &mut dyn Iterator<Item = usize>| {
+            let mut data = Vec::new();
+            let mut n = 0;
+            for r in rows {
+                data.extend_from_slice(x.row(r));
+                n += 1;
+            }
+            Matrix {
+                rows: n,
+                cols: x.cols,
+                data,
+            }
+        };
+        if reps.len() * 2 > rows.len() {
+            if rows.len() == x.rows {
+                return predict(x);
+            }
+            out.extend(predict(&pick(&mut rows.into_iter()))?);
+            continue;
+        }
+        let p = predict(&pick(&mut reps.into_iter()))?;
+        for &id in &of {
+            out.extend_from_slice(&p[id as usize * width..(id as usize + 1) * width]);
+        }
     }
     Ok(out)
 }
 
-/// Fraction of distinct cells among the rows of `x` (1 without cells): how much
-/// deduplication saves on these rows.
+/// Fraction of distinct cells among the rows of `x`, counted per chunk of [`CHUNK`] rows as
+/// [`by_cells`] counts them (1 without cells): how much deduplication saves on these rows.
 pub(crate) fn distinct_ratio(cells: Option<&Cells>, x: &Matrix) -> f64 {
     match cells {
-        Some(c) if x.rows > 0 => c.group(x).0.len() as f64 / x.rows as f64,
+        Some(c) if x.rows > 0 => {
+            let cells: usize = (0..x.rows)
+                .step_by(CHUNK)
+                .map(|s| c.group(x, s..(s + CHUNK).min(x.rows)).0.len())
+                .sum();
+            cells as f64 / x.rows as f64
+        }
         _ => 1.0,
     }
 }

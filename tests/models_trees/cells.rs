@@ -204,3 +204,40 @@ fn small_batches_and_distinct_rows_are_exact_too() {
     };
     assert_eq!(bits(&f.predict_proba(&head).unwrap()), bits(&want[..900]));
 }
+
+#[test]
+fn large_inputs_go_in_chunks_and_stay_exact() {
+    // 65,600 repeated rows (the first chunk of 65,536 and 64 more), then 3,000 distinct ones:
+    // the second chunk is mostly distinct and falls back to walking its rows.
+    let (x, y) = synthetic(3000, 5, 14);
+    let params = RandomForestParams {
+        n_trees: 5,
+        ..Default::default()
+    };
+    let f = RandomForest::fit(&params, &x, &y, 3, &mut no_progress()).unwrap();
+    let mut data = Vec::new();
+    for r in 0..65_600 {
+        data.extend_from_slice(x.row(r % 100));
+    }
+    data.extend_from_slice(&x.data);
+    let big = Matrix {
+        rows: 68_600,
+        cols: x.cols,
+        data,
+    };
+    let ratio = f.cell_ratio(&big).unwrap();
+    assert!(ratio > 0.002 && ratio < 0.05, "cells / rows = {ratio}");
+    let mut want = Vec::new();
+    for start in (0..big.rows).step_by(500) {
+        let end = (start + 500).min(big.rows);
+        want.extend(
+            f.predict_proba(&Matrix {
+                rows: end - start,
+                cols: x.cols,
+                data: big.data[start * x.cols..end * x.cols].to_vec(),
+            })
+            .unwrap(),
+        );
+    }
+    assert_eq!(bits(&f.predict_proba(&big).unwrap()), bits(&want));
+}

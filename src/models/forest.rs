@@ -34,18 +34,21 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 
 use super::binning::BinnedMatrix;
+use super::cells::{by_cells, distinct_ratio, Cells, LazyCells};
 use super::leaves::{LeafEnsemble, Shape};
 use super::params::{int, Param, Params, BOOL};
 use super::tree::{
     check_binned, grow, normalise, rows, ClassWeight, Criterion, DecisionTree, DecisionTreeParams,
     GrowSpec, MaxFeatures, Workspace,
 };
-use super::{argmax_rows, check_data, ModelError, Progress, Step};
+use super::{argmax_rows, check_data, check_width, ModelError, Progress, Step};
 use crate::data::rng::FlowRng;
 use crate::data::Matrix;
 
 /// Rows predicted together (they stay in cache while every tree walks them).
 pub(crate) const BLOCK: usize = 256;
+/// Rows walking a tree together ([`DecisionTree::leaves_of`]).
+pub(crate) const WALK: usize = 8;
 
 /// Hyper-parameters of a [`RandomForest`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -161,6 +164,9 @@ pub struct RandomForest {
     n_features: usize,
     /// Out-of-bag accuracy, when fitted with `oob_score`.
     pub oob_accuracy: Option<f64>,
+    /// The trees' cells, for deduplicating rows (derived, not saved).
+    #[serde(skip)]
+    cells: LazyCells,
 }
 
 #[derive(Deserialize)]
@@ -190,6 +196,7 @@ impl TryFrom<ForestRepr> for RandomForest {
             n_classes: r.n_classes,
             n_features: r.n_features,
             oob_accuracy: r.oob_accuracy,
+            cells: LazyCells::default(),
         })
     }
 }
@@ -345,22 +352,53 @@ impl RandomForest {
             n_classes,
             n_features: binned.cols,
             oob_accuracy,
+            cells: LazyCells::default(),
         })
     }
 
-    /// Class probabilities (mean over trees), `rows × n_classes` row-major.
+    /// Class probabilities (mean over trees), `rows × n_classes` row-major. Rows in the same
+    /// cell (see [`super::cells`]) are predicted once.
     pub fn predict_proba(&self, x: &Matrix) -> Result<Vec<f32>, ModelError> {
         let Some(first) = self.trees.first() else {
             return Err(ModelError::Empty);
         };
         first.check_width(x)?;
+        by_cells(self.cells(), x, self.n_classes, |x| Ok(self.proba_walk(x)))
+    }
+
+    /// Fraction of distinct cells among the rows of `x`: the share of rows
+    /// [`RandomForest::predict_proba`] walks down the trees (when deduplication is used).
+    pub fn cell_ratio(&self, x: &Matrix) -> Result<f64, ModelError> {
+        check_width(self.n_features, x)?;
+        Ok(distinct_ratio(self.cells(), x))
+    }
+
+    fn cells(&self) -> Option<&Cells> {
+        self.cells
+            .get(|| Cells::new(self.trees.iter().flat_map(|t| t.splits())))
+    }
+
+    /// Every row walked down every tree (width checked).
+    fn proba_walk(&self, x: &Matrix) -> Vec<f32> {
         let k = self.n_classes;
         let mut out = vec![0f32; x.rows * k];
         // Blocks of rows stay in cache while every tree walks them.
         for (b, block) in out.chunks_mut(BLOCK * k).enumerate() {
             for t in &self.trees {
-                for (i, o) in block.chunks_exact_mut(k).enumerate() {
-                    let leaf = t.leaf_proba(t.leaf_of(x.row(b * BLOCK + i)));
+                // Rows in groups of WALK walk the tree together; the rest one by one.
+                let mut groups = block.chunks_exact_mut(WALK * k);
+                let mut r = b * BLOCK;
+                for o in &mut groups {
+                    let rows: [&[f32]; WALK] = std::array::from_fn(|j| x.row(r + j));
+                    for (o, leaf) in o.chunks_exact_mut(k).zip(t.leaves_of(rows)) {
+                        for (a, &p) in o.iter_mut().zip(t.leaf_proba(leaf)) {
+                            *a += p;
+                        }
+                    }
+                    r += WALK;
+                }
+                for (i, o) in groups.into_remainder().chunks_exact_mut(k).enumerate() {
+                    let leaf = t.leaf_proba(t.leaf_of(x.row(r + i)));
                     for (a, &p) in o.iter_mut().zip(leaf) {
                         *a += p;
                     }
@@ -371,7 +409,7 @@ impl RandomForest {
         for v in &mut out {
             *v *= inv;
         }
-        Ok(out)
+        out
     }
 
     /// Mean of the trees' normalised impurity decreases, normalised to sum 1.

@@ -54,6 +54,7 @@ macro_rules! walk_binned {
 
 pub mod binning;
 pub mod boosting;
+pub(crate) mod cells;
 pub mod describe;
 pub mod forest;
 pub mod leaves;

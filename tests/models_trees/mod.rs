@@ -75,6 +75,7 @@ fn checksum(values: impl IntoIterator<Item = u64>) -> u64 {
 }
 
 mod boosting;
+mod cells;
 mod determinism;
 mod growth;
 mod params;

@@ -116,3 +116,44 @@ fn tree_models_learn_real_flows() {
         assert!(*te >= fte, "{name} hold-out accuracy {te} < {fte}");
     }
 }
+
+#[test]
+fn dedup_prediction_is_exact_on_real_flows() {
+    use super::cells::{
+        boosting_exact, boosting_splits, forest_exact, forest_splits, repeated_with_edges,
+    };
+    let (xtr, ytr, xte, _, k) = iot23_mix();
+    assert!(
+        xte.data.iter().any(|v| v.is_nan()),
+        "the fixture has missing values"
+    );
+    let f = RandomForest::fit(
+        &RandomForestParams {
+            n_trees: 30,
+            ..Default::default()
+        },
+        &xtr,
+        &ytr,
+        k,
+        &mut no_progress(),
+    )
+    .unwrap();
+    let (mut splits, roots) = forest_splits(&f);
+    splits.truncate(roots + 150);
+    let per = |i| if i < roots { 5 } else { 1 };
+    forest_exact(&f, &repeated_with_edges(&xte, 30, &splits, per));
+    let b = GradientBoosting::fit(
+        &GradientBoostingParams {
+            n_rounds: 20,
+            ..Default::default()
+        },
+        &xtr,
+        &ytr,
+        k,
+        &mut no_progress(),
+    )
+    .unwrap();
+    let (mut splits, roots) = boosting_splits(&b);
+    splits.truncate(roots + 150);
+    boosting_exact(&b, &repeated_with_edges(&xte, 30, &splits, |_| 1));
+}

@@ -221,6 +221,7 @@ impl<'a> Booster<'a> {
             train_loss: Vec::new(),
             val_loss: Vec::new(),
             best_round: None,
+            cells: Default::default(),
         };
         // Per-row gradient and hessian of each training unit, output-major.
         let mut grad = vec![0f32; m * nt];

@@ -8,7 +8,8 @@ use super::booster::Booster;
 use super::GradientBoostingParams;
 use crate::data::Matrix;
 use crate::models::binning::{BinnedMatrix, MISSING_BIN};
-use crate::models::forest::BLOCK;
+use crate::models::cells::{by_cells, distinct_ratio, Cells, LazyCells};
+use crate::models::forest::{BLOCK, WALK};
 use crate::models::leaves::{LeafEnsemble, Shape};
 use crate::models::num;
 use crate::models::params::{Checked, Params};
@@ -54,6 +55,30 @@ impl RegressionTree {
         self.nodes[walk_raw!(self.nodes, row)].value
     }
 
+    /// Leaf values of `N` rows walked down together, one level per round (as
+    /// `DecisionTree::leaves_of`): the same leaves as [`RegressionTree::value`].
+    #[inline]
+    fn values_of<const N: usize>(&self, rows: [&[f32]; N]) -> [f32; N] {
+        let mut at = [0usize; N];
+        loop {
+            let mut moved = false;
+            for (i, row) in at.iter_mut().zip(rows) {
+                let n = &self.nodes[*i];
+                if n.left != 0 {
+                    let v = row[n.feature as usize];
+                    let nan = v.is_nan();
+                    let go_left =
+                        (nan & n.missing_left) | (!nan & (v.min(f32::MAX) <= n.threshold));
+                    *i = if go_left { n.left } else { n.right } as usize;
+                    moved = true;
+                }
+            }
+            if !moved {
+                return at.map(|i| self.nodes[i].value);
+            }
+        }
+    }
+
     #[inline]
     pub(super) fn value_binned(&self, b: &BinnedMatrix, r: usize) -> f32 {
         self.nodes[walk_binned!(self.nodes, b, r)].value
@@ -88,6 +113,9 @@ pub struct GradientBoosting {
     pub val_loss: Vec<f64>,
     /// With early stopping: the round (0-based) whose model is kept.
     pub best_round: Option<usize>,
+    /// The trees' cells, for deduplicating rows (derived, not saved).
+    #[serde(skip)]
+    pub(super) cells: LazyCells,
 }
 
 #[derive(Deserialize)]
@@ -131,6 +159,7 @@ impl TryFrom<BoostRepr> for GradientBoosting {
             train_loss: r.train_loss,
             val_loss: r.val_loss,
             best_round: r.best_round,
+            cells: LazyCells::default(),
         })
     }
 }
@@ -174,31 +203,72 @@ impl GradientBoosting {
         Booster::new(params, binned, y, n_classes).run(progress)
     }
 
-    /// Raw scores (`rows × n_outputs`) before the softmax / logistic link.
+    /// Raw scores (`rows × n_outputs`) before the softmax / logistic link. Rows in the same
+    /// cell (see [`crate::models::cells`]) are walked once.
     pub fn decision_function(&self, x: &Matrix) -> Result<Vec<f64>, ModelError> {
         check_width(self.n_features, x)?;
+        by_cells(self.cells(), x, self.n_outputs, |x| Ok(self.scores_walk(x)))
+    }
+
+    /// Class probabilities, `rows × n_classes` row-major. Rows in the same cell (see
+    /// [`crate::models::cells`]) are predicted once.
+    pub fn predict_proba(&self, x: &Matrix) -> Result<Vec<f32>, ModelError> {
+        check_width(self.n_features, x)?;
+        by_cells(self.cells(), x, self.n_classes, |x| Ok(self.proba_walk(x)))
+    }
+
+    /// Fraction of distinct cells among the rows of `x`: the share of rows
+    /// [`GradientBoosting::predict_proba`] walks down the trees (when deduplication is used).
+    pub fn cell_ratio(&self, x: &Matrix) -> Result<f64, ModelError> {
+        check_width(self.n_features, x)?;
+        Ok(distinct_ratio(self.cells(), x))
+    }
+
+    fn cells(&self) -> Option<&Cells> {
+        self.cells.get(|| {
+            Cells::new(self.trees.iter().flat_map(|t| {
+                t.nodes
+                    .iter()
+                    .filter(|n| n.left != 0)
+                    .map(|n| (n.feature, n.threshold))
+            }))
+        })
+    }
+
+    /// Every row walked down every tree (width checked).
+    fn scores_walk(&self, x: &Matrix) -> Vec<f64> {
         let m = self.n_outputs;
         let mut scores = Vec::with_capacity(x.rows * m);
         for _ in 0..x.rows {
             scores.extend_from_slice(&self.init);
         }
         if m == 0 {
-            return Ok(scores);
+            return scores;
         }
         for (b, block) in scores.chunks_mut(BLOCK * m).enumerate() {
             for (t, tree) in self.trees.iter().enumerate() {
                 let k = t % m;
-                for (i, s) in block.chunks_exact_mut(m).enumerate() {
-                    s[k] += tree.value(x.row(b * BLOCK + i)) as f64;
+                // Rows in groups of WALK walk the tree together; the rest one by one.
+                let mut groups = block.chunks_exact_mut(WALK * m);
+                let mut r = b * BLOCK;
+                for g in &mut groups {
+                    let rows: [&[f32]; WALK] = std::array::from_fn(|j| x.row(r + j));
+                    for (s, v) in g.chunks_exact_mut(m).zip(tree.values_of(rows)) {
+                        s[k] += v as f64;
+                    }
+                    r += WALK;
+                }
+                for (i, s) in groups.into_remainder().chunks_exact_mut(m).enumerate() {
+                    s[k] += tree.value(x.row(r + i)) as f64;
                 }
             }
         }
-        Ok(scores)
+        scores
     }
 
-    /// Class probabilities, `rows × n_classes` row-major.
-    pub fn predict_proba(&self, x: &Matrix) -> Result<Vec<f32>, ModelError> {
-        let scores = self.decision_function(x)?;
+    /// [`GradientBoosting::scores_walk`] through the link.
+    fn proba_walk(&self, x: &Matrix) -> Vec<f32> {
+        let scores = self.scores_walk(x);
         let k = self.n_classes;
         let mut out = vec![0f32; x.rows * k];
         let mut p = vec![0f64; k];
@@ -211,7 +281,7 @@ impl GradientBoosting {
                 *o = q as f32;
             }
         }
-        Ok(out)
+        out
     }
 
     /// Total split gain per feature, normalised to sum 1.

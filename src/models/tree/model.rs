@@ -294,10 +294,43 @@ impl DecisionTree {
         self.leaf_proba.len() / self.n_classes.max(1)
     }
 
+    /// `(feature, threshold)` of every split.
+    pub(crate) fn splits(&self) -> impl Iterator<Item = (u32, f32)> + '_ {
+        self.nodes
+            .iter()
+            .filter(|n| !n.is_leaf())
+            .map(|n| (n.feature, n.threshold))
+    }
+
     /// Leaf row reached by a raw feature row.
     #[inline]
     pub(crate) fn leaf_of(&self, row: &[f32]) -> usize {
         self.packed[self.leaf_node(row)].test as usize
+    }
+
+    /// Leaf rows reached by `N` raw feature rows walked down together, one level per round:
+    /// the rows' node loads overlap (a single walk waits for each), and the left/right choice
+    /// is a select, not a branch. The same leaves as [`DecisionTree::leaf_of`].
+    #[inline]
+    pub(crate) fn leaves_of<const N: usize>(&self, rows: [&[f32]; N]) -> [usize; N] {
+        let mut at = [0usize; N];
+        loop {
+            let mut moved = false;
+            for (i, row) in at.iter_mut().zip(rows) {
+                let n = self.packed[*i];
+                if n.left != 0 {
+                    let v = row[(n.test & !MISSING_LEFT) as usize];
+                    let nan = v.is_nan();
+                    let go_left = (nan & (n.test & MISSING_LEFT != 0))
+                        | (!nan & (v.min(f32::MAX) <= n.threshold));
+                    *i = (n.left + u32::from(!go_left)) as usize;
+                    moved = true;
+                }
+            }
+            if !moved {
+                return at.map(|i| self.packed[i].test as usize);
+            }
+        }
     }
 
     /// Index (among the nodes) of the leaf reached by a raw feature row. Missing values follow

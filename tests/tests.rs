@@ -32,3 +32,4 @@ mod metrics_sklearn;
 mod shared_data;
 mod stream;
 mod train;
+mod zip_archive;

@@ -345,6 +345,8 @@ impl Session {
             max_rows_per_file: None,
             per_class: None,
             label_column: None,
+            max_files: None,
+            sample_files: false,
         };
         self.send(&message, &files);
     }

@@ -5,6 +5,8 @@
 //! [`protocol::FromWorker`] it gets back.
 
 #[cfg(target_arch = "wasm32")]
+mod blob_reader;
+#[cfg(target_arch = "wasm32")]
 mod handlers;
 pub mod protocol;
 pub mod warm_up;

@@ -35,6 +35,12 @@ pub enum ToWorker {
         per_class: Option<u64>,
         /// Column to take labels from; `None` means detect it.
         label_column: Option<String>,
+        /// Read at most this many members of each zip archive.
+        #[serde(default)]
+        max_files: Option<u64>,
+        /// With `max_files`: a seeded sample of the members instead of the first ones.
+        #[serde(default)]
+        sample_files: bool,
     },
     /// Show the current data set under another label taxonomy (no re-parse).
     SetTaxonomy { request: u32, taxonomy: Taxonomy },

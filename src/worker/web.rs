@@ -2,7 +2,9 @@
 //! and pushes them through the streaming [`Loader`], and answers with [`FromWorker`] messages.
 //!
 //! Reading is asynchronous (one `Blob.slice().arrayBuffer()` per ~1 MiB chunk), so a `Cancel` or a
-//! newer `Load` that arrives meanwhile is handled between two chunks. The data set loaded last stays
+//! newer `Load` that arrives meanwhile is handled between two chunks. A zip archive is read by
+//! slices through [`BlobReader`] (directory first, members streamed), yielding to the event loop
+//! between steps. The data set loaded last stays
 //! loaded until a new load succeeds.
 //!
 //! A message from the page is an [`envelope`]: a JS object holding the JSON text of the `ToWorker`
@@ -17,8 +19,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
+use super::blob_reader::BlobReader;
 use super::protocol::{FromWorker, ModelInfo, ToWorker};
-use crate::ingest::{Dataset, IngestOptions, Loader, Taxonomy};
+use crate::ingest::{Dataset, IngestError, IngestOptions, Loader, Taxonomy, ZipSource};
 use crate::job::Prepared;
 use crate::job::TrainedModel;
 use crate::predictions::PredictionSet;
@@ -197,6 +200,8 @@ impl WorkerState {
                 max_rows_per_file,
                 per_class,
                 label_column,
+                max_files,
+                sample_files,
             } => {
                 let cancel = self.begin(request);
                 self.taxonomy.set(taxonomy);
@@ -205,6 +210,8 @@ impl WorkerState {
                     max_rows_per_file,
                     per_class,
                     label_column,
+                    max_files,
+                    sample_files,
                     ..IngestOptions::default()
                 };
                 spawn_local(async move {
@@ -291,14 +298,30 @@ impl WorkerState {
         let mut done = 0u64;
         let mut last_progress = f64::NEG_INFINITY;
         let mut buffer = Vec::new();
-        let mut loader = Loader::new(options);
+        let mut loader = Loader::new(options.clone());
         for (i, blob) in files.iter().enumerate() {
             let name = names
                 .get(i)
                 .cloned()
                 .unwrap_or_else(|| format!("file {}", i + 1));
-            loader.start_file(&name);
             let size = blob.size();
+            if is_zip(blob, &mut buffer).await {
+                let mut progress = Progress {
+                    request,
+                    done,
+                    total,
+                    last: last_progress,
+                };
+                let read = self
+                    .read_zip(&name, blob, &options, &mut loader, &mut progress, cancel)
+                    .await;
+                if let Some(outcome) = read {
+                    return outcome;
+                }
+                (done, last_progress) = (progress.done + size as u64, progress.last);
+                continue;
+            }
+            loader.start_file(&name);
             let mut at = 0.0;
             let mut first = true;
             while at < size {
@@ -347,6 +370,84 @@ impl WorkerState {
             Err(e) => Outcome::Failed(e.to_string()),
         }
     }
+}
+
+/// Where a read stands, for `Progress` messages.
+struct Progress {
+    request: u32,
+    done: u64,
+    total: u64,
+    last: f64,
+}
+
+impl WorkerState {
+    /// Reads a zip archive by slices ([`ZipSource`]): its directory, then each chosen member as
+    /// a file of its own. Between two steps (≤ 1 MiB each) the worker posts progress and, every
+    /// [`PROGRESS_EVERY_MS`], yields to its event loop so that a Cancel gets through. `Some`
+    /// ends the whole read (cancelled).
+    async fn read_zip(
+        &self,
+        name: &str,
+        blob: &Blob,
+        options: &IngestOptions,
+        loader: &mut Loader,
+        progress: &mut Progress,
+        cancel: &Cell<bool>,
+    ) -> Option<Outcome> {
+        let opened = BlobReader::new(blob)
+            .map_err(|e| IngestError::Io {
+                file: name.to_string(),
+                message: e.to_string(),
+            })
+            .and_then(|reader| ZipSource::open(reader, name, options));
+        let mut zip = match opened {
+            Ok(zip) => zip,
+            Err(e) => {
+                // Recorded in the summary's failed files; the other files go on.
+                loader.start_file(name);
+                loader.fail_file(e);
+                let _ = loader.end_file();
+                return None;
+            }
+        };
+        let (base, total) = (progress.done, zip.total().max(1) as f64);
+        let size = blob.size();
+        while zip.step(loader).is_some() {
+            let now = self.now();
+            if now - progress.last < PROGRESS_EVERY_MS {
+                continue;
+            }
+            progress.last = now;
+            let file = zip.member_name().unwrap_or_else(|| name.to_string());
+            self.post(&FromWorker::Progress {
+                request: progress.request,
+                done: base + (zip.done() as f64 / total * size) as u64,
+                total: progress.total,
+                file,
+            });
+            yield_now(&self.scope).await;
+            if cancel.get() {
+                return Some(Outcome::Cancelled);
+            }
+        }
+        None
+    }
+}
+
+/// Whether `blob` starts like a zip archive (`PK\x03\x04`).
+async fn is_zip(blob: &Blob, buffer: &mut Vec<u8>) -> bool {
+    blob.size() >= 4.0
+        && read_slice(blob, 0.0, 4.0, buffer).await.is_ok()
+        && buffer.as_slice() == b"PK\x03\x04"
+}
+
+/// Lets the worker's event loop run (a `setTimeout(0)`): messages that arrived meanwhile, such
+/// as a Cancel, are handled before this resolves.
+async fn yield_now(scope: &DedicatedWorkerGlobalScope) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = scope.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+    });
+    let _ = JsFuture::from(promise).await;
 }
 
 /// The message of a JS exception (an `Error`'s message, a thrown string, or its debug form).

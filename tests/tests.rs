@@ -29,6 +29,7 @@ mod job;
 mod layers;
 mod leakage;
 mod metrics_sklearn;
+mod prediction_view;
 mod shared_data;
 mod stream;
 mod train;

@@ -354,7 +354,8 @@ impl Loader {
     /// `files` lists every file so far, the one being read included (its counts so far; `kept`
     /// counts this batch's rows); `sources` and `lines` index into it as usual. Label codes are
     /// the batch's own. `warnings` and `failed` hold what was reported since the previous batch.
-    /// A `.zip` is read whole when it ends, so its rows come in one batch.
+    /// A `.zip` pushed through `feed` is read when it ends (its rows in one batch); one read
+    /// step by step with [`ZipSource::step`] can be batched between steps.
     ///
     /// Only for loads without sampling: with a per-file or per-class cap the sample is only known
     /// at the end, so this returns `None` and every row goes to [`finish`](Self::finish).

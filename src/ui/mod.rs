@@ -43,7 +43,10 @@ type Handler = Rc<dyn Fn(FromWorker, Vec<Uint8Array>)>;
 fn is_final(reply: &FromWorker) -> bool {
     !matches!(
         reply,
-        FromWorker::Progress { .. } | FromWorker::FitProgress { .. } | FromWorker::Ready
+        FromWorker::Progress { .. }
+            | FromWorker::FitProgress { .. }
+            | FromWorker::PredictedCsv { .. }
+            | FromWorker::Ready
     )
 }
 
@@ -345,7 +348,7 @@ impl Session {
             max_rows_per_file: None,
             per_class: None,
             label_column: None,
-            max_files: None,
+            max_files: data::max_files(),
             sample_files: false,
         };
         self.send(&message, &files);
@@ -429,6 +432,7 @@ fn reply_request(reply: &FromWorker) -> Option<u32> {
         | FromWorker::Fitted { request, .. }
         | FromWorker::Trained { request, .. }
         | FromWorker::Predicted { request, .. }
+        | FromWorker::PredictedCsv { request, .. }
         | FromWorker::PredictionRows { request, .. }
         | FromWorker::ModelAdded { request, .. }
         | FromWorker::WarmedUp { request, .. } => *request,

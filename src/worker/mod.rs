@@ -8,6 +8,8 @@
 mod blob_reader;
 #[cfg(target_arch = "wasm32")]
 mod handlers;
+#[cfg(target_arch = "wasm32")]
+mod predicting;
 pub mod protocol;
 pub mod warm_up;
 #[cfg(target_arch = "wasm32")]

@@ -193,6 +193,13 @@ pub enum FromWorker {
         result: Box<TrainedResult>,
     },
 
+    /// The next part of the predictions CSV (the header comes with the first part), as one
+    /// byte payload, while a file is predicted: `rows` rows in this part. The page keeps the
+    /// parts (as `Blob`s) and builds the download from them; the worker keeps none.
+    PredictedCsv {
+        request: u32,
+        rows: u64,
+    },
     /// The prediction file was read and predicted; the first page of rows is included.
     Predicted {
         request: u32,

@@ -24,7 +24,7 @@ use super::protocol::{FromWorker, ModelInfo, ToWorker};
 use crate::ingest::{Dataset, IngestError, IngestOptions, Loader, Taxonomy, ZipSource};
 use crate::job::Prepared;
 use crate::job::TrainedModel;
-use crate::predictions::PredictionSet;
+use crate::predictions::PredictionView;
 
 /// Bytes read from a file per step.
 const CHUNK_BYTES: f64 = 1024.0 * 1024.0;
@@ -132,12 +132,12 @@ pub(super) struct WorkerState {
     /// Models trained here or imported, by id.
     pub(super) models: RefCell<Vec<(ModelInfo, TrainedModel)>>,
     pub(super) next_model: Cell<u32>,
-    /// The file predicted last.
-    pub(super) predictions: RefCell<Option<PredictionSet>>,
+    /// The rows of the file predicted last (bounded; the page keeps the CSV).
+    pub(super) predictions: RefCell<Option<PredictionView>>,
 }
 
 /// How a read ended, short of posting it.
-enum Outcome {
+pub(super) enum Outcome {
     Loaded(Dataset),
     Cancelled,
     Failed(String),
@@ -180,7 +180,7 @@ impl WorkerState {
         cancel
     }
 
-    fn end(&self, request: u32) {
+    pub(super) fn end(&self, request: u32) {
         let still_active = matches!(&*self.active.borrow(), Some((r, _)) if *r == request);
         if still_active {
             self.active.replace(None);
@@ -216,7 +216,9 @@ impl WorkerState {
                 };
                 spawn_local(async move {
                     let started = self.now();
-                    let outcome = self.read(request, &names, &files, options, &cancel).await;
+                    let outcome = self
+                        .read(request, &names, &files, options, &cancel, &mut |_| Ok(()))
+                        .await;
                     let parse_ms = self.now() - started;
                     self.end(request);
                     let reply = match outcome {
@@ -261,38 +263,29 @@ impl WorkerState {
                 model,
                 names,
             } => {
-                let Some(taxonomy) = self.model_taxonomy(model) else {
+                let Some(m) = self.model_copy(model) else {
                     return self.fail(request, format!("no model {model} is loaded"));
                 };
                 let cancel = self.begin(request);
-                let options = IngestOptions {
-                    taxonomy,
-                    ..IngestOptions::default()
-                };
                 spawn_local(async move {
-                    let started = self.now();
-                    let outcome = self.read(request, &names, &files, options, &cancel).await;
-                    let parse_ms = self.now() - started;
-                    self.end(request);
-                    match outcome {
-                        Outcome::Loaded(data) => self.predict(request, model, data, parse_ms),
-                        Outcome::Cancelled => self.post(&FromWorker::Cancelled { request }),
-                        Outcome::Failed(message) => self.fail(request, message),
-                    }
+                    self.predict_stream(request, model, m, &names, &files, &cancel)
+                        .await;
                 });
             }
             other => self.handle(other, bytes),
         }
     }
 
-    /// Reads every blob through one [`Loader`].
-    async fn read(
+    /// Reads every blob through one [`Loader`]. `rows` is called after each chunk (it may take
+    /// the rows parsed so far with [`Loader::take_batch`]); its error ends the read.
+    pub(super) async fn read(
         &self,
         request: u32,
         names: &[String],
         files: &[Blob],
         options: IngestOptions,
         cancel: &Cell<bool>,
+        rows: &mut dyn FnMut(&mut Loader) -> Result<(), String>,
     ) -> Outcome {
         let total = files.iter().map(Blob::size).sum::<f64>() as u64;
         let mut done = 0u64;
@@ -313,7 +306,15 @@ impl WorkerState {
                     last: last_progress,
                 };
                 let read = self
-                    .read_zip(&name, blob, &options, &mut loader, &mut progress, cancel)
+                    .read_zip(
+                        &name,
+                        blob,
+                        &options,
+                        &mut loader,
+                        &mut progress,
+                        cancel,
+                        rows,
+                    )
                     .await;
                 if let Some(outcome) = read {
                     return outcome;
@@ -351,13 +352,20 @@ impl WorkerState {
                 at = end;
                 // A file that cannot be parsed is recorded by the loader (summary.failed);
                 // the rest of it is not worth reading.
-                if loader.feed(&buffer).is_err() {
+                let fed = loader.feed(&buffer);
+                if let Err(message) = rows(&mut loader) {
+                    return Outcome::Failed(message);
+                }
+                if fed.is_err() {
                     done += (size - at) as u64;
                     break;
                 }
             }
             // Errors here are recorded in the summary's failed files; the other files go on.
             let _ = loader.end_file();
+            if let Err(message) = rows(&mut loader) {
+                return Outcome::Failed(message);
+            }
         }
         self.post(&FromWorker::Progress {
             request,
@@ -393,6 +401,7 @@ impl WorkerState {
         loader: &mut Loader,
         progress: &mut Progress,
         cancel: &Cell<bool>,
+        rows: &mut dyn FnMut(&mut Loader) -> Result<(), String>,
     ) -> Option<Outcome> {
         let opened = BlobReader::new(blob)
             .map_err(|e| IngestError::Io {
@@ -413,6 +422,9 @@ impl WorkerState {
         let (base, total) = (progress.done, zip.total().max(1) as f64);
         let size = blob.size();
         while zip.step(loader).is_some() {
+            if let Err(message) = rows(loader) {
+                return Some(Outcome::Failed(message));
+            }
             let now = self.now();
             if now - progress.last < PROGRESS_EVERY_MS {
                 continue;

@@ -304,17 +304,10 @@ impl WorkerState {
                     done,
                     total,
                     last: last_progress,
+                    cancel,
                 };
                 let read = self
-                    .read_zip(
-                        &name,
-                        blob,
-                        &options,
-                        &mut loader,
-                        &mut progress,
-                        cancel,
-                        rows,
-                    )
+                    .read_zip(&name, blob, &options, &mut loader, &mut progress, rows)
                     .await;
                 if let Some(outcome) = read {
                     return outcome;
@@ -380,12 +373,13 @@ impl WorkerState {
     }
 }
 
-/// Where a read stands, for `Progress` messages.
-struct Progress {
+/// Where a read stands, for `Progress` messages, and its cancel flag.
+struct Progress<'a> {
     request: u32,
     done: u64,
     total: u64,
     last: f64,
+    cancel: &'a Cell<bool>,
 }
 
 impl WorkerState {
@@ -399,8 +393,7 @@ impl WorkerState {
         blob: &Blob,
         options: &IngestOptions,
         loader: &mut Loader,
-        progress: &mut Progress,
-        cancel: &Cell<bool>,
+        progress: &mut Progress<'_>,
         rows: &mut dyn FnMut(&mut Loader) -> Result<(), String>,
     ) -> Option<Outcome> {
         let opened = BlobReader::new(blob)
@@ -438,7 +431,7 @@ impl WorkerState {
                 file,
             });
             yield_now(&self.scope).await;
-            if cancel.get() {
+            if progress.cancel.get() {
                 return Some(Outcome::Cancelled);
             }
         }

@@ -5,7 +5,8 @@
 // Generates a ~150 MB Zeek conn.log.labeled at test time from ../shared/data with
 // `python3 bench/make_data.py --rows N` (skipped, with a message, when the shared data is absent;
 // E2E_SCALE_ROWS sets N, 1,150,000 by default), trains a decision tree on the page's sample,
-// predicts the big file on the Predict tab, and checks: the summary counts every row of the file;
+// cancels a first run (nothing shown), predicts the big file on the Predict tab, and checks: the
+// summary counts every row of the file;
 // the rows table says it keeps a bounded selection; the CSV download (built in the page from the
 // worker's parts) has one line per row plus the header.
 
@@ -70,6 +71,13 @@ describe('predicting a big file', { skip: missing.length ? `SKIP: ${missing.join
 
     await page.click('[data-testid="tab-predict"]');
     await page.waitForSelector('[data-testid="predict-tab"]', { timeout: TIMEOUT });
+    // Cancel stops a run between two slices; nothing is shown for it.
+    await page.setInputFiles('[data-testid="predict-file"]', file);
+    await page.waitForSelector('[data-testid="predict-progress"]', { timeout: TIMEOUT });
+    await page.click('[data-testid="predict-cancel"]');
+    await page.waitForSelector('[data-testid="predict-info"]:has-text("Prediction cancelled")', { timeout: TIMEOUT });
+    await page.waitForSelector('[data-testid="predict-progress"]', { state: 'detached', timeout: TIMEOUT });
+    assert.equal(await page.locator('[data-testid="predict-summary"]').count(), 0);
     const started = Date.now();
     await page.setInputFiles('[data-testid="predict-file"]', file);
     await page.waitForSelector('[data-testid="predict-progress"]', { timeout: TIMEOUT });

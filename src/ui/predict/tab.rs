@@ -53,6 +53,13 @@ pub fn PredictTab() -> impl IntoView {
             predict_files(session, files, names);
         }
     };
+    let progress_fraction = move || {
+        running.with(|r| {
+            r.as_ref()
+                .filter(|r| r.total > 0)
+                .map_or(0.0, |r| r.done as f64 / r.total as f64)
+        })
+    };
     let cancel = move |_| {
         if let Some(r) = running.get_untracked() {
             session.tell(&ToWorker::Cancel { request: r.request });
@@ -134,18 +141,21 @@ pub fn PredictTab() -> impl IntoView {
                             on:click=|ev| ev.stop_propagation()
                         />
                     </div>
-                    {move || running.get().map(|r| {
-                        let frac = if r.total > 0 { r.done as f64 / r.total as f64 } else { 0.0 };
-                        view! {
-                            <div class="progress" data-testid="predict-progress" role="status">
-                                <progress max="1" value=frac.to_string()></progress>
-                                <span class="progress-text">
-                                    {format!("Predicting {} — {:.0} %", r.file, frac * 100.0)}
-                                </span>
-                                <button class="button" data-testid="predict-cancel" on:click=cancel>"Cancel"</button>
-                            </div>
-                        }
-                    })}
+                    // Rendered once per run (only the bar and text follow the progress), so that
+                    // Cancel is not replaced under the pointer at every progress message.
+                    <Show when=move || running.with(Option::is_some)>
+                        <div class="progress" data-testid="predict-progress" role="status">
+                            <progress max="1" value=move || progress_fraction().to_string()></progress>
+                            <span class="progress-text">
+                                {move || format!(
+                                    "Predicting {} — {:.0} %",
+                                    running.with(|r| r.as_ref().map(|r| r.file.clone()).unwrap_or_default()),
+                                    progress_fraction() * 100.0
+                                )}
+                            </span>
+                            <button class="button" data-testid="predict-cancel" on:click=cancel>"Cancel"</button>
+                        </div>
+                    </Show>
                     {move || error.get().map(|e| view! {
                         <div class="banner error" role="alert" data-testid="predict-error">
                             <span class="banner-text">{e}</span>

@@ -12,7 +12,9 @@ use crate::ingest::{Dataset, Taxonomy, MISSING};
 use crate::job::{Predictions, TrainError, TrainedModel};
 
 mod stream;
+mod view;
 pub use stream::{BatchPredictor, PredictedBatch, PredictionStream, StreamSummary};
+pub use view::{PredictionView, VIEW_ROWS};
 
 /// How to sort prediction rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,6 +83,9 @@ pub struct PredictionSummary {
     pub parse_ms: f64,
     pub predict_ms: f64,
     pub first_page: PredictionPage,
+    /// What the rows table holds when it does not hold every row (see [`PredictionView`]).
+    #[serde(default)]
+    pub table_note: Option<String>,
 }
 
 /// Writes one CSV row per flow: file, line, predicted class, confidence, one probability per
@@ -285,6 +290,7 @@ impl PredictionSet {
             parse_ms,
             predict_ms,
             first_page: self.page(query),
+            table_note: None,
         }
     }
 

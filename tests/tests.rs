@@ -30,6 +30,8 @@ mod job;
 mod layers;
 mod leakage;
 mod metrics_sklearn;
+mod prediction_view;
 mod shared_data;
 mod stream;
 mod train;
+mod zip_archive;

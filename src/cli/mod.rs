@@ -67,6 +67,12 @@ struct ReadArgs {
     /// Keep a uniform sample of at most N rows of each file.
     #[arg(long, value_name = "N")]
     max_rows_per_file: Option<u64>,
+    /// Read at most N members of each zip archive (the first N, or see --sample-files).
+    #[arg(long, value_name = "N")]
+    max_files: Option<u64>,
+    /// With --max-files: a seeded uniform sample of the archive's members, not the first ones.
+    #[arg(long, requires = "max_files")]
+    sample_files: bool,
     /// Random seed of the sampling and, for `train` and `features`, of the split. A model has its
     /// own seed: `--set seed=N`. The page's default is the same.
     #[arg(long, default_value_t = crate::eval::split::DEFAULT_SEED)]
@@ -154,6 +160,8 @@ fn load(read: &ReadArgs, per_class: Option<u64>) -> Result<Dataset, IngestError>
         max_rows_per_file: read.max_rows_per_file,
         per_class,
         seed: read.seed,
+        max_files: read.max_files,
+        sample_files: read.sample_files,
     });
     feed_files(&mut loader, &read.files, &mut |_| true);
     loader.finish()
@@ -174,17 +182,30 @@ fn feed_files(loader: &mut Loader, files: &[PathBuf], after: &mut dyn FnMut(&mut
     let mut buf = vec![0u8; 1 << 20];
     for path in files {
         let name = file_name(path);
-        loader.start_file(&name);
         let mut file: Box<dyn Read> = if path == Path::new("-") {
+            loader.start_file(&name);
             Box::new(std::io::stdin().lock())
         } else {
             match File::open(path) {
-                Ok(f) => Box::new(f),
+                Ok(f) if is_zip(&f) => {
+                    // Read by slices, directory first: a multi-GB archive is never held in memory.
+                    let _ = loader.read_zip(&name, f);
+                    if !after(loader) {
+                        return;
+                    }
+                    continue;
+                }
+                Ok(f) => {
+                    loader.start_file(&name);
+                    Box::new(f)
+                }
                 Err(e) => {
+                    loader.start_file(&name);
                     loader.fail_file(IngestError::Io {
                         file: name,
                         message: e.to_string(),
                     });
+                    let _ = loader.end_file();
                     continue;
                 }
             }
@@ -246,6 +267,15 @@ fn read_batches(
     }
     send(loader.finish()?);
     Ok(())
+}
+
+/// Whether `file` starts like a zip archive; leaves it at its start.
+fn is_zip(mut file: &File) -> bool {
+    use std::io::{Seek, SeekFrom};
+    let mut head = [0u8; 4];
+    let zip = file.read_exact(&mut head).is_ok() && &head == b"PK\x03\x04";
+    let rewound = file.seek(SeekFrom::Start(0)).is_ok();
+    zip && rewound
 }
 
 /// The parameter reference of every model (or one), as Markdown: what `flowlab models` prints

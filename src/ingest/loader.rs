@@ -1,12 +1,13 @@
 //! The push API: start a file, feed it chunk by chunk, end it; then finish the data set.
 
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::io::{Cursor, Read, Seek, Write};
 
 use flate2::write::MultiGzDecoder;
 
+use super::archive::ZipSource;
 use super::dataset::Dataset;
-use super::decode::{detect, Compression, ZipMembers, MAGIC_LEN};
+use super::decode::{detect, Compression, MAGIC_LEN};
 use super::error::{IngestError, Warning};
 use super::file::{FileParser, RowOut};
 use super::labels::Taxonomy;
@@ -29,6 +30,10 @@ pub struct IngestOptions {
     pub per_class: Option<u64>,
     /// Seed of the sampling.
     pub seed: u64,
+    /// Read at most this many members of each zip archive (see `sample_files`).
+    pub max_files: Option<u64>,
+    /// With `max_files`: a seeded uniform sample of the members instead of the first ones.
+    pub sample_files: bool,
 }
 
 enum Stage {
@@ -238,7 +243,15 @@ impl Loader {
         let result = match cur.stage {
             Stage::Failed(e) => Err(e),
             Stage::Magic(_) => Err(IngestError::Empty { file: name.clone() }),
-            Stage::Zip(bytes) => return self.read_zip(&name, bytes),
+            Stage::Zip(bytes) => {
+                // Fed as bytes (e.g. a zip inside a zip): read from memory.
+                self.out.drop_file(self.files.len());
+                let opts = self.opts.clone();
+                return match ZipSource::open(Cursor::new(bytes), &name, &opts) {
+                    Ok(zip) => zip.read_all(self),
+                    Err(e) => self.fail(&name, e),
+                };
+            }
             Stage::Plain(mut p) => p.finish(&mut self.out).map(|_| p),
             Stage::Gzip(mut dec, mut p) => {
                 let tail = dec.try_finish().map(|_| std::mem::take(dec.get_mut()));
@@ -297,56 +310,58 @@ impl Loader {
         Err(e)
     }
 
-    fn read_zip(&mut self, name: &str, bytes: Vec<u8>) -> Result<(), IngestError> {
-        let mut zip = match ZipMembers::open(bytes) {
-            Ok(z) => z,
-            Err(m) => {
-                return self.fail(
-                    name,
-                    IngestError::Decompress {
-                        file: name.into(),
-                        message: m.to_string(),
-                    },
-                )
+    /// Reads the zip archive `name` by slices ([`ZipSource`]): each chosen member becomes a
+    /// file of its own, `name/member`. Fails (and records the archive as failed) when its
+    /// directory cannot be read, or when none of its members could be read.
+    pub fn read_zip<R: Read + Seek>(&mut self, name: &str, reader: R) -> Result<(), IngestError> {
+        if self.current.is_some() {
+            let _ = self.end_file();
+        }
+        let opts = self.opts.clone();
+        match ZipSource::open(reader, name, &opts) {
+            Ok(zip) => zip.read_all(self),
+            Err(e) => {
+                self.start_file(name);
+                self.fail_file(e);
+                self.end_file()
             }
+        }
+    }
+
+    /// How many files (or archive members) have been read so far.
+    pub(crate) fn files_read(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Ends the current file, whose bytes broke off (`why`): its complete rows are kept with a
+    /// warning, or, when it had none, the file is recorded as failed.
+    pub(crate) fn end_file_damaged(&mut self, why: &str) -> Result<(), IngestError> {
+        let Some(cur) = self.current.as_ref() else {
+            return Ok(());
         };
-        let members = zip.names();
-        if members.is_empty() {
-            let e = IngestError::Format {
-                file: name.into(),
-                line: 0,
-                message: "the zip archive holds no files".into(),
-            };
-            return self.fail(name, e);
+        let name = cur.name.clone();
+        let rows = match &cur.stage {
+            Stage::Plain(p) | Stage::Gzip(_, p) => p.state.rows,
+            _ => 0,
+        };
+        if rows == 0 {
+            self.fail_file(IngestError::Decompress {
+                file: name,
+                message: why.to_string(),
+            });
+            return self.end_file();
         }
-        let mut first_error = None;
-        let mut any = false;
-        for (index, member) in members {
-            let full = format!("{name}/{member}");
-            self.start_file(&full);
-            let read = zip.read(index, &mut |chunk| self.feed(chunk).is_ok());
-            let r = match read {
-                Err(m) if !self.file_failed() => {
-                    let e = IngestError::Decompress {
-                        file: full.clone(),
-                        message: m.to_string(),
-                    };
-                    self.current = None;
-                    self.fail(&full, e)
-                }
-                _ => self.end_file(),
-            };
-            match r {
-                Ok(()) => any = true,
-                Err(e) => {
-                    first_error.get_or_insert(e);
-                }
-            }
-        }
-        match (any, first_error) {
-            (false, Some(e)) => Err(e),
-            _ => Ok(()),
-        }
+        self.end_file()?;
+        self.warnings.push(Warning {
+            file: Some(name),
+            column: None,
+            count: 1,
+            examples: vec![],
+            message: format!(
+                "cannot decompress the rest ({why}); the {rows} complete rows before that are kept"
+            ),
+        });
+        Ok(())
     }
 
     /// Rows parsed and not yet taken by [`take_batch`](Self::take_batch) (0 when sampling).
@@ -368,7 +383,8 @@ impl Loader {
     /// `files` lists every file so far, the one being read included (its counts so far; `kept`
     /// counts this batch's rows); `sources` and `lines` index into it as usual. Label codes are
     /// the batch's own. `warnings` and `failed` hold what was reported since the previous batch.
-    /// A `.zip` is read whole when it ends, so its rows come in one batch.
+    /// A `.zip` pushed through `feed` is read when it ends (its rows in one batch); one read
+    /// step by step with [`ZipSource::step`] can be batched between steps.
     ///
     /// Only for loads without sampling: with a per-file or per-class cap the sample is only known
     /// at the end, so this returns `None` and every row goes to [`finish`](Self::finish).

@@ -1,8 +1,9 @@
 //! Files → typed columns, streaming.
 //!
 //! Bytes are pushed in chunks of any size ([`Loader::feed`]), so a file is never held whole in
-//! memory (a `.zip` is the one exception: its compressed bytes are kept until its directory, at
-//! the end, has been read). Formats are recognised from the first 64 KiB:
+//! memory. A `.zip` is read by slices from its end ([`ZipSource`], [`Loader::read_zip`]): the
+//! directory first, then each member streamed as a file of its own (only a zip pushed through
+//! [`Loader::feed`], e.g. one inside another, is kept in memory until it ends). Formats are recognised from the first 64 KiB:
 //!
 //! - Zeek `conn.log` / IoT-23 `conn.log.labeled` (`#separator`, `#fields`, `#types`, `-` unset,
 //!   `(empty)`; the IoT-23 three-space-joined label columns; Stratosphere's tab-separated ones),
@@ -30,6 +31,7 @@
 //! assert_eq!(s.label_counts["Benign"], 1);
 //! ```
 
+mod archive;
 mod columns;
 mod dataset;
 mod decode;
@@ -45,6 +47,7 @@ mod sample;
 mod summary;
 mod table;
 
+pub use archive::{ZipMember, ZipSource};
 pub use columns::{
     is_missing, parse_datetime, parse_number, parse_scaled, Column, ColumnData, TextColumn, MISSING,
 };

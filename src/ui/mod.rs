@@ -44,7 +44,10 @@ type Handler = Rc<dyn Fn(FromWorker, Vec<Uint8Array>)>;
 fn is_final(reply: &FromWorker) -> bool {
     !matches!(
         reply,
-        FromWorker::Progress { .. } | FromWorker::FitProgress { .. } | FromWorker::Ready
+        FromWorker::Progress { .. }
+            | FromWorker::FitProgress { .. }
+            | FromWorker::PredictedCsv { .. }
+            | FromWorker::Ready
     )
 }
 
@@ -414,6 +417,7 @@ fn reply_request(reply: &FromWorker) -> Option<u32> {
         | FromWorker::Fitted { request, .. }
         | FromWorker::Trained { request, .. }
         | FromWorker::Predicted { request, .. }
+        | FromWorker::PredictedCsv { request, .. }
         | FromWorker::PredictionRows { request, .. }
         | FromWorker::ModelAdded { request, .. }
         | FromWorker::WarmedUp { request, .. } => *request,

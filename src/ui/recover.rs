@@ -209,6 +209,8 @@ impl Session {
             per_class: sampling.per_class,
             label_column: None,
             seed: sampling.seed,
+            max_files: super::data::max_files(),
+            sample_files: false,
         };
         let kept = Files {
             blobs: files.clone(),

@@ -7,12 +7,10 @@ use js_sys::Uint8Array;
 use super::protocol::{FromWorker, ModelInfo, ToWorker, TrainedResult};
 use super::web::{to_vec, WorkerState};
 use crate::ingest::export::write_csv;
-use crate::ingest::Dataset;
 use crate::job::TrainedModel;
 use crate::job::{self, FitData, TaskOutput};
 use crate::model_file;
 use crate::models::Step;
-use crate::predictions::{PredictionSet, RowQuery};
 
 /// At most one progress message per this many milliseconds while fitting.
 const FIT_PROGRESS_EVERY_MS: f64 = 150.0;
@@ -33,13 +31,14 @@ pub fn model_info(id: u32, name: String, m: &TrainedModel) -> ModelInfo {
 }
 
 impl WorkerState {
-    /// The taxonomy of model `id`, if it is held.
-    pub(super) fn model_taxonomy(&self, id: u32) -> Option<crate::ingest::Taxonomy> {
+    /// A copy of model `id`, if it is held (a prediction runs across awaits, during which
+    /// models may be added).
+    pub(super) fn model_copy(&self, id: u32) -> Option<TrainedModel> {
         self.models
             .borrow()
             .iter()
             .find(|(i, _)| i.id == id)
-            .map(|(_, m)| m.taxonomy)
+            .map(|(_, m)| m.clone())
     }
 
     /// Keeps `model` under a new id and returns its info.
@@ -49,30 +48,6 @@ impl WorkerState {
         let info = model_info(id, name, &model);
         self.models.borrow_mut().push((info.clone(), model));
         info
-    }
-
-    /// Predicts a freshly read file with model `model` and keeps the result.
-    pub(super) fn predict(&self, request: u32, model: u32, data: Dataset, parse_ms: f64) {
-        let started = self.now();
-        let set = {
-            let models = self.models.borrow();
-            let Some((_, m)) = models.iter().find(|(i, _)| i.id == model) else {
-                return self.fail(request, format!("no model {model} is loaded"));
-            };
-            PredictionSet::new(model, m, data)
-        };
-        match set {
-            Ok(set) => {
-                let predict_ms = self.now() - started;
-                let summary = set.summary(&RowQuery::default(), parse_ms, predict_ms);
-                self.predictions.replace(Some(set));
-                self.post(&FromWorker::Predicted {
-                    request,
-                    summary: Box::new(summary),
-                });
-            }
-            Err(e) => self.fail(request, format!("cannot predict these files: {e}")),
-        }
     }
 
     /// Answers every message that does not read files.
@@ -175,17 +150,11 @@ impl WorkerState {
                 }),
                 None => self.fail(request, "nothing has been predicted yet"),
             },
-            ToWorker::ExportPredictions { request } => {
-                let csv = self
-                    .predictions
-                    .borrow()
-                    .as_ref()
-                    .map(PredictionSet::to_csv);
-                match csv {
-                    Some(csv) => self.download(request, "flowlab-predictions.csv", "text/csv", csv),
-                    None => self.fail(request, "nothing has been predicted yet"),
-                }
-            }
+            ToWorker::ExportPredictions { request } => self.fail(
+                request,
+                "the predictions CSV is sent to the page in parts while the file is predicted \
+                 (FromWorker::PredictedCsv); the page builds the download from them",
+            ),
             ToWorker::ExportModel { request, model } => {
                 let file = self
                     .models

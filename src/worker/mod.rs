@@ -5,8 +5,12 @@
 //! [`protocol::FromWorker`] it gets back.
 
 #[cfg(target_arch = "wasm32")]
+mod blob_reader;
+#[cfg(target_arch = "wasm32")]
 mod handlers;
 pub mod load;
+#[cfg(target_arch = "wasm32")]
+mod predicting;
 pub mod protocol;
 pub mod warm_up;
 #[cfg(target_arch = "wasm32")]

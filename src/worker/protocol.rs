@@ -38,6 +38,12 @@ pub enum ToWorker {
         /// Seed of the sampling (the same seed keeps the same rows).
         #[serde(default)]
         seed: u64,
+        /// Read at most this many members of each zip archive.
+        #[serde(default)]
+        max_files: Option<u64>,
+        /// With `max_files`: a seeded sample of the members instead of the first ones.
+        #[serde(default)]
+        sample_files: bool,
     },
     /// Show the current data set under another label taxonomy (no re-parse).
     SetTaxonomy { request: u32, taxonomy: Taxonomy },
@@ -222,6 +228,13 @@ pub enum FromWorker {
         result: Box<TrainedResult>,
     },
 
+    /// The next part of the predictions CSV (the header comes with the first part), as one
+    /// byte payload, while a file is predicted: `rows` rows in this part. The page keeps the
+    /// parts (as `Blob`s) and builds the download from them; the worker keeps none.
+    PredictedCsv {
+        request: u32,
+        rows: u64,
+    },
     /// The prediction file was read and predicted; the first page of rows is included.
     Predicted {
         request: u32,

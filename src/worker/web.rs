@@ -2,7 +2,9 @@
 //! and pushes them through the streaming [`Loader`], and answers with [`FromWorker`] messages.
 //!
 //! Reading is asynchronous (one `Blob.slice().arrayBuffer()` per ~1 MiB chunk), so a `Cancel` or a
-//! newer `Load` that arrives meanwhile is handled between two chunks. The data set loaded last stays
+//! newer `Load` that arrives meanwhile is handled between two chunks. A zip archive is read by
+//! slices through [`BlobReader`] (directory first, members streamed), yielding to the event loop
+//! between steps. The data set loaded last stays
 //! loaded until a new load succeeds.
 //!
 //! A message from the page is an [`envelope`]: a JS object holding the JSON text of the `ToWorker`
@@ -17,13 +19,14 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
+use super::blob_reader::BlobReader;
 use super::load::{sampling, LoadGuard, Verdict, MAX_RESAMPLES};
 use super::protocol::{FromWorker, ModelInfo, Sampling, ToWorker};
 use crate::data::budget::Budget;
-use crate::ingest::{Dataset, IngestOptions, Loader, Taxonomy};
+use crate::ingest::{Dataset, IngestError, IngestOptions, Loader, Taxonomy, ZipSource};
 use crate::job::Prepared;
 use crate::job::TrainedModel;
-use crate::predictions::PredictionSet;
+use crate::predictions::PredictionView;
 
 /// Bytes read from a file per step.
 const CHUNK_BYTES: f64 = 1024.0 * 1024.0;
@@ -168,12 +171,12 @@ pub(super) struct WorkerState {
     /// Models trained here or imported, by id.
     pub(super) models: RefCell<Vec<(ModelInfo, TrainedModel)>>,
     pub(super) next_model: Cell<u32>,
-    /// The file predicted last.
-    pub(super) predictions: RefCell<Option<PredictionSet>>,
+    /// The rows of the file predicted last (bounded; the page keeps the CSV).
+    pub(super) predictions: RefCell<Option<PredictionView>>,
 }
 
 /// How a read ended, short of posting it.
-enum Outcome {
+pub(super) enum Outcome {
     Loaded(Dataset),
     Cancelled,
     Failed(String),
@@ -226,7 +229,7 @@ impl WorkerState {
         cancel
     }
 
-    fn end(&self, request: u32) {
+    pub(super) fn end(&self, request: u32) {
         let still_active = matches!(&*self.active.borrow(), Some((r, _)) if *r == request);
         if still_active {
             self.active.replace(None);
@@ -247,6 +250,8 @@ impl WorkerState {
                 per_class,
                 label_column,
                 seed,
+                max_files,
+                sample_files,
             } => {
                 let cancel = self.begin(request);
                 self.taxonomy.set(taxonomy);
@@ -256,6 +261,8 @@ impl WorkerState {
                     per_class,
                     label_column,
                     seed,
+                    max_files,
+                    sample_files,
                 };
                 spawn_local(async move {
                     let started = self.now();
@@ -309,24 +316,13 @@ impl WorkerState {
                 model,
                 names,
             } => {
-                let Some(taxonomy) = self.model_taxonomy(model) else {
+                let Some(m) = self.model_copy(model) else {
                     return self.fail(request, format!("no model {model} is loaded"));
                 };
                 let cancel = self.begin(request);
-                let options = IngestOptions {
-                    taxonomy,
-                    ..IngestOptions::default()
-                };
                 spawn_local(async move {
-                    let started = self.now();
-                    let outcome = self.read(request, &names, &files, options, &cancel).await;
-                    let parse_ms = self.now() - started;
-                    self.end(request);
-                    match outcome {
-                        Outcome::Loaded(data) => self.predict(request, model, data, parse_ms),
-                        Outcome::Cancelled => self.post(&FromWorker::Cancelled { request }),
-                        Outcome::Failed(message) => self.fail(request, message),
-                    }
+                    self.predict_stream(request, model, m, &names, &files, &cancel)
+                        .await;
                 });
             }
             other => self.handle(other, bytes),
@@ -346,15 +342,16 @@ impl WorkerState {
         let total = files.iter().map(Blob::size).sum::<f64>() as u64;
         let auto = !LoadGuard::asked(&options);
         let mut why = None;
+        let mut no_batches = |_: &mut Loader| Ok(());
         for _ in 0..=MAX_RESAMPLES {
             let mut guard = LoadGuard::new(self.budget.get(), total, &options, auto);
             let read = self.read_guarded(
                 request,
-                names,
-                files,
+                (names, files),
                 options.clone(),
                 cancel,
                 Some(&mut guard),
+                &mut no_batches,
             );
             match read.await {
                 Guarded::Done(outcome) => return (outcome, sampling(&options, why)),
@@ -368,17 +365,19 @@ impl WorkerState {
         (Outcome::Failed(message.into()), sampling(&options, why))
     }
 
-    /// Reads every blob through one [`Loader`].
-    async fn read(
+    /// Reads every blob through one [`Loader`]. `rows` is called after each chunk (it may take
+    /// the rows parsed so far with [`Loader::take_batch`]); its error ends the read.
+    pub(super) async fn read(
         &self,
         request: u32,
         names: &[String],
         files: &[Blob],
         options: IngestOptions,
         cancel: &Cell<bool>,
+        rows: &mut dyn FnMut(&mut Loader) -> Result<(), String>,
     ) -> Outcome {
         match self
-            .read_guarded(request, names, files, options, cancel, None)
+            .read_guarded(request, (names, files), options, cancel, None, rows)
             .await
         {
             Guarded::Done(outcome) => outcome,
@@ -387,28 +386,56 @@ impl WorkerState {
     }
 
     /// Reads every blob through one [`Loader`], asking `guard` after every chunk whether the rows
-    /// still fit.
+    /// still fit, and handing `rows` the loader after every chunk.
     async fn read_guarded(
         &self,
         request: u32,
-        names: &[String],
-        files: &[Blob],
+        (names, files): (&[String], &[Blob]),
         options: IngestOptions,
         cancel: &Cell<bool>,
         mut guard: Option<&mut LoadGuard>,
+        rows: &mut dyn FnMut(&mut Loader) -> Result<(), String>,
     ) -> Guarded {
         let total = files.iter().map(Blob::size).sum::<f64>() as u64;
         let mut done = 0u64;
         let mut last_progress = f64::NEG_INFINITY;
         let mut buffer = Vec::new();
-        let mut loader = Loader::new(options);
+        let mut loader = Loader::new(options.clone());
         for (i, blob) in files.iter().enumerate() {
             let name = names
                 .get(i)
                 .cloned()
                 .unwrap_or_else(|| format!("file {}", i + 1));
-            loader.start_file(&name);
             let size = blob.size();
+            if is_zip(blob, &mut buffer).await {
+                let mut progress = Progress {
+                    request,
+                    done,
+                    total,
+                    last: last_progress,
+                    cancel,
+                };
+                let read = self
+                    .read_zip(&name, blob, &options, &mut loader, &mut progress, rows)
+                    .await;
+                if let Some(outcome) = read {
+                    return Guarded::Done(outcome);
+                }
+                (done, last_progress) = (progress.done + size as u64, progress.last);
+                // The members' rows are weighed once the archive is read.
+                if let Some(verdict) = guard.as_deref_mut().map(|g| g.check(&loader.state(), done))
+                {
+                    match verdict {
+                        Verdict::Go => {}
+                        Verdict::Stop(message) => return Guarded::Done(Outcome::Failed(message)),
+                        Verdict::Resample { per_class, why } => {
+                            return Guarded::Resample { per_class, why }
+                        }
+                    }
+                }
+                continue;
+            }
+            loader.start_file(&name);
             let mut at = 0.0;
             let mut first = true;
             while at < size {
@@ -438,7 +465,11 @@ impl WorkerState {
                 at = end;
                 // A file that cannot be parsed is recorded by the loader (summary.failed);
                 // the rest of it is not worth reading.
-                if loader.feed(&buffer).is_err() {
+                let fed = loader.feed(&buffer);
+                if let Err(message) = rows(&mut loader) {
+                    return Guarded::Done(Outcome::Failed(message));
+                }
+                if fed.is_err() {
                     done += (size - at) as u64;
                     break;
                 }
@@ -457,6 +488,9 @@ impl WorkerState {
             }
             // Errors here are recorded in the summary's failed files; the other files go on.
             let _ = loader.end_file();
+            if let Err(message) = rows(&mut loader) {
+                return Guarded::Done(Outcome::Failed(message));
+            }
         }
         self.post(&FromWorker::Progress {
             request,
@@ -469,6 +503,88 @@ impl WorkerState {
             Err(e) => Outcome::Failed(e.to_string()),
         })
     }
+}
+
+/// Where a read stands, for `Progress` messages, and its cancel flag.
+struct Progress<'a> {
+    request: u32,
+    done: u64,
+    total: u64,
+    last: f64,
+    cancel: &'a Cell<bool>,
+}
+
+impl WorkerState {
+    /// Reads a zip archive by slices ([`ZipSource`]): its directory, then each chosen member as
+    /// a file of its own. Between two steps (≤ 1 MiB each) the worker posts progress and, every
+    /// [`PROGRESS_EVERY_MS`], yields to its event loop so that a Cancel gets through. `Some`
+    /// ends the whole read (cancelled).
+    async fn read_zip(
+        &self,
+        name: &str,
+        blob: &Blob,
+        options: &IngestOptions,
+        loader: &mut Loader,
+        progress: &mut Progress<'_>,
+        rows: &mut dyn FnMut(&mut Loader) -> Result<(), String>,
+    ) -> Option<Outcome> {
+        let opened = BlobReader::new(blob)
+            .map_err(|e| IngestError::Io {
+                file: name.to_string(),
+                message: e.to_string(),
+            })
+            .and_then(|reader| ZipSource::open(reader, name, options));
+        let mut zip = match opened {
+            Ok(zip) => zip,
+            Err(e) => {
+                // Recorded in the summary's failed files; the other files go on.
+                loader.start_file(name);
+                loader.fail_file(e);
+                let _ = loader.end_file();
+                return None;
+            }
+        };
+        let (base, total) = (progress.done, zip.total().max(1) as f64);
+        let size = blob.size();
+        while zip.step(loader).is_some() {
+            if let Err(message) = rows(loader) {
+                return Some(Outcome::Failed(message));
+            }
+            let now = self.now();
+            if now - progress.last < PROGRESS_EVERY_MS {
+                continue;
+            }
+            progress.last = now;
+            let file = zip.member_name().unwrap_or_else(|| name.to_string());
+            self.post(&FromWorker::Progress {
+                request: progress.request,
+                done: base + (zip.done() as f64 / total * size) as u64,
+                total: progress.total,
+                file,
+            });
+            yield_now(&self.scope).await;
+            if progress.cancel.get() {
+                return Some(Outcome::Cancelled);
+            }
+        }
+        None
+    }
+}
+
+/// Whether `blob` starts like a zip archive (`PK\x03\x04`).
+async fn is_zip(blob: &Blob, buffer: &mut Vec<u8>) -> bool {
+    blob.size() >= 4.0
+        && read_slice(blob, 0.0, 4.0, buffer).await.is_ok()
+        && buffer.as_slice() == b"PK\x03\x04"
+}
+
+/// Lets the worker's event loop run (a `setTimeout(0)`): messages that arrived meanwhile, such
+/// as a Cancel, are handled before this resolves.
+async fn yield_now(scope: &DedicatedWorkerGlobalScope) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = scope.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+    });
+    let _ = JsFuture::from(promise).await;
 }
 
 /// The message of a JS exception (an `Error`'s message, a thrown string, or its debug form).

@@ -1,6 +1,7 @@
 //! The Data tab: load files (picker, drop, the embedded sample), watch progress, and read what was
 //! loaded — files, failures, label distribution, columns and warnings.
 
+mod archive;
 mod sampling;
 mod summary;
 mod tables;
@@ -11,6 +12,8 @@ use web_sys::HtmlInputElement;
 use super::{use_session, Banner, LoadProgress, SAMPLE_NAME};
 use crate::ingest::Taxonomy;
 use crate::report::format::bytes;
+pub(crate) use archive::max_files;
+use archive::MaxFilesField;
 use sampling::SamplingCard;
 use summary::SummaryView;
 
@@ -92,6 +95,7 @@ fn Toolbar() -> impl IntoView {
                         .collect_view()}
                 </select>
             </label>
+            <MaxFilesField />
         </div>
     }
 }

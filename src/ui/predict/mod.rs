@@ -11,12 +11,17 @@ mod results;
 mod rows;
 mod tab;
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Array, Uint8Array};
 use leptos::prelude::*;
-use web_sys::Blob;
+use web_sys::{Blob, BlobPropertyBag};
 
 use super::Session;
 use crate::predictions::{PredictionPage, PredictionSummary, RowQuery};
 use crate::worker::protocol::{FromWorker, ModelInfo, ToWorker};
+use crate::worker::web::js_error_message;
 pub use tab::PredictTab;
 
 /// Page sizes offered.
@@ -53,6 +58,8 @@ pub(super) struct PredictState {
 }
 
 thread_local! {
+    /// The CSV parts of the prediction shown (see [`csv_blob`]).
+    static CSV_PARTS: RefCell<Vec<Blob>> = const { RefCell::new(Vec::new()) };
     static STATE: PredictState = PredictState {
         model: ArcRwSignal::new(None),
         summary: ArcRwSignal::new(None),
@@ -69,6 +76,29 @@ thread_local! {
 
 pub(super) fn state() -> PredictState {
     STATE.with(Clone::clone)
+}
+
+/// The predictions CSV of the results shown: one `Blob` of the parts the worker sent while it
+/// predicted (the browser may keep them on disk; nothing is copied into wasm memory).
+pub(super) fn csv_blob() -> Result<Blob, String> {
+    CSV_PARTS.with(|parts| {
+        let parts = parts.borrow();
+        if parts.is_empty() {
+            return Err("nothing has been predicted yet".into());
+        }
+        let array: Array = parts.iter().collect();
+        let options = BlobPropertyBag::new();
+        options.set_type("text/csv");
+        Blob::new_with_blob_sequence_and_options(&array, &options)
+            .map_err(|e| format!("cannot build the CSV: {}", js_error_message(e)))
+    })
+}
+
+/// A CSV part from the worker as a `Blob`.
+fn part_blob(bytes: &Uint8Array) -> Result<Blob, String> {
+    let array: Array = std::iter::once(bytes.clone()).collect();
+    Blob::new_with_u8_array_sequence(&array)
+        .map_err(|e| format!("cannot keep the predictions CSV: {}", js_error_message(e)))
 }
 
 /// The model to predict with: the chosen one if the worker still holds it, else the newest.
@@ -105,6 +135,8 @@ pub(super) fn predict_files(session: Session, files: Vec<Blob>, names: Vec<Strin
     let first = names.first().cloned().unwrap_or_default();
     let model_name = model.name.clone();
     let handler_state = st.clone();
+    // This run's CSV parts; they replace the shown results' parts when it completes.
+    let parts: Rc<RefCell<Vec<Blob>>> = Rc::default();
     let request = session.call(
         |request| ToWorker::Predict {
             request,
@@ -113,9 +145,19 @@ pub(super) fn predict_files(session: Session, files: Vec<Blob>, names: Vec<Strin
         },
         files,
         Vec::new(),
-        move |reply, _| {
+        move |reply, bytes| {
             let st = &handler_state;
             match reply {
+                FromWorker::PredictedCsv { .. } => {
+                    match bytes
+                        .first()
+                        .ok_or("the worker sent no CSV part".to_string())
+                        .and_then(part_blob)
+                    {
+                        Ok(blob) => parts.borrow_mut().push(blob),
+                        Err(e) => st.error.set(Some(e)),
+                    }
+                }
                 FromWorker::Progress {
                     request,
                     done,
@@ -130,6 +172,7 @@ pub(super) fn predict_files(session: Session, files: Vec<Blob>, names: Vec<Strin
                 }),
                 FromWorker::Predicted { summary, .. } => {
                     st.running.set(None);
+                    CSV_PARTS.with(|p| p.replace(parts.take()));
                     st.query.set(summary.first_page.query.clone());
                     st.page.set(Some(summary.first_page.clone()));
                     st.summary_model.set(model_name.clone());

@@ -2,14 +2,13 @@
 
 use leptos::prelude::*;
 
+use super::csv_blob;
 use super::metrics::Metrics;
 use super::rows::Rows;
 use crate::predictions::PredictionSummary;
 use crate::report::shape::predict::distribution_bars;
 use crate::ui::charts::BarChart;
-use crate::ui::download::save_bytes;
-use crate::ui::use_session;
-use crate::worker::protocol::{FromWorker, ToWorker};
+use crate::ui::download::save_blob;
 
 /// What a prediction run gave: summary, chart, metrics, rows.
 #[component]
@@ -19,32 +18,10 @@ pub(super) fn Results(
     /// The name of the model that predicted.
     model_name: String,
 ) -> impl IntoView {
-    let session = use_session();
     let download_error = RwSignal::new(None::<String>);
-    let downloading = RwSignal::new(false);
     let download = move |_| {
-        downloading.set(true);
-        download_error.set(None);
-        session.call(
-            |request| ToWorker::ExportPredictions { request },
-            Vec::new(),
-            Vec::new(),
-            move |reply, bytes| match reply {
-                FromWorker::Download { name, mime, .. } => {
-                    downloading.try_set(false);
-                    let result = bytes
-                        .first()
-                        .ok_or_else(|| "the worker sent no file".to_string())
-                        .and_then(|b| save_bytes(&name, &mime, b));
-                    download_error.try_set(result.err());
-                }
-                FromWorker::Failed { message, .. } => {
-                    downloading.try_set(false);
-                    download_error.try_set(Some(message));
-                }
-                _ => {}
-            },
-        );
+        let result = csv_blob().and_then(|blob| save_blob("flowlab-predictions.csv", &blob));
+        download_error.set(result.err());
     };
     let bars = distribution_bars(&summary.classes, &summary.distribution);
     let files = summary.files.join(", ");
@@ -66,7 +43,7 @@ pub(super) fn Results(
                     </details>
                 })}
                 <div class="toolbar">
-                    <button class="button primary" data-testid="predict-download-csv" on:click=download disabled=move || downloading.get()>
+                    <button class="button primary" data-testid="predict-download-csv" on:click=download>
                         "Download predictions (CSV)"
                     </button>
                     <span class="muted small">"One row per flow: file, line, predicted class, confidence, each class's probability, and the true label when the file has one. Cells that a spreadsheet would run as formulas are escaped."</span>
@@ -79,6 +56,9 @@ pub(super) fn Results(
             {summary.metrics.clone().map(|m| view! { <Metrics report=m classes=summary.metric_classes.clone() /> })}
             {(!labelled).then(|| view! {
                 <p class="muted" data-testid="predict-unlabelled">"These files carry no labels, so there is nothing to score the predictions against."</p>
+            })}
+            {summary.table_note.clone().map(|note| view! {
+                <p class="muted" data-testid="predict-table-note">{note}</p>
             })}
             <Rows classes=summary.classes.clone() labelled />
         </div>

@@ -20,7 +20,6 @@ pub fn PredictTab() -> impl IntoView {
     let model = RwSignal::from(st.model.clone());
     let summary = RwSignal::from(st.summary.clone());
     let summary_model = RwSignal::from(st.summary_model.clone());
-    let running = RwSignal::from(st.running.clone());
     let error = RwSignal::from(st.error.clone());
     let info = RwSignal::from(st.info.clone());
 
@@ -51,11 +50,6 @@ pub fn PredictTab() -> impl IntoView {
         if let Some(list) = ev.data_transfer().and_then(|dt| dt.files()) {
             let (files, names) = blobs_and_names(&list);
             predict_files(session, files, names);
-        }
-    };
-    let cancel = move |_| {
-        if let Some(r) = running.get_untracked() {
-            session.tell(&ToWorker::Cancel { request: r.request });
         }
     };
 
@@ -134,18 +128,7 @@ pub fn PredictTab() -> impl IntoView {
                             on:click=|ev| ev.stop_propagation()
                         />
                     </div>
-                    {move || running.get().map(|r| {
-                        let frac = if r.total > 0 { r.done as f64 / r.total as f64 } else { 0.0 };
-                        view! {
-                            <div class="progress" data-testid="predict-progress" role="status">
-                                <progress max="1" value=frac.to_string()></progress>
-                                <span class="progress-text">
-                                    {format!("Predicting {} — {:.0} %", r.file, frac * 100.0)}
-                                </span>
-                                <button class="button" data-testid="predict-cancel" on:click=cancel>"Cancel"</button>
-                            </div>
-                        }
-                    })}
+                    <RunProgress />
                     {move || error.get().map(|e| view! {
                         <div class="banner error" role="alert" data-testid="predict-error">
                             <span class="banner-text">{e}</span>
@@ -161,5 +144,37 @@ pub fn PredictTab() -> impl IntoView {
             </Show>
             {move || summary.get().map(|s| view! { <Results summary=s model_name=summary_model.get() /> })}
         </section>
+    }
+}
+
+/// The progress row of a prediction run, with Cancel. Rendered once per run (only the bar and the
+/// text follow the progress), so that Cancel is not replaced under the pointer at every message.
+#[component]
+fn RunProgress() -> impl IntoView {
+    let session = use_session();
+    let running = RwSignal::from(state().running.clone());
+    let fraction = move || {
+        running.with(|r| {
+            r.as_ref()
+                .filter(|r| r.total > 0)
+                .map_or(0.0, |r| r.done as f64 / r.total as f64)
+        })
+    };
+    let file = move || running.with(|r| r.as_ref().map(|r| r.file.clone()).unwrap_or_default());
+    let cancel = move |_| {
+        if let Some(r) = running.get_untracked() {
+            session.tell(&ToWorker::Cancel { request: r.request });
+        }
+    };
+    view! {
+        <Show when=move || running.with(Option::is_some)>
+            <div class="progress" data-testid="predict-progress" role="status">
+                <progress max="1" value=move || fraction().to_string()></progress>
+                <span class="progress-text">
+                    {move || format!("Predicting {} — {:.0} %", file(), fraction() * 100.0)}
+                </span>
+                <button class="button" data-testid="predict-cancel" on:click=cancel>"Cancel"</button>
+            </div>
+        </Show>
     }
 }

@@ -42,6 +42,7 @@ mod file;
 mod labels;
 pub mod layouts;
 mod loader;
+mod output;
 mod records;
 mod sample;
 mod summary;

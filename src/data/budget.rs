@@ -185,6 +185,19 @@ pub fn size(bytes: u64) -> String {
     }
 }
 
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Rounds `n` down to 1, 2 or 5 times a power of ten (50,000 rather than 53,718).
 pub fn round_down(n: u64) -> u64 {
     if n < 10 {

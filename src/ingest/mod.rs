@@ -39,6 +39,7 @@ mod dict;
 mod error;
 pub mod export;
 mod file;
+pub mod guard;
 mod labels;
 pub mod layouts;
 mod loader;

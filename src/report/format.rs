@@ -11,18 +11,7 @@ pub const LARGE_GAP: f64 = 0.10;
 /// A gap at least this large is worth a note.
 pub const NOTABLE_GAP: f64 = 0.05;
 
-/// `1234567` → `1,234,567`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::data::budget::thousands;
 
 /// Bytes in B / KiB / MiB / GiB: `1536` → `1.5 KiB`.
 pub fn bytes(n: u64) -> String {

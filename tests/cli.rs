@@ -181,3 +181,58 @@ fn parameter_reference_in_docs_is_current() {
     );
     assert!(printed.contains("| `n_trees` | `100` | an integer ≥ 1 | trees in the forest |"));
 }
+
+#[test]
+fn a_tiny_memory_budget_samples_train_and_refuses_a_sample_that_cannot_fit() {
+    let sample = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/public/sample/iot23-sample.conn.log.labeled"
+    );
+    // 1 MiB holds about 722 rows of this log (see data::budget): 7 classes (+2 unseen) → 50 each.
+    let (code, out, err) = flowlab(&["train", "--memory-budget", "1", "--model", "dt", sample]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("flowlab train: kept 314 of 3,437 rows: 50 per class; the whole file needs ~5 MiB, 1 MiB available; use --per-class/--max-rows-per-file to choose"),
+        "{err}"
+    );
+    // 314 rows less 42 duplicates, 25 % held out.
+    assert!(out.contains("train rows 232  test rows 40"), "{out}");
+    // Without the flag the machine's memory holds the whole log: nothing is said about sampling.
+    let (code, _, err) = flowlab(&["train", "--model", "dt", sample]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("kept"), "{err}");
+    // The user chose the caps: they do not fit, so the load is refused, not resampled.
+    let dir = std::env::temp_dir().join(format!("flowlab-budget-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out_file = dir.join("s.csv");
+    let (code, _, err) = flowlab(&[
+        "sample",
+        "--memory-budget",
+        "1",
+        "--per-class",
+        "100000",
+        "--out",
+        out_file.to_str().unwrap(),
+        sample,
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("the rows asked for do not fit in the 1 MiB of memory available (about 3,437 rows; about 722 fit): lower --per-class or --max-rows-per-file, or raise --memory-budget"),
+        "{err}"
+    );
+    assert!(!out_file.exists());
+    // A sample that fits is written whole.
+    let (code, _, err) = flowlab(&[
+        "sample",
+        "--memory-budget",
+        "1",
+        "--per-class",
+        "20",
+        "--out",
+        out_file.to_str().unwrap(),
+        sample,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("wrote 134 rows (Attack: 20, Benign: 20, C&C: 20, C&C-FileDownload: 3, DDoS: 20, Okiru: 20, PartOfAHorizontalPortScan: 20, benign: 11)"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

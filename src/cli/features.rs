@@ -167,7 +167,7 @@ fn export(a: &FeaturesArgs) -> Result<Exported, String> {
         Some(m) => Some(super::train::spec_with(m, &a.set)?),
         None => None,
     };
-    let data = load(&a.read, None).map_err(|e| e.to_string())?;
+    let data = load(&a.read, None, "features")?;
     for f in &data.failed {
         eprintln!("flowlab features: skipped {}", f.message);
     }

@@ -33,9 +33,9 @@ fn streamed(read: &ReadArgs) -> Result<Summary, IngestError> {
 pub(super) fn run(read: &ReadArgs, json: bool) -> i32 {
     // A sample is only known at the end, so a capped load is read whole (it holds the sample).
     let summary = if read.max_rows_per_file.is_some() {
-        load(read, None).map(|d| d.summary())
+        load(read, None, "inspect").map(|d| d.summary())
     } else {
-        streamed(read)
+        streamed(read).map_err(|e| e.to_string())
     };
     let summary = match summary {
         Ok(s) => s,

@@ -4,6 +4,7 @@
 
 mod features;
 mod inspect;
+mod memory;
 mod predict;
 mod sample;
 mod train;
@@ -77,6 +78,10 @@ struct ReadArgs {
     /// own seed: `--set seed=N`. The page's default is the same.
     #[arg(long, default_value_t = crate::eval::split::DEFAULT_SEED)]
     seed: u64,
+    /// Memory the command may hold, in MiB (default: 80 % of the machine's available memory).
+    /// Files that would not fit are sampled (balanced per class), saying so on stderr.
+    #[arg(long, value_name = "MiB")]
+    memory_budget: Option<u64>,
     /// Flow files: Zeek conn.log(.labeled), CSV/TSV, CIDDS, NSL-KDD, UNSW-NB15; .gz and .zip too.
     #[arg(required = true)]
     files: Vec<PathBuf>,
@@ -152,19 +157,10 @@ fn print(text: &str) {
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
-/// Reads `files` in 1 MiB chunks into a data set; files that fail are reported in the result.
-fn load(read: &ReadArgs, per_class: Option<u64>) -> Result<Dataset, IngestError> {
-    let mut loader = Loader::new(IngestOptions {
-        taxonomy: read.taxonomy.into(),
-        label_column: read.label_column.clone(),
-        max_rows_per_file: read.max_rows_per_file,
-        per_class,
-        seed: read.seed,
-        max_files: read.max_files,
-        sample_files: read.sample_files,
-    });
-    feed_files(&mut loader, &read.files, &mut |_| true);
-    loader.finish()
+/// Reads `files` into a data set within the memory budget (see [`memory`]); files that fail
+/// are reported in the result.
+fn load(read: &ReadArgs, per_class: Option<u64>, command: &str) -> Result<Dataset, String> {
+    memory::load(read, per_class, command)
 }
 
 /// The name a file is known by in reports: its path, or `stdin` for `-`.
@@ -177,8 +173,13 @@ fn file_name(path: &Path) -> String {
 }
 
 /// Feeds `files` (`-`: standard input) to `loader` in 1 MiB chunks; `after` runs after each
-/// chunk and stops the reading when it returns `false`.
-fn feed_files(loader: &mut Loader, files: &[PathBuf], after: &mut dyn FnMut(&mut Loader) -> bool) {
+/// chunk, with the bytes of the current file read so far, and stops the reading when it returns
+/// `false`.
+fn feed_files(
+    loader: &mut Loader,
+    files: &[PathBuf],
+    after: &mut dyn FnMut(&mut Loader, u64) -> bool,
+) {
     let mut buf = vec![0u8; 1 << 20];
     for path in files {
         let name = file_name(path);
@@ -188,9 +189,10 @@ fn feed_files(loader: &mut Loader, files: &[PathBuf], after: &mut dyn FnMut(&mut
         } else {
             match File::open(path) {
                 Ok(f) if is_zip(&f) => {
+                    let size = f.metadata().map_or(0, |m| m.len());
                     // Read by slices, directory first: a multi-GB archive is never held in memory.
                     let _ = loader.read_zip(&name, f);
-                    if !after(loader) {
+                    if !after(loader, size) {
                         return;
                     }
                     continue;
@@ -210,14 +212,16 @@ fn feed_files(loader: &mut Loader, files: &[PathBuf], after: &mut dyn FnMut(&mut
                 }
             }
         };
+        let mut fed = 0u64;
         loop {
             match file.read(&mut buf) {
                 Ok(0) => break,
                 Ok(n) => {
+                    fed += n as u64;
                     if loader.feed(&buf[..n]).is_err() {
                         break;
                     }
-                    if !after(loader) {
+                    if !after(loader, fed) {
                         return;
                     }
                 }
@@ -232,7 +236,7 @@ fn feed_files(loader: &mut Loader, files: &[PathBuf], after: &mut dyn FnMut(&mut
             }
         }
         let _ = loader.end_file();
-        if !after(loader) {
+        if !after(loader, fed) {
             return;
         }
     }
@@ -259,7 +263,7 @@ fn read_batches(
         n += 1;
         tx.send((n - 1, batch)).is_ok()
     };
-    feed_files(&mut loader, files, &mut |l| {
+    feed_files(&mut loader, files, &mut |l, _| {
         l.pending_rows() < rows.max(1) || l.take_batch().is_none_or(&mut send)
     });
     if let Some(b) = loader.take_batch() {

@@ -13,7 +13,7 @@ pub(super) fn run(read: &ReadArgs, per_class: u64, out: &Path) -> i32 {
         eprintln!("flowlab sample: --per-class must be at least 1");
         return 2;
     }
-    let data = match load(read, Some(per_class)) {
+    let data = match load(read, Some(per_class), "sample") {
         Ok(d) => d,
         Err(e) => {
             eprintln!("flowlab sample: {e}");

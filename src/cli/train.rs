@@ -93,7 +93,7 @@ pub(super) fn run_train(a: &TrainArgs) -> i32 {
             return 2;
         }
     };
-    let data = match load(&a.read, None) {
+    let data = match load(&a.read, None, "train") {
         Ok(d) => d,
         Err(e) => {
             eprintln!("flowlab train: {e}");

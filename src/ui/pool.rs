@@ -309,6 +309,17 @@ impl Trainer {
         }
     }
 
+    /// Test only (`?test-crash&crash-pool-fit`): the first fit sent in this page's life is preceded
+    /// by a [`ToWorker::Crash`] to the same pool worker, so it dies mid-training.
+    fn crash_first_fit() -> bool {
+        thread_local! {
+            static CRASHED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+        }
+        super::recover::test_crash()
+            && super::recover::page_query().contains("crash-pool-fit")
+            && !CRASHED.with(|c| c.replace(true))
+    }
+
     /// Sends `task` to pool worker `w`, with its fit's data.
     fn send(&self, run: &SharedRun, w: usize, task: Task) {
         let (message, fit) = {
@@ -322,6 +333,10 @@ impl Trainer {
         };
         self.pool.with_value(|p| {
             if let Some(client) = p.as_ref().and_then(|p| p.workers.get(w)) {
+                if Self::crash_first_fit() {
+                    let request = run.borrow().id;
+                    client.send(&ToWorker::Crash { request }, &[], &[], false);
+                }
                 // Copied, not transferred: other tasks of the same fit need it too.
                 client.send(&message, &[], &[fit], false);
             }

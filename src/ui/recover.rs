@@ -37,6 +37,22 @@ pub fn test_crash() -> bool {
     page_query().contains("test-crash")
 }
 
+/// How long the data worker may stay silent while it has work before the watchdog terminates
+/// it (see `worker_client`): 60 s, or `?hang-timeout=S` seconds in test mode (`?test-crash`).
+pub fn hang_timeout_ms() -> f64 {
+    const DEFAULT_MS: f64 = 60_000.0;
+    if !test_crash() {
+        return DEFAULT_MS;
+    }
+    let query = page_query();
+    query
+        .split(['?', '&'])
+        .find_map(|p| p.strip_prefix("hang-timeout="))
+        .and_then(|s| s.parse::<f64>().ok())
+        .filter(|s| *s > 0.0)
+        .map_or(DEFAULT_MS, |s| s * 1000.0)
+}
+
 /// The memory budget forced by `?memory-budget=MiB`, in bytes.
 fn forced_budget() -> Option<u64> {
     let query = page_query();
@@ -247,6 +263,14 @@ impl Session {
     pub fn crash_for_test(&self) {
         let request = self.request_id();
         let message = ToWorker::Crash { request };
+        self.kept.begin(request, &message, None);
+        self.tell(&message);
+    }
+
+    /// Test only (`?test-crash`): makes the data worker stop answering.
+    pub fn hang_for_test(&self) {
+        let request = self.request_id();
+        let message = ToWorker::Hang { request };
         self.kept.begin(request, &message, None);
         self.tell(&message);
     }

@@ -1,15 +1,30 @@
 //! The page's handle on the Web Worker: starts it, queues messages until it reports `Ready`
 //! (a message posted before the worker's wasm is listening would be lost), and hands every reply to
 //! a callback.
+//!
+//! A watchdog notices a worker that stops answering (stuck in a loop, or its tab's memory
+//! thrashing: no `error` event, no reply): while a request that reports progress is open (a load,
+//! a training job's preparation, scoring, a prediction), every message from the worker renews a
+//! deadline; past it ([`super::recover::hang_timeout_ms`], 60 s; ×10 for a preparation or
+//! scoring, which send no progress of their own and take minutes on millions of rows) the
+//! worker is reported as
+//! [`FromWorker::Crashed`] with [`stopped_answering`] in words, and the page recovers as for a
+//! crash (the restart terminates it).
 
 use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
 use std::rc::Rc;
+use std::time::Duration;
+
+use leptos::prelude::{set_interval_with_handle, IntervalHandle};
 
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, Event, MessageEvent, Worker};
 
+use super::{is_final, reply_request};
+use crate::worker::load::stopped_answering;
 use crate::worker::protocol::{FromWorker, ToWorker};
 use crate::worker::web::{envelope, js_error_message, unpack};
 
@@ -25,8 +40,61 @@ pub struct WorkerClient {
     ready: Rc<Cell<bool>>,
     queue: Rc<RefCell<Vec<(JsValue, Array)>>>,
     on_reply: Rc<OnReply>,
+    watch: Rc<Watch>,
+    clock: Option<IntervalHandle>,
     _onmessage: Closure<dyn FnMut(MessageEvent)>,
     _onerror: Closure<dyn FnMut(Event)>,
+}
+
+/// What the watchdog watches: the open requests with how many timeouts of silence each
+/// allows, and when the worker was last heard from (ms since the epoch).
+#[derive(Default)]
+struct Watch {
+    open: RefCell<BTreeMap<u32, f64>>,
+    heard: Cell<f64>,
+}
+
+/// Silence allowed during a preparation, a scoring or a fit, in timeouts: the first two send no
+/// progress, and a fit's steps (a tree, an epoch) can take minutes on millions of rows.
+const QUIET_WORK: f64 = 10.0;
+
+/// The request of a message whose work the watchdog watches, and the timeouts of silence it
+/// allows (loads and predictions report progress at least every second).
+fn watched(message: &ToWorker) -> Option<(u32, f64)> {
+    match message {
+        ToWorker::Load { request, .. }
+        | ToWorker::Predict { request, .. }
+        | ToWorker::Hang { request } => Some((*request, 1.0)),
+        ToWorker::Prepare { request, .. }
+        | ToWorker::Assemble { request, .. }
+        | ToWorker::Fit { request, .. } => Some((*request, QUIET_WORK)),
+        _ => None,
+    }
+}
+
+/// Starts the watchdog's clock: once a second, a worker silent for `timeout_ms` while a watched
+/// request is open is reported as crashed (once).
+fn start_watchdog(
+    watch: &Rc<Watch>,
+    on_reply: &Rc<OnReply>,
+    timeout_ms: f64,
+) -> Option<IntervalHandle> {
+    let (watch, on_reply) = (watch.clone(), on_reply.clone());
+    let tick = move || {
+        let silent = js_sys::Date::now() - watch.heard.get();
+        let allowed = watch
+            .open
+            .borrow()
+            .values()
+            .fold(0.0, |a: f64, &b| a.max(b));
+        if allowed == 0.0 || silent < timeout_ms * allowed {
+            return;
+        }
+        watch.open.borrow_mut().clear();
+        let message = stopped_answering(silent / 1000.0);
+        on_reply(FromWorker::Crashed { message }, Vec::new());
+    };
+    set_interval_with_handle(tick, Duration::from_secs(1)).ok()
 }
 
 impl WorkerClient {
@@ -47,13 +115,15 @@ impl WorkerClient {
         let ready = Rc::new(Cell::new(false));
         let queue: Rc<RefCell<Vec<(JsValue, Array)>>> = Rc::default();
         let on_reply: Rc<OnReply> = Rc::new(on_reply);
+        let watch = Rc::new(Watch::default());
 
         let onmessage = {
-            let (worker, ready, queue, on_reply) = (
+            let (worker, ready, queue, on_reply, watch) = (
                 worker.clone(),
                 ready.clone(),
                 queue.clone(),
                 on_reply.clone(),
+                watch.clone(),
             );
             Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
                 let (reply, bytes) = match unpack::<FromWorker>(&event.data()) {
@@ -66,6 +136,10 @@ impl WorkerClient {
                         Vec::new(),
                     ),
                 };
+                watch.heard.set(js_sys::Date::now());
+                if let Some(request) = reply_request(&reply).filter(|_| is_final(&reply)) {
+                    watch.open.borrow_mut().remove(&request);
+                }
                 if reply == FromWorker::Ready {
                     ready.set(true);
                     for (message, transfer) in queue.take() {
@@ -104,11 +178,14 @@ impl WorkerClient {
         };
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
+        let clock = start_watchdog(&watch, &on_reply, super::recover::hang_timeout_ms());
         Ok(WorkerClient {
             worker,
             ready,
             queue,
             on_reply,
+            watch,
+            clock,
             _onmessage: onmessage,
             _onerror: onerror,
         })
@@ -118,6 +195,13 @@ impl WorkerClient {
     /// ready). With `transfer`, the payloads' buffers move to the worker (they are then empty
     /// here); without, they are copied.
     pub fn send(&self, message: &ToWorker, files: &[Blob], bytes: &[Uint8Array], transfer: bool) {
+        if let Some((request, allowed)) = watched(message) {
+            let mut open = self.watch.open.borrow_mut();
+            if open.is_empty() {
+                self.watch.heard.set(js_sys::Date::now());
+            }
+            open.insert(request, allowed);
+        }
         let packed = envelope(message, files, bytes);
         let list: Array = if transfer {
             bytes.iter().map(|b| b.buffer()).collect()
@@ -137,6 +221,9 @@ impl Drop for WorkerClient {
         // Events already queued (a crashed worker's `error`) must not reach the dropped closures.
         self.worker.set_onmessage(None);
         self.worker.set_onerror(None);
+        if let Some(clock) = self.clock.take() {
+            clock.clear();
+        }
         self.worker.terminate();
     }
 }

@@ -75,6 +75,7 @@ impl WorkerState {
             }
             ToWorker::Restore { request, models } => self.restore(request, &models, &bytes),
             ToWorker::Crash { request } => self.crash(request),
+            ToWorker::Hang { request } => self.hang(request),
             ToWorker::ExportData { request } => {
                 let csv = self.data.borrow().as_ref().map(|d| {
                     let rows: Vec<usize> = (0..d.n_rows()).collect();
@@ -221,6 +222,17 @@ impl WorkerState {
             panic!("crash requested by the page (test mode, ?test-crash)");
         }
         self.fail(request, "Crash is honoured only in test mode (?test-crash)");
+    }
+
+    /// Test only: never returns (and never answers) when this worker was started with
+    /// `?test-crash` (see `ToWorker::Hang`).
+    fn hang(&self, request: u32) {
+        if self.test_crash {
+            loop {
+                std::hint::spin_loop();
+            }
+        }
+        self.fail(request, "Hang is honoured only in test mode (?test-crash)");
     }
 
     /// Keeps the model files `bytes` under the ids and names in `models` (after a restart).

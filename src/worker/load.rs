@@ -20,11 +20,23 @@ pub fn sampling(options: &IngestOptions, why: Option<String>) -> Sampling {
     }
 }
 
+/// How the page's watchdog begins what it says of a worker that stopped answering.
+pub const STOPPED: &str = "stopped answering";
+
+/// What the watchdog says of a worker silent for `seconds` seconds while it had work.
+pub fn stopped_answering(seconds: f64) -> String {
+    format!("{STOPPED} (no message for {seconds:.0} s while it had work; it was terminated)")
+}
+
 /// What a crashed worker's last words mean, in words: `ran out of memory` for an allocation that
 /// failed (a `capacity overflow` panic, a failed allocation, or a bare trap — the allocator aborts
 /// without a panic message when memory cannot grow), `crashed (…)` with the panic's message
 /// otherwise.
 pub fn crash_cause(message: &str) -> String {
+    // The page's watchdog words a worker that stopped answering itself.
+    if message.starts_with(STOPPED) {
+        return message.to_string();
+    }
     let m = message.to_ascii_lowercase();
     let memory = [
         "capacity overflow",
@@ -64,6 +76,7 @@ pub fn describe(message: &ToWorker, rows: Option<u64>) -> Option<String> {
         ToWorker::ExportData { .. } => format!("writing the data as CSV{on}"),
         ToWorker::Predict { names, .. } => format!("predicting {}", names.join(", ")),
         ToWorker::Crash { .. } => "running a test crash".to_string(),
+        ToWorker::Hang { .. } => "running a test hang".to_string(),
         _ => return None,
     })
 }

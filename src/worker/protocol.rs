@@ -121,6 +121,10 @@ pub enum ToWorker {
     /// started with `?test-crash` in its URL, which the page does only when it was itself
     /// opened with `?test-crash`.
     Crash { request: u32 },
+    /// Test only: stop answering (loop forever without a message), as a worker stuck in a loop
+    /// or thrashing does; guarded like [`ToWorker::Crash`]. The page's watchdog
+    /// (`ui::worker_client`) must notice, terminate the worker and recover.
+    Hang { request: u32 },
 }
 
 /// How a load was sampled, sent with [`FromWorker::Loaded`].

@@ -94,6 +94,9 @@ pub(super) fn SamplingCard() -> impl IntoView {
                     <button class="button" data-testid="test-crash" on:click=move |_| session.crash_for_test()>
                         "Crash the data worker (test)"
                     </button>
+                    <button class="button" data-testid="test-hang" on:click=move |_| session.hang_for_test()>
+                        "Make the data worker hang (test)"
+                    </button>
                 })}
             </div>
             <p class="hint">"Used by the next load, or by Apply on the files loaded now. Empty keeps every row; a load that would not fit in memory is sampled anyway."</p>

@@ -140,7 +140,9 @@ mod guard {
 
     use flowlab::data::budget::{Budget, MIB};
     use flowlab::ingest::{IngestOptions, Loader, Taxonomy};
-    use flowlab::worker::load::{crash_cause, kept_sentence, sampling, LoadGuard, Verdict};
+    use flowlab::worker::load::{
+        crash_cause, kept_sentence, sampling, stopped_answering, LoadGuard, Verdict,
+    };
 
     /// 20,000 rows of three classes (10 % attack, 30 % scan, 60 % benign), ~30 bytes a line.
     fn flows() -> String {
@@ -264,6 +266,11 @@ mod guard {
         assert_eq!(
             crash_cause("panicked at src/x.rs:1:1:\nindex out of bounds"),
             "crashed (panicked at src/x.rs:1:1: index out of bounds)"
+        );
+        // The watchdog's words pass through as they are.
+        assert_eq!(
+            crash_cause(&stopped_answering(61.4)),
+            "stopped answering (no message for 61 s while it had work; it was terminated)"
         );
     }
 }

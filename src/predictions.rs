@@ -240,21 +240,7 @@ impl PredictionSet {
                     .then(a.cmp(&b))
             }),
         }
-        if query.descending {
-            rows.reverse();
-        }
-        let matching = rows.len();
-        let rows = rows
-            .into_iter()
-            .skip(query.offset)
-            .take(query.limit.min(MAX_PAGE))
-            .map(|r| self.row(r))
-            .collect();
-        PredictionPage {
-            query: query.clone(),
-            matching,
-            rows,
-        }
+        page_of(query, rows, |r| self.row(r))
     }
 
     /// The summary the page shows first, with the first page of `query`.
@@ -300,6 +286,30 @@ impl PredictionSet {
         // Writing into a Vec cannot fail.
         let _ = write_csv(&self.data, self.taxonomy, &self.predictions, &mut out);
         out
+    }
+}
+
+/// The page `query` asks for of `rows` (matching and sorted in ascending order): reversed when
+/// it asks for descending order, then cut at its offset and limit (at most [`MAX_PAGE`]).
+fn page_of<T>(
+    query: &RowQuery,
+    mut rows: Vec<T>,
+    row: impl Fn(T) -> PredictionRow,
+) -> PredictionPage {
+    if query.descending {
+        rows.reverse();
+    }
+    let matching = rows.len();
+    let rows = rows
+        .into_iter()
+        .skip(query.offset)
+        .take(query.limit.min(MAX_PAGE))
+        .map(row)
+        .collect();
+    PredictionPage {
+        query: query.clone(),
+        matching,
+        rows,
     }
 }
 

@@ -8,6 +8,7 @@ use super::layouts::{self, Format, LabelRule, Parse, Role};
 use super::records::{
     sniff_delimiter, DelimitedSplitter, Directive, Record, RecordSink, ZeekSplitter,
 };
+use super::summary::FileReport;
 use super::table::FileColumns;
 
 /// How many bytes are looked at before the format is decided.
@@ -86,6 +87,19 @@ impl FileParser {
 
     pub fn format(&self) -> Format {
         self.state.format
+    }
+
+    /// What the file gave so far (none of its rows counted as kept yet).
+    pub fn report(&self) -> FileReport {
+        FileReport {
+            path: self.state.name.clone(),
+            format: self.format(),
+            rows: self.state.rows,
+            skipped: self.state.skipped,
+            kept: 0,
+            bytes: self.state.bytes,
+            label_column: self.label_column(),
+        }
     }
 
     pub fn label_column(&self) -> Option<String> {

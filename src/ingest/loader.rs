@@ -287,15 +287,7 @@ impl Loader {
             Ok(p) => {
                 self.out.end_file();
                 self.warnings.extend(p.warnings());
-                self.files.push(FileReport {
-                    path: name,
-                    format: p.format(),
-                    rows: p.state.rows,
-                    skipped: p.state.skipped,
-                    kept: 0,
-                    bytes: p.state.bytes,
-                    label_column: p.label_column(),
-                });
+                self.files.push(p.report());
                 Ok(())
             }
             Err(e) => self.fail(&name, e),
@@ -402,15 +394,7 @@ impl Loader {
         self.taken += table.labels.len() as u64;
         let mut files = self.files.clone();
         if let Some(p) = self.current.as_ref().and_then(Current::parser) {
-            files.push(FileReport {
-                path: p.state.name.clone(),
-                format: p.format(),
-                rows: p.state.rows,
-                skipped: p.state.skipped,
-                kept: 0,
-                bytes: p.state.bytes,
-                label_column: p.label_column(),
-            });
+            files.push(p.report());
         }
         Some(Dataset::new_batch(
             table,

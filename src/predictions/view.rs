@@ -17,7 +17,7 @@
 use std::cmp::Ordering;
 use std::collections::{BTreeSet, BinaryHeap};
 
-use super::{PredictionPage, PredictionRow, PredictionSummary, RowQuery, SortKey, MAX_PAGE};
+use super::{page_of, PredictionPage, PredictionRow, PredictionSummary, RowQuery, SortKey};
 use super::{StreamSummary, Taxonomy};
 use crate::data::rng::FlowRng;
 use crate::ingest::{Dataset, MISSING};
@@ -264,21 +264,7 @@ impl PredictionView {
                     .then(a.index.cmp(&b.index))
             }),
         }
-        if query.descending {
-            rows.reverse();
-        }
-        let matching = rows.len();
-        let rows = rows
-            .into_iter()
-            .skip(query.offset)
-            .take(query.limit.min(MAX_PAGE))
-            .map(|r| self.row(r))
-            .collect();
-        PredictionPage {
-            query: query.clone(),
-            matching,
-            rows,
-        }
+        page_of(query, rows, |r| self.row(r))
     }
 
     /// The summary the page shows first: the stream's counts and scores, this view's first page.

@@ -149,7 +149,10 @@ fn stream(
             Err(_) => return Err(reader_error(reader.join())),
         };
         let mut stream = PredictionStream::new(m);
-        let predictor = stream.begin(&first);
+        let predictor = match out {
+            Some(_) => stream.begin(&first),
+            None => stream.begin(&first).without_csv(),
+        };
         let csv = |out: &mut Option<&mut dyn Write>, bytes: &[u8]| match out {
             Some(w) => w.write_all(bytes).map_err(|e| write_error(a, &e)),
             None => Ok(()),

@@ -82,9 +82,16 @@ pub struct BatchPredictor<'m> {
     model: &'m TrainedModel,
     /// Whether the CSV has a `true_label` column (decided on the first batch).
     labelled: bool,
+    /// Whether [`predict`](Self::predict) writes the batch's CSV rows (not for `eval`).
+    csv: bool,
 }
 
 impl BatchPredictor<'_> {
+    /// The same predictor without CSV rows: for a caller that keeps only the summary.
+    pub fn without_csv(self) -> Self {
+        BatchPredictor { csv: false, ..self }
+    }
+
     /// The CSV header (with `true_label` when the first batch had labels).
     pub fn header(&self) -> Vec<u8> {
         let mut w = csv::Writer::from_writer(Vec::new());
@@ -107,10 +114,13 @@ impl BatchPredictor<'_> {
         } else {
             m.predict(batch)?
         };
-        let mut w = csv::Writer::from_writer(Vec::new());
-        // Writing into a Vec cannot fail.
-        let _ = write_csv_rows(&mut w, batch, m.taxonomy, &predictions, self.labelled);
-        let csv = w.into_inner().unwrap_or_default();
+        let mut csv = Vec::new();
+        if self.csv {
+            let mut w = csv::Writer::from_writer(&mut csv);
+            // Writing into a Vec cannot fail.
+            let _ = write_csv_rows(&mut w, batch, m.taxonomy, &predictions, self.labelled);
+            let _ = w.flush();
+        }
         let mut tally = Tally {
             rows: batch.n_rows() as u64,
             distribution: vec![0; k],
@@ -224,6 +234,7 @@ impl<'m> PredictionStream<'m> {
         *self.predictor.get_or_insert(BatchPredictor {
             model: self.model,
             labelled: first.has_labels(),
+            csv: true,
         })
     }
 
@@ -233,6 +244,7 @@ impl<'m> PredictionStream<'m> {
             .unwrap_or(BatchPredictor {
                 model: self.model,
                 labelled: false,
+                csv: true,
             })
             .header()
     }

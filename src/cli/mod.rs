@@ -34,6 +34,7 @@ enum TaxonomyArg {
     Raw,
     Attack,
     Binary,
+    Family,
 }
 
 impl From<Taxonomy> for TaxonomyArg {
@@ -42,6 +43,7 @@ impl From<Taxonomy> for TaxonomyArg {
             Taxonomy::Raw => TaxonomyArg::Raw,
             Taxonomy::Attack => TaxonomyArg::Attack,
             Taxonomy::Binary => TaxonomyArg::Binary,
+            Taxonomy::Family => TaxonomyArg::Family,
         }
     }
 }
@@ -52,6 +54,7 @@ impl From<TaxonomyArg> for Taxonomy {
             TaxonomyArg::Raw => Taxonomy::Raw,
             TaxonomyArg::Attack => Taxonomy::Attack,
             TaxonomyArg::Binary => Taxonomy::Binary,
+            TaxonomyArg::Family => Taxonomy::Family,
         }
     }
 }
@@ -59,7 +62,8 @@ impl From<TaxonomyArg> for Taxonomy {
 /// Options shared by every command that reads flow files.
 #[derive(clap::Args, Debug)]
 struct ReadArgs {
-    /// Label taxonomy: raw labels, attack families, or benign vs malicious.
+    /// Label taxonomy: raw labels, attack families, benign vs malicious, or malware family
+    /// (IoT-23: from the detailed label or the capture named in the file name).
     #[arg(long, value_enum, default_value = "raw")]
     taxonomy: TaxonomyArg,
     /// Take labels from this column instead of detecting it.

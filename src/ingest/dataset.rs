@@ -4,6 +4,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::columns::{Column, ColumnData, MISSING};
 use super::error::Warning;
+use super::family::iot23_capture_family;
+use super::label_map::LabelMap;
 use super::labels::Taxonomy;
 use super::summary::{ColumnSummary, FileFailure, FileReport, Summary};
 use super::table::Table;
@@ -152,25 +154,66 @@ impl Dataset {
     /// Per-row class codes under `taxonomy` (index into the returned, sorted class names), or
     /// [`MISSING`] for unlabelled rows.
     pub fn labels_as(&self, taxonomy: Taxonomy) -> (Vec<u32>, Vec<String>) {
-        let mapped: Vec<String> = self.label_names.iter().map(|n| taxonomy.map(n)).collect();
+        self.labels_with(taxonomy, &LabelMap::default())
+    }
+
+    /// Per-row class codes under `taxonomy` then the user's `map` (index into the returned,
+    /// sorted class names), or [`MISSING`] for unlabelled rows and rows of dropped classes.
+    ///
+    /// Each distinct raw label is mapped once — once per malware family of the files' captures
+    /// for the `family` taxonomy, the only one that depends on the file.
+    pub fn labels_with(&self, taxonomy: Taxonomy, map: &LabelMap) -> (Vec<u32>, Vec<String>) {
+        // Group the files by what the taxonomy sees of them: nothing, or their capture's family.
+        let mut contexts: Vec<Option<&'static str>> = vec![None];
+        let context_of_file: Vec<usize> = self
+            .files
+            .iter()
+            .map(|f| {
+                let c = if taxonomy.uses_file() {
+                    iot23_capture_family(&f.path)
+                } else {
+                    None
+                };
+                contexts.iter().position(|&x| x == c).unwrap_or_else(|| {
+                    contexts.push(c);
+                    contexts.len() - 1
+                })
+            })
+            .collect();
+        let n = self.label_names.len();
+        let mapped: Vec<Option<String>> = contexts
+            .iter()
+            .flat_map(|&c| {
+                self.label_names
+                    .iter()
+                    .map(move |name| map.apply(&taxonomy.map_for_capture(name, c)))
+            })
+            .collect();
         let classes: Vec<String> = mapped
             .iter()
+            .flatten()
             .cloned()
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
         let code_of: Vec<u32> = mapped
             .iter()
-            .map(|m| classes.binary_search(m).map_or(MISSING, |i| i as u32))
+            .map(|m| {
+                m.as_ref()
+                    .and_then(|m| classes.binary_search(m).ok())
+                    .map_or(MISSING, |i| i as u32)
+            })
             .collect();
         let codes = self
             .labels
             .iter()
-            .map(|&l| {
+            .zip(&self.sources)
+            .map(|(&l, &s)| {
                 if l == MISSING {
                     MISSING
                 } else {
-                    code_of[l as usize]
+                    let context = context_of_file.get(s as usize).copied().unwrap_or(0);
+                    code_of[context * n + l as usize]
                 }
             })
             .collect();
@@ -184,7 +227,13 @@ impl Dataset {
 
     /// Summary with labels folded by `taxonomy`.
     pub fn summary_as(&self, taxonomy: Taxonomy) -> Summary {
-        let (codes, classes) = self.labels_as(taxonomy);
+        self.summary_with(taxonomy, &LabelMap::default())
+    }
+
+    /// Summary with labels folded by `taxonomy`, then mapped by the user's `map` (dropped
+    /// classes are not counted).
+    pub fn summary_with(&self, taxonomy: Taxonomy, map: &LabelMap) -> Summary {
+        let (codes, classes) = self.labels_with(taxonomy, map);
         let mut counts = vec![0u64; classes.len()];
         for &c in &codes {
             if c != MISSING {

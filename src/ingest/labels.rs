@@ -16,12 +16,22 @@
 //! | NSL-KDD `guess_passwd ftp_write imap phf multihop warezmaster warezclient spy xlock xsnoop snmpguess snmpgetattack httptunnel sendmail named` | `R2L` | `Malicious` |
 //! | NSL-KDD `buffer_overflow loadmodule rootkit perl sqlattack xterm ps` | `U2R` | `Malicious` |
 //! | CIDDS `dos`, `pingScan`, `bruteForce` | `DoS`, `PingScan`, `BruteForce` | `Malicious` |
+//! | a CIC-IDS, UNSW-NB15, ToN-IoT, BoT-IoT or CTU-13 label | its data set's family ([`super::taxonomies`]) | by that family (CTU-13 `Normal` → `Benign`, `Background` → `Background`) |
 //! | anything else | kept as it is | `Malicious` |
 //!
 //! `normal` (NSL-KDD, CIDDS, UNSW-NB15) stays `normal` in `attack` (the customary five NSL-KDD
 //! classes); `benign` in any case becomes `Benign`. A trailing `.` (KDD'99 style `smurf.`) is ignored.
+//!
+//! The fourth taxonomy, `family`, names the malware family of malicious rows (IoT-23): from the
+//! detailed label where it names one (`C&C-Torii` → `Torii`), else from the capture the file is
+//! named after (`CTU-IoT-Malware-Capture-34-1` → `Mirai`, see [`super::family`]), else
+//! `Unknown`; benign rows are `Benign`, background rows `Background`. It is the only taxonomy
+//! that looks at the file a row came from ([`Taxonomy::map_in`]).
 
 use serde::{Deserialize, Serialize};
+
+use super::family::{family_in_label, iot23_capture_family};
+use super::taxonomies::{ctu13_class, dataset_family};
 
 /// How raw labels are grouped into classes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -34,10 +44,18 @@ pub enum Taxonomy {
     Attack,
     /// `Benign` vs `Malicious` (plus `Background` where the capture has unlabelled traffic).
     Binary,
+    /// Malware family (IoT-23: `Mirai`, `Torii`, …), from the detailed label or the capture
+    /// name of the row's file; `Benign`, `Background`, or `Unknown` when neither names one.
+    Family,
 }
 
 impl Taxonomy {
-    pub const ALL: [Taxonomy; 3] = [Taxonomy::Raw, Taxonomy::Attack, Taxonomy::Binary];
+    pub const ALL: [Taxonomy; 4] = [
+        Taxonomy::Raw,
+        Taxonomy::Attack,
+        Taxonomy::Binary,
+        Taxonomy::Family,
+    ];
 
     /// The name used on the command line and in the page.
     pub fn name(self) -> &'static str {
@@ -45,16 +63,39 @@ impl Taxonomy {
             Taxonomy::Raw => "raw",
             Taxonomy::Attack => "attack",
             Taxonomy::Binary => "binary",
+            Taxonomy::Family => "family",
         }
     }
 
-    /// Parses `raw`, `attack` or `binary`.
+    /// Parses `raw`, `attack`, `binary` or `family`.
     pub fn parse(s: &str) -> Option<Taxonomy> {
         Taxonomy::ALL.into_iter().find(|t| t.name() == s)
     }
 
-    /// The class of `raw` under this taxonomy.
+    /// The class of `raw` under this taxonomy, for a row whose file is not known (`family`
+    /// then goes by the label alone).
     pub fn map(self, raw: &str) -> String {
+        self.map_for_capture(raw, None)
+    }
+
+    /// The class of `raw` for a row of the file at `path` (only `family` looks at the path:
+    /// the IoT-23 capture it names).
+    pub fn map_in(self, raw: &str, path: &str) -> String {
+        let capture = match self {
+            Taxonomy::Family => iot23_capture_family(path),
+            _ => None,
+        };
+        self.map_for_capture(raw, capture)
+    }
+
+    /// Whether [`Taxonomy::map_in`] depends on the file.
+    pub fn uses_file(self) -> bool {
+        self == Taxonomy::Family
+    }
+
+    /// The class of `raw` for a row of a capture of malware family `capture` (what
+    /// [`iot23_capture_family`] gives for its file).
+    pub fn map_for_capture(self, raw: &str, capture: Option<&str>) -> String {
         match self {
             Taxonomy::Raw => raw.to_string(),
             Taxonomy::Attack => attack_family(raw),
@@ -62,6 +103,11 @@ impl Taxonomy {
                 Kind::Benign => "Benign".into(),
                 Kind::Background => "Background".into(),
                 Kind::Malicious => "Malicious".into(),
+            },
+            Taxonomy::Family => match family_kind(raw) {
+                Kind::Benign => "Benign".into(),
+                Kind::Background => "Background".into(),
+                Kind::Malicious => family_in_label(raw).or(capture).unwrap_or("Unknown").into(),
             },
         }
     }
@@ -87,7 +133,11 @@ fn family_kind(raw: &str) -> Kind {
     } else if l.is_empty() || is("background") || is("unknown") || is("suspicious") {
         Kind::Background
     } else {
-        Kind::Malicious
+        match ctu13_class(l) {
+            Some("Normal") => Kind::Benign,
+            Some("Background") => Kind::Background,
+            _ => Kind::Malicious,
+        }
     }
 }
 
@@ -154,7 +204,7 @@ fn attack_family(raw: &str) -> String {
         _ if NSL_PROBE.contains(&l.as_str()) => "Probe",
         _ if NSL_R2L.contains(&l.as_str()) => "R2L",
         _ if NSL_U2R.contains(&l.as_str()) => "U2R",
-        _ => return c.to_string(),
+        _ => return dataset_family(c).map_or_else(|| c.to_string(), str::to_string),
     };
     family.to_string()
 }
@@ -205,10 +255,40 @@ mod tests {
     }
 
     #[test]
+    fn family_comes_from_the_label_then_the_capture() {
+        let f = Taxonomy::Family;
+        let capture = "data/CTU-IoT-Malware-Capture-34-1.conn.log.labeled";
+        assert_eq!(f.map_in("DDoS", capture), "Mirai");
+        assert_eq!(f.map_in("C&C-Torii", capture), "Torii");
+        assert_eq!(f.map_in("Benign", capture), "Benign");
+        assert_eq!(f.map_in("Background", capture), "Background");
+        assert_eq!(f.map_in("C&C", "iot23_mix.csv"), "Unknown");
+        assert_eq!(f.map("Okiru"), "Okiru");
+        assert_eq!(f.map("benign"), "Benign");
+        assert_eq!(Taxonomy::Attack.map_in("DDoS", capture), "DDoS");
+        assert!(f.uses_file() && !Taxonomy::Attack.uses_file());
+    }
+
+    #[test]
+    fn data_set_tables_feed_attack_and_binary() {
+        let (a, b) = (Taxonomy::Attack, Taxonomy::Binary);
+        assert_eq!(a.map("DoS Hulk"), "DoS");
+        assert_eq!(a.map("Web Attack \u{fffd} Brute Force"), "WebAttack");
+        assert_eq!(b.map("Web Attack – XSS"), "Malicious");
+        assert_eq!(a.map("Backdoors"), "Backdoor");
+        assert_eq!(a.map("flow=From-Botnet-V42-UDP-DNS"), "Botnet");
+        assert_eq!(b.map("flow=From-Normal-V42-Grill"), "Benign");
+        assert_eq!(b.map("flow=Background-TCP-Attempt"), "Background");
+        assert_eq!(a.map("DDoS/HTTP"), "DDoS");
+        assert_eq!(b.map("Normal"), "Benign");
+    }
+
+    #[test]
     fn names_parse_back() {
         for t in Taxonomy::ALL {
             assert_eq!(Taxonomy::parse(t.name()), Some(t));
         }
-        assert_eq!(Taxonomy::parse("family"), None);
+        assert_eq!(Taxonomy::parse("family"), Some(Taxonomy::Family));
+        assert_eq!(Taxonomy::parse("families"), None);
     }
 }

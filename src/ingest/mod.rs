@@ -12,7 +12,9 @@
 //! - any of those inside `.gz` or `.zip`.
 //!
 //! Every row remembers its source file and line. Labels come from the format's label column
-//! (see [`layouts::label_rule`]) or the one the user names, and [`Taxonomy`] folds them.
+//! (see [`layouts::label_rule`]) or the one the user names; [`Taxonomy`] folds them (per data
+//! set: [`taxonomies`]; malware family: [`family`]) and the user's [`LabelMap`] renames, merges
+//! or drops the classes that gives.
 //!
 //! ```
 //! use flowlab::ingest::{IngestOptions, Loader, Taxonomy};
@@ -38,8 +40,10 @@ mod decode;
 mod dict;
 mod error;
 pub mod export;
+pub mod family;
 mod file;
 pub mod guard;
+mod label_map;
 mod labels;
 pub mod layouts;
 mod loader;
@@ -48,6 +52,7 @@ mod records;
 mod sample;
 mod summary;
 mod table;
+pub mod taxonomies;
 
 pub use archive::{ZipMember, ZipSource};
 pub use columns::{
@@ -55,6 +60,7 @@ pub use columns::{
 };
 pub use dataset::Dataset;
 pub use error::{IngestError, Warning};
+pub use label_map::{LabelMap, LabelMapError, MapRule, Target};
 pub use labels::Taxonomy;
 pub use layouts::{Format, Role};
 pub use loader::{IngestOptions, Loader};

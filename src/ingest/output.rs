@@ -63,10 +63,10 @@ impl Output {
     pub(super) fn after_file_cap(&mut self, r: HeldRow) {
         match self.per_class {
             Some(cap) => {
-                let key = r
-                    .label
-                    .as_deref()
-                    .map_or(String::new(), |l| self.taxonomy.map(l));
+                let key = r.label.as_deref().map_or(String::new(), |l| {
+                    let path = self.file_names.get(r.file as usize);
+                    self.taxonomy.map_in(l, path.map_or("", |p| p.as_str()))
+                });
                 let res = self
                     .class_res
                     .entry(key)

@@ -1,5 +1,5 @@
-//! The label taxonomy the models are trained on: as in the file, attack families, or benign /
-//! malicious.
+//! The label taxonomy the models are trained on: as in the file, attack families, benign /
+//! malicious, or malware family.
 
 use leptos::prelude::*;
 use web_sys::HtmlSelectElement;
@@ -12,10 +12,11 @@ fn label(t: Taxonomy) -> &'static str {
         Taxonomy::Raw => "as in the file",
         Taxonomy::Attack => "attack families",
         Taxonomy::Binary => "benign / malicious",
+        Taxonomy::Family => "malware family",
     }
 }
 
-/// The taxonomy's id as serialised (`raw`, `attack`, `binary`).
+/// The taxonomy's id as serialised (`raw`, `attack`, `binary`, `family`).
 fn id(t: Taxonomy) -> String {
     serde_json::to_value(t)
         .ok()
@@ -35,11 +36,7 @@ pub(super) fn TaxonomySelect(
             <select data-testid="train-taxonomy"
                 on:change=move |ev| {
                     let v = event_target::<HtmlSelectElement>(&ev).value();
-                    taxonomy.set(match v.as_str() {
-                        "attack" => Taxonomy::Attack,
-                        "binary" => Taxonomy::Binary,
-                        _ => Taxonomy::Raw,
-                    });
+                    taxonomy.set(Taxonomy::parse(&v).unwrap_or_default());
                 }>
                 {Taxonomy::ALL.into_iter().map(|t| view! {
                     <option value=id(t) selected=move || taxonomy.get() == t>{label(t)}</option>

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::eval::metrics::Report;
 use crate::ingest::export::formula_safe;
-use crate::ingest::{Dataset, Taxonomy, MISSING};
+use crate::ingest::{Dataset, LabelMap, Taxonomy, MISSING};
 use crate::job::{Predictions, TrainError, TrainedModel};
 
 mod stream;
@@ -97,10 +97,22 @@ pub fn write_csv<W: Write>(
     p: &Predictions,
     out: W,
 ) -> std::io::Result<()> {
+    write_csv_with(data, taxonomy, &LabelMap::default(), p, out)
+}
+
+/// [`write_csv`] with the true labels named by `taxonomy` then the user's `map` (as the model
+/// that predicted names its classes).
+pub fn write_csv_with<W: Write>(
+    data: &Dataset,
+    taxonomy: Taxonomy,
+    map: &LabelMap,
+    p: &Predictions,
+    out: W,
+) -> std::io::Result<()> {
     let labelled = data.has_labels();
     let mut w = csv::Writer::from_writer(out);
     w.write_record(csv_header(&p.classes, labelled))?;
-    write_csv_rows(&mut w, data, taxonomy, p, labelled)?;
+    write_csv_rows(&mut w, data, (taxonomy, map), p, labelled)?;
     w.flush()
 }
 
@@ -123,11 +135,11 @@ fn csv_header(classes: &[String], labelled: bool) -> Vec<String> {
 fn write_csv_rows<W: Write>(
     w: &mut csv::Writer<W>,
     data: &Dataset,
-    taxonomy: Taxonomy,
+    (taxonomy, map): (Taxonomy, &LabelMap),
     p: &Predictions,
     labelled: bool,
 ) -> std::io::Result<()> {
-    let (codes, names) = data.labels_as(taxonomy);
+    let (codes, names) = data.labels_with(taxonomy, map);
     let k = p.classes.len();
     for r in 0..data.n_rows() {
         let mut row = vec![
@@ -154,6 +166,8 @@ fn write_csv_rows<W: Write>(
 pub struct PredictionSet {
     pub model: u32,
     pub taxonomy: Taxonomy,
+    /// The model's label map (names the true labels of the CSV).
+    pub label_map: LabelMap,
     pub data: Dataset,
     pub predictions: Predictions,
     /// Each row's label in the model's taxonomy (`None`: unlabelled row).
@@ -165,7 +179,7 @@ impl PredictionSet {
     /// Predicts every row of `data` with `model` (known to the page as `id`).
     pub fn new(id: u32, model: &TrainedModel, data: Dataset) -> Result<Self, TrainError> {
         let predictions = model.predict(&data)?;
-        let (codes, names) = data.labels_as(model.taxonomy);
+        let (codes, names) = model.labels_of(&data);
         let truth = codes
             .iter()
             .map(|&c| (c != MISSING).then(|| names[c as usize].clone()))
@@ -178,6 +192,7 @@ impl PredictionSet {
         Ok(PredictionSet {
             model: id,
             taxonomy: model.taxonomy,
+            label_map: model.label_map.clone(),
             data,
             predictions,
             truth,
@@ -284,7 +299,13 @@ impl PredictionSet {
     pub fn to_csv(&self) -> Vec<u8> {
         let mut out = Vec::new();
         // Writing into a Vec cannot fail.
-        let _ = write_csv(&self.data, self.taxonomy, &self.predictions, &mut out);
+        let _ = write_csv_with(
+            &self.data,
+            self.taxonomy,
+            &self.label_map,
+            &self.predictions,
+            &mut out,
+        );
         out
     }
 }

@@ -167,11 +167,12 @@ fn export(a: &FeaturesArgs) -> Result<Exported, String> {
         Some(m) => Some(super::train::spec_with(m, &a.set)?),
         None => None,
     };
+    let map = super::read_label_map(a.read.map.as_deref())?;
     let data = load(&a.read, None, "features")?;
     for f in &data.failed {
         eprintln!("flowlab features: skipped {}", f.message);
     }
-    let (y, classes) = data.labels_as(a.read.taxonomy.into());
+    let (y, classes) = data.labels_with(a.read.taxonomy.into(), &map);
     if !y.iter().any(|&c| c != MISSING) {
         return Err("the data has no labelled rows: choose a label column".into());
     }
@@ -245,7 +246,7 @@ fn apply(a: &FeaturesArgs, model: &Path) -> Result<usize, String> {
         let mut record: Vec<String> = Vec::new();
         for (_, batch) in rx {
             let x = m.pipeline.transform(&batch).map_err(|e| e.to_string())?;
-            let (codes, names) = batch.labels_as(m.taxonomy);
+            let (codes, names) = m.labels_of(&batch);
             for (r, &code) in codes.iter().enumerate().take(x.rows) {
                 record.clear();
                 record.extend(x.row(r).iter().map(|v| v.to_string()));

@@ -31,12 +31,24 @@ fn streamed(read: &ReadArgs) -> Result<Summary, IngestError> {
 }
 
 pub(super) fn run(read: &ReadArgs, json: bool) -> i32 {
+    let map = match super::read_label_map(read.map.as_deref()) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("flowlab inspect: {e}");
+            return 2;
+        }
+    };
     // A sample is only known at the end, so a capped load is read whole (it holds the sample).
     let summary = if read.max_rows_per_file.is_some() {
         load(read, None, "inspect").map(|d| d.summary())
     } else {
         streamed(read).map_err(|e| e.to_string())
     };
+    // The map renames classes, so the counts after it follow from the counts before it.
+    let summary = summary.map(|mut s| {
+        s.label_counts = map.apply_counts(&s.label_counts);
+        s
+    });
     let summary = match summary {
         Ok(s) => s,
         Err(e) => {

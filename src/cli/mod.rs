@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::ingest::{Dataset, IngestError, IngestOptions, Loader, Taxonomy};
+use crate::ingest::{Dataset, IngestError, IngestOptions, LabelMap, Loader, Taxonomy};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -69,6 +69,10 @@ struct ReadArgs {
     /// Take labels from this column instead of detecting it.
     #[arg(long)]
     label_column: Option<String>,
+    /// Rename, merge or drop classes after the taxonomy: a file of lines `old -> new`,
+    /// `glob* -> new` or `name -> drop` (see `flowlab::ingest::LabelMap`). Not for `sample`.
+    #[arg(long, value_name = "FILE")]
+    map: Option<PathBuf>,
     /// Keep a uniform sample of at most N rows of each file.
     #[arg(long, value_name = "N")]
     max_rows_per_file: Option<u64>,
@@ -153,6 +157,16 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
             0
         }
     }
+}
+
+/// Reads the label map of `--map FILE` (none: the empty map); a bad line is reported with the
+/// file's name and the line's number.
+fn read_label_map(path: Option<&Path>) -> Result<LabelMap, String> {
+    let Some(path) = path else {
+        return Ok(LabelMap::default());
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    LabelMap::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Writes to stdout; a closed pipe (`flowlab inspect … | head`) is not an error.

@@ -31,6 +31,10 @@ pub(super) struct UseArgs {
     /// Take labels from this column instead of detecting it.
     #[arg(long)]
     label_column: Option<String>,
+    /// Name the files' true classes with this label map (lines `old -> new`, `glob* -> new`,
+    /// `name -> drop`) instead of the one saved with the model.
+    #[arg(long, value_name = "FILE")]
+    map: Option<PathBuf>,
     /// Print JSON instead of text (eval).
     #[arg(long)]
     json: bool,
@@ -45,13 +49,20 @@ pub(super) struct UseArgs {
     batch_rows: usize,
 }
 
-fn read_model(path: &Path) -> Result<TrainedModel, String> {
+/// The model of `a`, with the label map of `--map` instead of its own when given.
+fn read_model(a: &UseArgs) -> Result<TrainedModel, String> {
+    let path = &a.model;
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    model_file::read(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+    let mut m: TrainedModel =
+        model_file::read(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    if a.map.is_some() {
+        m.label_map = super::read_label_map(a.map.as_deref())?;
+    }
+    Ok(m)
 }
 
 pub(super) fn run_eval(a: &UseArgs) -> i32 {
-    let result = read_model(&a.model).and_then(|m| {
+    let result = read_model(a).and_then(|m| {
         let s = stream(&m, a, None)?;
         let (report, classes) = s.metrics.ok_or(TrainError::NoLabels.to_string())?;
         Ok((report, classes, s.rows))
@@ -81,7 +92,7 @@ pub(super) fn run_eval(a: &UseArgs) -> i32 {
 
 pub(super) fn run_predict(a: &UseArgs) -> i32 {
     let to_stdout = a.out.as_deref().is_none_or(|p| p == Path::new("-"));
-    let result = read_model(&a.model).and_then(|m| {
+    let result = read_model(a).and_then(|m| {
         let mut out: Box<dyn Write> = match &a.out {
             Some(p) if !to_stdout => {
                 Box::new(File::create(p).map_err(|e| format!("{}: {e}", p.display()))?)

@@ -13,6 +13,10 @@ pub(super) fn run(read: &ReadArgs, per_class: u64, out: &Path) -> i32 {
         eprintln!("flowlab sample: --per-class must be at least 1");
         return 2;
     }
+    if read.map.is_some() {
+        eprintln!("flowlab sample: --map is not used by sample (it writes rows with the labels of the files); give it to train, eval, predict, inspect or features");
+        return 2;
+    }
     let data = match load(read, Some(per_class), "sample") {
         Ok(d) => d,
         Err(e) => {

@@ -93,6 +93,13 @@ pub(super) fn run_train(a: &TrainArgs) -> i32 {
             return 2;
         }
     };
+    let label_map = match super::read_label_map(a.read.map.as_deref()) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("flowlab train: {e}");
+            return 2;
+        }
+    };
     let data = match load(&a.read, None, "train") {
         Ok(d) => d,
         Err(e) => {
@@ -124,14 +131,12 @@ pub(super) fn run_train(a: &TrainArgs) -> i32 {
         }
         true
     };
-    let result = if a.importance {
-        job::run_local(&data, &req.job(true), &mut progress).map(|mut r| {
-            let (t, d) = r.remove(0);
-            (t, Some(d))
-        })
-    } else {
-        job::train(&data, &req, &mut progress).map(|t| (t, None))
-    };
+    let mut job = req.job(a.importance);
+    job.label_map = label_map;
+    let result = job::run_local(&data, &job, &mut progress).map(|mut r| {
+        let (t, d) = r.remove(0);
+        (t, a.importance.then_some(d))
+    });
     let (trained, diagnostics) = match result {
         Ok(t) => t,
         Err(e) => {

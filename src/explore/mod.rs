@@ -28,7 +28,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::eval::leakage::Finding;
-use crate::ingest::{Dataset, FileFailure, Taxonomy, Warning, MISSING};
+use crate::ingest::{Dataset, FileFailure, LabelMap, Taxonomy, Warning, MISSING};
 
 mod columns;
 mod correlation;
@@ -212,7 +212,12 @@ pub struct Leakage {
 
 /// Explores `data` with labels in `taxonomy`.
 pub fn explore(data: &Dataset, taxonomy: Taxonomy) -> Exploration {
-    let (y, class_names) = data.labels_as(taxonomy);
+    explore_with(data, taxonomy, &LabelMap::default())
+}
+
+/// Explores `data` with labels in `taxonomy`, then renamed, merged or dropped by `map`.
+pub fn explore_with(data: &Dataset, taxonomy: Taxonomy, map: &LabelMap) -> Exploration {
+    let (y, class_names) = data.labels_with(taxonomy, map);
     let n = data.n_rows();
     let mut class_rows = vec![0u64; class_names.len()];
     let mut unlabelled = 0u64;

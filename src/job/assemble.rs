@@ -170,6 +170,7 @@ pub fn assemble(
             metrics,
             leakage: prepared.plan.leakage.clone(),
         },
+        label_map: prepared.request.label_map.clone(),
     };
     Ok((trained, diagnostics))
 }

@@ -97,6 +97,10 @@ pub struct JobRequest {
     /// Compute a learning curve (refits on nested subsets of the first fold's training rows).
     #[serde(default = "yes")]
     pub learning_curve: bool,
+    /// The user's renaming, merging and dropping of the taxonomy's classes (saved with each
+    /// model and applied to the files it predicts).
+    #[serde(default)]
+    pub label_map: crate::ingest::LabelMap,
 }
 
 fn yes() -> bool {
@@ -116,6 +120,7 @@ impl JobRequest {
             by_capture: true,
             permutation: true,
             learning_curve: true,
+            label_map: crate::ingest::LabelMap::default(),
         }
     }
 

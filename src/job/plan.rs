@@ -93,7 +93,7 @@ pub fn prepare_within(
         spec.validate()?;
     }
     req.split.validate()?;
-    let (y, classes) = data.labels_as(req.taxonomy);
+    let (y, classes) = data.labels_with(req.taxonomy, &req.label_map);
     let labelled: Vec<usize> = (0..y.len()).filter(|&r| y[r] != MISSING).collect();
     if labelled.is_empty() {
         return Err(TrainError::NoLabels);

@@ -5,7 +5,7 @@
 //! The result is a [`TrainedModel`] — what a model file holds: the fitted feature pipeline,
 //! the class names and taxonomy, the model, and how it was trained and scored.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use thiserror::Error;
 
 use super::JobRequest;
@@ -14,7 +14,7 @@ use crate::eval::leakage::Finding;
 use crate::eval::metrics::Report;
 use crate::eval::split::{SplitError, SplitKind};
 use crate::features::{FeatureError, FeatureOptions, Pipeline};
-use crate::ingest::{Dataset, Taxonomy, MISSING};
+use crate::ingest::{Dataset, LabelMap, Taxonomy, MISSING};
 use crate::models::registry::{Model, ModelSpec};
 use crate::models::{argmax_rows, ModelError, Progress};
 
@@ -52,6 +52,20 @@ pub struct TrainedModel {
     pub classes: Vec<String>,
     pub model: Model,
     pub meta: TrainingMeta,
+    /// The user's mapping applied after the taxonomy (empty in model files written before it
+    /// existed). It must stay the last field: see [`absent_is_empty`].
+    #[serde(default, deserialize_with = "absent_is_empty")]
+    pub label_map: LabelMap,
+}
+
+/// Reads the label map of a model file, or none when the file ends before it.
+///
+/// Model files are bincode, which has no field names: a model file written before the label map
+/// existed simply ends where the map would start, and bincode reports the end of its input
+/// instead of a missing field (so `#[serde(default)]` alone is not enough; it serves JSON).
+/// The map is the model's last field, so the end of the input there means an older file.
+fn absent_is_empty<'de, D: Deserializer<'de>>(d: D) -> Result<LabelMap, D::Error> {
+    Ok(LabelMap::deserialize(d).unwrap_or_default())
 }
 
 impl TrainRequest {
@@ -67,6 +81,7 @@ impl TrainRequest {
             by_capture: false,
             permutation,
             learning_curve: false,
+            label_map: LabelMap::default(),
         }
     }
 }
@@ -146,11 +161,16 @@ impl TrainedModel {
         })
     }
 
+    /// The rows' classes as this model names them: its taxonomy, then its label map.
+    pub fn labels_of(&self, data: &Dataset) -> (Vec<u32>, Vec<String>) {
+        data.labels_with(self.taxonomy, &self.label_map)
+    }
+
     /// Scores the model on the labelled rows of `data`. Labels the model never saw count as
     /// extra classes it always gets wrong. Returns the report and its class names.
     pub fn evaluate(&self, data: &Dataset) -> Result<(Report, Vec<String>), TrainError> {
         let p = self.predict(data)?;
-        let (codes, names) = data.labels_as(self.taxonomy);
+        let (codes, names) = self.labels_of(data);
         let mut classes = self.classes.clone();
         let map: Vec<u32> = names
             .iter()

@@ -118,7 +118,8 @@ impl BatchPredictor<'_> {
         if self.csv {
             let mut w = csv::Writer::from_writer(&mut csv);
             // Writing into a Vec cannot fail.
-            let _ = write_csv_rows(&mut w, batch, m.taxonomy, &predictions, self.labelled);
+            let labels = (m.taxonomy, &m.label_map);
+            let _ = write_csv_rows(&mut w, batch, labels, &predictions, self.labelled);
             let _ = w.flush();
         }
         let mut tally = Tally {
@@ -133,7 +134,7 @@ impl BatchPredictor<'_> {
         for &c in &predictions.predicted {
             tally.distribution[c as usize] += 1;
         }
-        let (codes, names) = batch.labels_as(m.taxonomy);
+        let (codes, names) = m.labels_of(batch);
         let labelled: Vec<usize> = (0..codes.len()).filter(|&r| codes[r] != MISSING).collect();
         for &r in &labelled {
             let row = tally

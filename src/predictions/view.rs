@@ -20,7 +20,7 @@ use std::collections::{BTreeSet, BinaryHeap};
 use super::{page_of, PredictionPage, PredictionRow, PredictionSummary, RowQuery, SortKey};
 use super::{StreamSummary, Taxonomy};
 use crate::data::rng::FlowRng;
-use crate::ingest::{Dataset, MISSING};
+use crate::ingest::{Dataset, LabelMap, MISSING};
 use crate::job::Predictions;
 
 /// Rows the page's table keeps by default (~100 bytes each with a few classes: ~20 MB).
@@ -65,6 +65,8 @@ pub struct PredictionView {
     budget: usize,
     classes: Vec<String>,
     taxonomy: Taxonomy,
+    /// The model's label map, applied after the taxonomy to the true labels.
+    label_map: LabelMap,
     /// File paths by source id (the batches' `files` lists grow as files are read).
     files: Vec<String>,
     /// True-label names (in the model's taxonomy), interned.
@@ -85,6 +87,7 @@ impl PredictionView {
             budget: budget.max(2),
             classes,
             taxonomy,
+            label_map: LabelMap::default(),
             files: Vec::new(),
             truths: Vec::new(),
             total: 0,
@@ -92,6 +95,14 @@ impl PredictionView {
             low: BinaryHeap::new(),
             bounded: false,
             rng: FlowRng::new(0x51e3, 0x7a),
+        }
+    }
+
+    /// The same view naming true labels with the model's `map` after the taxonomy.
+    pub fn with_label_map(self, map: LabelMap) -> Self {
+        PredictionView {
+            label_map: map,
+            ..self
         }
     }
 
@@ -113,7 +124,7 @@ impl PredictionView {
                 None => self.files.push(f.path.clone()),
             }
         }
-        let (codes, names) = batch.labels_as(self.taxonomy);
+        let (codes, names) = batch.labels_with(self.taxonomy, &self.label_map);
         let ids: Vec<u32> = names.iter().map(|n| self.truth_id(n)).collect();
         let k = p.classes.len();
         for r in 0..batch.n_rows() {

@@ -16,7 +16,7 @@ mod results;
 mod train;
 mod worker_client;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
 use js_sys::Uint8Array;
@@ -25,7 +25,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, File, FileList, Response};
 
-use crate::ingest::{Summary, Taxonomy};
+use crate::ingest::{LabelMap, Summary, Taxonomy};
 use crate::worker::protocol::{FromWorker, ModelInfo, ToWorker, TrainedResult};
 use crate::worker::web::js_error_message;
 use data::DataTab;
@@ -91,6 +91,10 @@ pub struct DataState {
     pub loading: RwSignal<Option<LoadProgress>>,
     /// The taxonomy the labels are shown in.
     pub taxonomy: RwSignal<Taxonomy>,
+    /// The user's renaming, merging and dropping of classes (applied after the taxonomy).
+    pub label_map: RwSignal<LabelMap>,
+    /// Rows per class under the taxonomy before the label map (the summary counts after it).
+    pub unmapped: RwSignal<BTreeMap<String, u64>>,
 }
 
 impl DataState {
@@ -101,6 +105,8 @@ impl DataState {
             banner: RwSignal::new(None),
             loading: RwSignal::new(None),
             taxonomy: RwSignal::new(Taxonomy::default()),
+            label_map: RwSignal::new(LabelMap::default()),
+            unmapped: RwSignal::new(BTreeMap::new()),
         }
     }
 
@@ -139,9 +145,11 @@ impl DataState {
                 request,
                 summary,
                 parse_ms,
+                unmapped,
                 ..
             } => {
                 self.finish(request);
+                self.unmapped.set(unmapped);
                 self.summary.set(Some(summary));
                 self.parse_ms.set(Some(parse_ms));
             }
@@ -379,6 +387,14 @@ impl Session {
         self.state.taxonomy.set(taxonomy);
         let request = self.request_id();
         self.send(&ToWorker::SetTaxonomy { request, taxonomy }, &[]);
+    }
+
+    /// Renames, merges or drops classes of the loaded data set (the worker relabels the data it
+    /// holds; no re-parse). Later loads and trainings use the map too.
+    pub fn set_label_map(&self, label_map: LabelMap) {
+        self.state.label_map.set(label_map.clone());
+        let request = self.request_id();
+        self.send(&ToWorker::SetLabelMap { request, label_map }, &[]);
     }
 
     /// Fetches the embedded sample (same origin) and loads it.

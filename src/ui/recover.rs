@@ -227,6 +227,7 @@ impl Session {
             seed: sampling.seed,
             max_files: super::data::max_files(),
             sample_files: false,
+            label_map: self.state.label_map.get_untracked(),
         };
         let kept = Files {
             blobs: files.clone(),

@@ -56,6 +56,7 @@ impl WorkerState {
             // Handled by `receive`.
             ToWorker::Load { .. }
             | ToWorker::SetTaxonomy { .. }
+            | ToWorker::SetLabelMap { .. }
             | ToWorker::Cancel { .. }
             | ToWorker::Predict { .. } => {}
             ToWorker::WarmUp { request } => {
@@ -90,9 +91,13 @@ impl WorkerState {
             }
             ToWorker::Prepare {
                 request,
-                job,
+                mut job,
                 workers,
-            } => self.prepare(request, &job, workers),
+            } => {
+                // The data set is trained on as the Data tab shows it: with the user's map.
+                job.label_map = self.label_map.borrow().clone();
+                self.prepare(request, &job, workers)
+            }
             ToWorker::Fit {
                 request,
                 task,
@@ -210,7 +215,11 @@ impl WorkerState {
         match fits {
             Ok(()) => self.post(&FromWorker::Explored {
                 request,
-                exploration: Box::new(crate::explore::explore(d, taxonomy)),
+                exploration: Box::new(crate::explore::explore_with(
+                    d,
+                    taxonomy,
+                    &self.label_map.borrow(),
+                )),
             }),
             Err(e) => self.fail(request, e.to_string()),
         }

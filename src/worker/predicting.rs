@@ -49,7 +49,8 @@ impl WorkerState {
         };
         let mut run = Run {
             stream: PredictionStream::new(&model),
-            view: PredictionView::new(model.classes.clone(), model.taxonomy, VIEW_ROWS),
+            view: PredictionView::new(model.classes.clone(), model.taxonomy, VIEW_ROWS)
+                .with_label_map(model.label_map.clone()),
             predict_ms: 0.0,
             header_sent: false,
         };

@@ -9,10 +9,12 @@
 //! the message envelope as `Uint8Array`s (`bytes`), never inside the JSON; files to read travel as
 //! `Blob`s (`files`). See `worker::web::envelope`.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::explore::Exploration;
-use crate::ingest::{Summary, Taxonomy};
+use crate::ingest::{LabelMap, Summary, Taxonomy};
 use crate::job::TrainingMeta;
 use crate::job::{Diagnostics, JobRequest, Plan, Task};
 use crate::models::ModelSpec;
@@ -44,9 +46,16 @@ pub enum ToWorker {
         /// With `max_files`: a seeded sample of the members instead of the first ones.
         #[serde(default)]
         sample_files: bool,
+        /// The user's renaming, merging and dropping of classes (see [`ToWorker::SetLabelMap`]).
+        #[serde(default)]
+        label_map: LabelMap,
     },
     /// Show the current data set under another label taxonomy (no re-parse).
     SetTaxonomy { request: u32, taxonomy: Taxonomy },
+    /// Relabel the held data set with the user's mapping, applied after the taxonomy (no
+    /// re-parse) → [`FromWorker::Loaded`]. Exploring and training use it from then on, and
+    /// each model trained saves it.
+    SetLabelMap { request: u32, label_map: LabelMap },
     /// Stop the load or prediction in progress; what was loaded before stays.
     Cancel { request: u32 },
 
@@ -186,6 +195,10 @@ pub enum FromWorker {
         /// How the rows were sampled (what was asked, or what the memory budget chose).
         #[serde(default)]
         sampling: Sampling,
+        /// Rows per class under the taxonomy before the user's label map (`summary` counts
+        /// them after it): the classes the Data tab's mapping table lists.
+        #[serde(default)]
+        unmapped: BTreeMap<String, u64>,
     },
     /// The request failed; the data set that was loaded before (if any) is still loaded.
     Failed {

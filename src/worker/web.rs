@@ -24,7 +24,7 @@ mod zip_read;
 
 use super::protocol::{FromWorker, ModelInfo, Sampling, ToWorker};
 use crate::data::budget::Budget;
-use crate::ingest::{Dataset, IngestOptions, Loader, Taxonomy};
+use crate::ingest::{Dataset, IngestOptions, LabelMap, Loader, Taxonomy};
 use crate::job::Prepared;
 use crate::job::TrainedModel;
 use crate::predictions::PredictionView;
@@ -133,6 +133,7 @@ pub fn start() {
         scope: scope.clone(),
         data: RefCell::new(None),
         taxonomy: Cell::new(Taxonomy::default()),
+        label_map: RefCell::new(LabelMap::default()),
         parse_ms: Cell::new(0.0),
         active: RefCell::new(None),
         sampling: RefCell::new(Sampling::default()),
@@ -162,6 +163,8 @@ pub(super) struct WorkerState {
     pub(super) data: RefCell<Option<Dataset>>,
     /// The taxonomy the page shows now.
     taxonomy: Cell<Taxonomy>,
+    /// The user's label map, applied after the taxonomy (exploring and training use it too).
+    pub(super) label_map: RefCell<LabelMap>,
     /// How long the loaded data set took to parse.
     parse_ms: Cell<f64>,
     /// The load or prediction in progress, if any: its request and its cancel flag.
@@ -175,6 +178,25 @@ pub(super) struct WorkerState {
     pub(super) next_model: Cell<u32>,
     /// The rows of the file predicted last (bounded; the page keeps the CSV).
     pub(super) predictions: RefCell<Option<PredictionView>>,
+}
+
+impl WorkerState {
+    /// The held data set's summary under the page's taxonomy and label map, as the reply to
+    /// `request` (`None` when nothing is loaded).
+    fn loaded(&self, request: u32) -> Option<FromWorker> {
+        let data = self.data.borrow();
+        let mut summary = data.as_ref()?.summary_as(self.taxonomy.get());
+        // The map renames classes: the counts after it follow from the counts before it.
+        let unmapped = std::mem::take(&mut summary.label_counts);
+        summary.label_counts = self.label_map.borrow().apply_counts(&unmapped);
+        Some(FromWorker::Loaded {
+            request,
+            summary,
+            parse_ms: self.parse_ms.get(),
+            sampling: self.sampling.borrow().clone(),
+            unmapped,
+        })
+    }
 }
 
 /// How a read ended, short of posting it.
@@ -254,9 +276,11 @@ impl WorkerState {
                 seed,
                 max_files,
                 sample_files,
+                label_map,
             } => {
                 let cancel = self.begin(request);
                 self.taxonomy.set(taxonomy);
+                self.label_map.replace(label_map);
                 let options = IngestOptions {
                     taxonomy,
                     max_rows_per_file,
@@ -274,15 +298,15 @@ impl WorkerState {
                     self.end(request);
                     let reply = match outcome {
                         Outcome::Loaded(data) => {
-                            let summary = data.summary_as(self.taxonomy.get());
                             self.data.replace(Some(data));
                             self.parse_ms.set(parse_ms);
-                            self.sampling.replace(sampling.clone());
-                            FromWorker::Loaded {
-                                request,
-                                summary,
-                                parse_ms,
-                                sampling,
+                            self.sampling.replace(sampling);
+                            match self.loaded(request) {
+                                Some(reply) => reply,
+                                None => FromWorker::Failed {
+                                    request,
+                                    message: "the data set was lost".into(),
+                                },
                             }
                         }
                         Outcome::Cancelled => FromWorker::Cancelled { request },
@@ -293,17 +317,15 @@ impl WorkerState {
             }
             ToWorker::SetTaxonomy { request, taxonomy } => {
                 self.taxonomy.set(taxonomy);
-                let summary = self.data.borrow().as_ref().map(|d| d.summary_as(taxonomy));
                 // With nothing loaded yet there is nothing to show; the next load uses `taxonomy`.
-                if let Some(summary) = summary {
-                    let parse_ms = self.parse_ms.get();
-                    let sampling = self.sampling.borrow().clone();
-                    self.post(&FromWorker::Loaded {
-                        request,
-                        summary,
-                        parse_ms,
-                        sampling,
-                    });
+                if let Some(reply) = self.loaded(request) {
+                    self.post(&reply);
+                }
+            }
+            ToWorker::SetLabelMap { request, label_map } => {
+                self.label_map.replace(label_map);
+                if let Some(reply) = self.loaded(request) {
+                    self.post(&reply);
                 }
             }
             ToWorker::Cancel { request } => {

@@ -2,6 +2,7 @@
 //! loaded — files, failures, label distribution, columns and warnings.
 
 mod archive;
+mod mapping;
 mod sampling;
 mod summary;
 mod tables;

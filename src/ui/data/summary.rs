@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::mapping::LabelMapCard;
 use super::tables::{ColumnsTable, FailedFiles, FilesTable, Warnings};
 use crate::ingest::Summary;
 use crate::report::format::thousands;
@@ -54,6 +55,7 @@ pub(super) fn SummaryView(
             <FailedFiles failed />
             <FilesTable files />
             <LabelCounts counts=label_counts.into_iter().collect() rows />
+            <LabelMapCard />
             <Warnings warnings />
             <ColumnsTable columns />
         </div>

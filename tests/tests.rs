@@ -27,6 +27,7 @@ mod explore;
 mod features;
 mod ingest;
 mod job;
+mod labels;
 mod layers;
 mod leakage;
 mod metrics_sklearn;

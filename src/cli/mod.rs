@@ -63,8 +63,8 @@ impl From<TaxonomyArg> for Taxonomy {
 #[derive(clap::Args, Debug)]
 struct ReadArgs {
     /// Label taxonomy: raw labels, attack families, benign vs malicious, or malware family
-    /// (IoT-23: from the detailed label or the capture named in the file name).
-    #[arg(long, value_enum, default_value = "raw")]
+    /// (IoT-23: from the detailed label or the capture named in the file name). Also `--labels`.
+    #[arg(long, alias = "labels", value_enum, default_value = "raw")]
     taxonomy: TaxonomyArg,
     /// Take labels from this column instead of detecting it.
     #[arg(long)]

@@ -25,7 +25,9 @@ fn map_of(rows: &[Draft], old: &LabelMap) -> LabelMap {
         let one = LabelMap {
             rules: vec![r.clone()],
         };
-        classes.iter().any(|c| one.apply(c).as_deref() != Some(c.as_str()))
+        classes
+            .iter()
+            .any(|c| one.apply(c).as_deref() != Some(c.as_str()))
     };
     let mut rules: Vec<MapRule> = old.rules.iter().filter(|r| !probe(r)).cloned().collect();
     for d in rows {

@@ -3,7 +3,9 @@
 //! Layout: the 8 magic bytes `FLOWLAB\x1a`, a little-endian `u32` format version, a `u64` payload
 //! length, then the payload: bincode (standard configuration) of the serde value — for flowlab
 //! models a [`crate::job::TrainedModel`] holding the fitted feature pipeline, label names and
-//! taxonomy, the model, and training metadata. Anything else — another file, a cut-off file, a
+//! taxonomy, the model, training metadata and the user's label map. Bincode has no field names,
+//! so a field added to a model file goes last and reads as empty when an older file ends before
+//! it (the label map does; `tests/labels.rs` loads a model file written before it). Anything else — another file, a cut-off file, a
 //! newer format — is refused with a message that says which.
 //!
 //! ```

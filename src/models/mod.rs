@@ -55,6 +55,7 @@ macro_rules! walk_binned {
 pub mod binning;
 pub mod boosting;
 pub(crate) mod cells;
+pub(crate) mod coded;
 pub mod describe;
 pub mod forest;
 pub mod leaves;

@@ -32,7 +32,7 @@ use crate::eval::metrics::{auc_from_counts, Report};
 use crate::ingest::{Dataset, FileFailure, FileReport, Warning, MISSING};
 use crate::job::{Predictions, TrainError, TrainedModel};
 
-use super::{csv_header, write_csv_rows};
+use super::{csv_header, csv_rows};
 
 /// Most distinct (class, score) entries kept exactly for ROC-AUC and average precision.
 pub const SCORE_CAP: usize = 1 << 20;
@@ -116,10 +116,14 @@ impl BatchPredictor<'_> {
         };
         let mut csv = Vec::new();
         if self.csv {
-            let mut w = csv::Writer::from_writer(&mut csv);
-            // Writing into a Vec cannot fail.
-            let _ = write_csv_rows(&mut w, batch, m.taxonomy, &predictions, self.labelled);
-            let _ = w.flush();
+            csv_rows::push_rows(
+                &mut csv,
+                0..batch.n_rows(),
+                batch,
+                m.taxonomy,
+                &predictions,
+                self.labelled,
+            );
         }
         let mut tally = Tally {
             rows: batch.n_rows() as u64,

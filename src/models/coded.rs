@@ -24,11 +24,15 @@
 //! per distinct code row of each chunk and copies its probabilities to the others — the
 //! deduplication of [`super::cells`], keyed by the code row itself.
 //!
+//! A [`CellCache`] carries the probabilities of the cells walked so far from one call to the
+//! next (the batches of one stream, on any thread): a cell met again is not walked again.
+//!
 //! The layout is derived when a forest first predicts (never saved: model files do not change)
 //! and only when it fits — a NaN threshold, more than 254 thresholds or 254 tested features,
 //! more than 256 classes or 2³² nodes leave the forest on its float walk.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 use rustc_hash::FxBuildHasher;
 
@@ -181,8 +185,9 @@ impl Coded {
     }
 
     /// Class probabilities (mean over trees) of every row of `x` (width checked by the caller),
-    /// `rows × k`: the float walk's, bit for bit.
-    pub(crate) fn predict(&self, x: &Matrix) -> Vec<f32> {
+    /// `rows × k`: the float walk's, bit for bit. Cells found in `cache` are not walked; the
+    /// others are added to it.
+    pub(crate) fn predict(&self, x: &Matrix, cache: Option<&CellCache>) -> Vec<f32> {
         let (k, s) = (self.k, self.slots.len().max(1));
         let mut out = vec![0f32; x.rows * k];
         let mut codes = Vec::new();
@@ -192,7 +197,7 @@ impl Coded {
             let rows = start..(start + CHUNK).min(x.rows);
             let part = &mut out[rows.start * k..rows.end * k];
             self.encode(x, rows.clone(), &mut codes);
-            if rows.len() < MIN_ROWS {
+            if rows.len() < MIN_ROWS && cache.is_none() {
                 self.walk(&codes, part);
                 continue;
             }
@@ -210,13 +215,22 @@ impl Coded {
                 .collect();
             let cells = map.len();
             drop(map);
-            if cells * 2 > rows.len() {
-                self.walk(&codes, part);
-                continue;
+            match cache {
+                Some(cache) => {
+                    rep_out.clear();
+                    rep_out.resize(cells * k, 0.0);
+                    cache.predict(self, &reps, &mut rep_out);
+                }
+                None if cells * 2 > rows.len() => {
+                    self.walk(&codes, part);
+                    continue;
+                }
+                None => {
+                    rep_out.clear();
+                    rep_out.resize(cells * k, 0.0);
+                    self.walk(&reps, &mut rep_out);
+                }
             }
-            rep_out.clear();
-            rep_out.resize(cells * k, 0.0);
-            self.walk(&reps, &mut rep_out);
             for (o, &id) in part.chunks_exact_mut(k).zip(&of) {
                 o.copy_from_slice(&rep_out[id as usize * k..(id as usize + 1) * k]);
             }
@@ -321,4 +335,100 @@ fn code(thresholds: &[f32], v: f32) -> u8 {
         size -= half;
     }
     (base + usize::from(!thresholds.is_empty() && thresholds[base] < v)) as u8
+}
+
+/// The probabilities of the cells a forest walked, kept from one call of
+/// [`RandomForest::predict_proba_cached`](super::forest::RandomForest::predict_proba_cached) to
+/// the next (the batches of one stream) and shared by the threads that predict them. At most
+/// [`CellCache::CAP`] cells (about 100 bytes each; fewer in the page): when full it starts
+/// again empty, following the cells of the part of the input being read.
+///
+/// A cache belongs to one model: its cells are that model's code rows.
+#[derive(Debug)]
+pub struct CellCache {
+    inner: Mutex<CacheInner>,
+    cap: usize,
+}
+
+impl Default for CellCache {
+    fn default() -> Self {
+        Self::with_cap(Self::CAP)
+    }
+}
+
+#[derive(Debug, Default)]
+struct CacheInner {
+    /// Code row → index of its probabilities in `proba`.
+    index: HashMap<Box<[u8]>, u32, FxBuildHasher>,
+    proba: Vec<f32>,
+}
+
+impl CellCache {
+    /// Most cells kept (natively ~50 MB; in the page ~6 MB).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub const CAP: usize = 1 << 19;
+    /// Most cells kept (natively ~50 MB; in the page ~6 MB).
+    #[cfg(target_arch = "wasm32")]
+    pub const CAP: usize = 1 << 16;
+
+    /// A cache of at most `cap` cells.
+    pub fn with_cap(cap: usize) -> Self {
+        CellCache {
+            inner: Mutex::default(),
+            cap,
+        }
+    }
+
+    /// Fills `out` (`k` zeros per code row of `reps`) with the probabilities of `reps`: from the
+    /// cache, or walked by `coded` (and then kept).
+    fn predict(&self, coded: &Coded, reps: &[u8], out: &mut [f32]) {
+        let (k, s) = (coded.k, coded.slots.len().max(1));
+        let mut missed = Vec::new();
+        {
+            let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+            for (i, (row, o)) in reps
+                .chunks_exact(s)
+                .zip(out.chunks_exact_mut(k))
+                .enumerate()
+            {
+                match inner.index.get(row) {
+                    Some(&at) => o.copy_from_slice(&inner.proba[at as usize..at as usize + k]),
+                    None => missed.push(i),
+                }
+            }
+        }
+        if missed.is_empty() {
+            return;
+        }
+        let mut codes = Vec::with_capacity(missed.len() * s);
+        for &i in &missed {
+            codes.extend_from_slice(&reps[i * s..(i + 1) * s]);
+        }
+        let mut walked = vec![0f32; missed.len() * k];
+        coded.walk(&codes, &mut walked);
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if inner.index.len() + missed.len() > self.cap {
+            inner.index.clear();
+            inner.proba.clear();
+        }
+        for (&i, p) in missed.iter().zip(walked.chunks_exact(k)) {
+            out[i * k..(i + 1) * k].copy_from_slice(p);
+            let row = &reps[i * s..(i + 1) * s];
+            // Another thread may have kept the same cell meanwhile.
+            if inner.index.len() < self.cap && !inner.index.contains_key(row) {
+                let at = inner.proba.len() as u32;
+                inner.index.insert(row.into(), at);
+                inner.proba.extend_from_slice(p);
+            }
+        }
+    }
+
+    /// Cells kept.
+    pub fn len(&self) -> usize {
+        self.inner.lock().map_or(0, |i| i.index.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }

@@ -35,7 +35,7 @@ use serde::{Deserialize, Serialize};
 
 use super::binning::BinnedMatrix;
 use super::cells::{by_cells, distinct_ratio, Cells, LazyCells};
-use super::coded::Coded;
+use super::coded::{CellCache, Coded};
 use super::leaves::{LeafEnsemble, Shape};
 use super::params::{int, Param, Params, BOOL};
 use super::tree::{
@@ -371,10 +371,32 @@ impl RandomForest {
             return Err(ModelError::Empty);
         };
         first.check_width(x)?;
-        if let Some(coded) = self.coded.get(|| Coded::new(&self.trees, self.n_classes)) {
-            return Ok(coded.predict(x));
+        if let Some(coded) = self.coded() {
+            return Ok(coded.predict(x, None));
         }
         by_cells(self.cells(), x, self.n_classes, |x| Ok(self.proba_walk(x)))
+    }
+
+    /// [`RandomForest::predict_proba`], with the cells walked by earlier calls taken from
+    /// `cache` and this call's added to it (the same bits: a cell's rows reach the same leaves).
+    /// One cache per forest.
+    pub fn predict_proba_cached(
+        &self,
+        x: &Matrix,
+        cache: &CellCache,
+    ) -> Result<Vec<f32>, ModelError> {
+        let Some(first) = self.trees.first() else {
+            return Err(ModelError::Empty);
+        };
+        first.check_width(x)?;
+        match self.coded() {
+            Some(coded) => Ok(coded.predict(x, Some(cache))),
+            None => self.predict_proba(x),
+        }
+    }
+
+    fn coded(&self) -> Option<&Coded> {
+        self.coded.get(|| Coded::new(&self.trees, self.n_classes))
     }
 
     /// The reference for [`RandomForest::predict_proba`]: every row walked down every tree on

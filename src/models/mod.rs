@@ -69,6 +69,7 @@ pub mod registry;
 pub mod standardize;
 pub mod tree;
 
+pub use coded::CellCache;
 pub use params::{Checked, Params};
 pub use registry::{Model, ModelSpec};
 

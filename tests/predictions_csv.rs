@@ -84,7 +84,7 @@ fn predictions(rows: usize, classes: &[&str]) -> Predictions {
     for r in 0..rows {
         for c in 0..k {
             let i = r * k + c;
-            proba.push(if i % 3 == 0 {
+            proba.push(if i.is_multiple_of(3) {
                 special[(i / 3) % special.len()]
             } else {
                 f32::from_bits(0x3c00_0000 + (i as u32).wrapping_mul(2_654_435_761) % 0x0380_0000)

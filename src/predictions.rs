@@ -11,6 +11,7 @@ use crate::ingest::export::formula_safe;
 use crate::ingest::{Dataset, LabelMap, Taxonomy, MISSING};
 use crate::job::{Predictions, TrainError, TrainedModel};
 
+mod csv_rows;
 mod stream;
 mod view;
 pub use stream::{BatchPredictor, PredictedBatch, PredictionStream, StreamSummary};
@@ -107,13 +108,22 @@ pub fn write_csv_with<W: Write>(
     taxonomy: Taxonomy,
     map: &LabelMap,
     p: &Predictions,
-    out: W,
+    mut out: W,
 ) -> std::io::Result<()> {
     let labelled = data.has_labels();
-    let mut w = csv::Writer::from_writer(out);
+    let mut w = csv::Writer::from_writer(&mut out);
     w.write_record(csv_header(&p.classes, labelled))?;
-    write_csv_rows(&mut w, data, (taxonomy, map), p, labelled)?;
-    w.flush()
+    w.flush()?;
+    drop(w);
+    // In parts, so that a big file's CSV is never all in memory twice.
+    let mut rows = Vec::new();
+    for start in (0..data.n_rows()).step_by(1 << 16) {
+        let end = (start + (1 << 16)).min(data.n_rows());
+        rows.clear();
+        csv_rows::push_rows(&mut rows, start..end, data, (taxonomy, map), p, labelled);
+        out.write_all(&rows)?;
+    }
+    out.flush()
 }
 
 /// The CSV header of [`write_csv`].
@@ -129,36 +139,6 @@ fn csv_header(classes: &[String], labelled: bool) -> Vec<String> {
         header.push("true_label".into());
     }
     header.iter().map(|h| formula_safe(h)).collect()
-}
-
-/// The rows of [`write_csv`] (with a `true_label` cell when `labelled`).
-fn write_csv_rows<W: Write>(
-    w: &mut csv::Writer<W>,
-    data: &Dataset,
-    (taxonomy, map): (Taxonomy, &LabelMap),
-    p: &Predictions,
-    labelled: bool,
-) -> std::io::Result<()> {
-    let (codes, names) = data.labels_with(taxonomy, map);
-    let k = p.classes.len();
-    for r in 0..data.n_rows() {
-        let mut row = vec![
-            formula_safe(&data.files[data.sources[r] as usize].path),
-            data.lines[r].to_string(),
-            formula_safe(&p.classes[p.predicted[r] as usize]),
-            format!("{:.6}", p.confidence[r]),
-        ];
-        row.extend((0..k).map(|c| format!("{:.6}", p.proba[r * k + c])));
-        if labelled {
-            row.push(if codes[r] == MISSING {
-                String::new()
-            } else {
-                formula_safe(&names[codes[r] as usize])
-            });
-        }
-        w.write_record(&row)?;
-    }
-    Ok(())
 }
 
 /// A file predicted by one model, kept to answer page and download requests.

@@ -17,6 +17,7 @@ mod budget;
 mod importance;
 mod models_nn;
 mod models_trees;
+mod predictions_csv;
 mod wasm;
 
 // Native only (files, the CLI binary, shared data).

@@ -177,6 +177,7 @@ fn stream(
         let (done_tx, done_rx) = sync_channel::<(usize, Result<PredictedBatch, TrainError>)>(1);
         for _ in 0..threads {
             let (jobs, done) = (Arc::clone(&jobs), done_tx.clone());
+            let predictor = predictor.clone();
             s.spawn(move || {
                 while let Some((i, batch)) = next_job(&jobs) {
                     if done.send((i, predictor.predict(&batch))).is_err() {

@@ -274,14 +274,30 @@ impl Pipeline {
     }
 
     /// The matrix of every row of `data`.
+    ///
+    /// Features are computed column by column, a group of columns at a time, and written into
+    /// the row-major matrix a tile of rows at a time: writing a whole column at once would
+    /// stride through the whole matrix (one cache line per value, for each column), and
+    /// computing every column first would hold a second matrix.
     pub fn transform(&self, data: &Dataset) -> Result<Matrix, FeatureError> {
+        const TILE: usize = 64;
+        const GROUP: usize = 32;
         let rows = data.n_rows();
         let cols = self.width();
         let mut out = vec![0f32; rows * cols];
-        for (j, f) in self.features.iter().enumerate() {
-            let values = f.spec.compute(data)?;
-            for (i, v) in values.into_iter().enumerate() {
-                out[i * cols + j] = v;
+        for (g, group) in self.features.chunks(GROUP).enumerate() {
+            let columns = group
+                .iter()
+                .map(|f| f.spec.compute(data))
+                .collect::<Result<Vec<_>, _>>()?;
+            for (t, tile) in out.chunks_mut(TILE * cols).enumerate() {
+                let start = t * TILE;
+                for (j, column) in columns.iter().enumerate() {
+                    let values = &column[start..start + tile.len() / cols];
+                    for (row, &v) in tile.chunks_exact_mut(cols).zip(values) {
+                        row[g * GROUP + j] = v;
+                    }
+                }
             }
         }
         Ok(Matrix {

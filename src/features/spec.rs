@@ -108,11 +108,11 @@ fn sum_of(data: &Dataset, names: &[String]) -> Result<Vec<f64>, FeatureError> {
         .collect::<Result<Vec<_>, _>>()?;
     Ok((0..data.n_rows())
         .map(|r| {
-            let vals: Vec<f64> = cols.iter().map(|c| c[r]).filter(|v| !v.is_nan()).collect();
-            if vals.is_empty() {
+            let vals = cols.iter().map(|c| c[r]).filter(|v| !v.is_nan());
+            if vals.clone().next().is_none() {
                 f64::NAN
             } else {
-                vals.iter().sum()
+                vals.sum()
             }
         })
         .collect())

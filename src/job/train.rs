@@ -16,7 +16,7 @@ use crate::eval::split::{SplitError, SplitKind};
 use crate::features::{FeatureError, FeatureOptions, Pipeline};
 use crate::ingest::{Dataset, LabelMap, Taxonomy, MISSING};
 use crate::models::registry::{Model, ModelSpec};
-use crate::models::{argmax_rows, ModelError, Progress};
+use crate::models::{argmax_rows, CellCache, ModelError, Progress};
 
 /// What to train.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -144,8 +144,21 @@ pub struct Predictions {
 impl TrainedModel {
     /// Predicts every row of `data` (any file with the columns the pipeline needs).
     pub fn predict(&self, data: &Dataset) -> Result<Predictions, TrainError> {
+        self.predict_cached(data, None)
+    }
+
+    /// [`TrainedModel::predict`], a random forest's cells kept in `cache` from one call to the
+    /// next (the batches of one stream; see [`CellCache`]): the same predictions.
+    pub fn predict_cached(
+        &self,
+        data: &Dataset,
+        cache: Option<&CellCache>,
+    ) -> Result<Predictions, TrainError> {
         let x = self.pipeline.transform(data)?;
-        let proba = self.model.predict_proba(&x)?;
+        let proba = match cache {
+            Some(cache) => self.model.predict_proba_cached(&x, cache)?,
+            None => self.model.predict_proba(&x)?,
+        };
         let k = self.classes.len();
         let predicted = argmax_rows(&proba, k);
         let confidence = predicted

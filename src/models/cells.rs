@@ -139,20 +139,27 @@ impl Cells {
     }
 }
 
-/// [`Cells`] built on first use and kept with the model (derived, never saved; two models are
-/// equal whatever their caches hold).
-#[derive(Debug, Clone, Default)]
-pub(crate) struct LazyCells(OnceLock<Option<Cells>>);
+/// [`Cells`] (or another layout derived from a model, such as [`super::coded::Coded`]) built on
+/// first use and kept with the model (derived, never saved; two models are equal whatever their
+/// caches hold).
+#[derive(Debug, Clone)]
+pub(crate) struct LazyCells<T = Cells>(OnceLock<Option<T>>);
 
-impl PartialEq for LazyCells {
+impl<T> Default for LazyCells<T> {
+    fn default() -> Self {
+        LazyCells(OnceLock::new())
+    }
+}
+
+impl<T> PartialEq for LazyCells<T> {
     fn eq(&self, _: &Self) -> bool {
         true
     }
 }
 
-impl LazyCells {
-    /// The cells, built by `make` the first time.
-    pub(crate) fn get(&self, make: impl FnOnce() -> Option<Cells>) -> Option<&Cells> {
+impl<T> LazyCells<T> {
+    /// The layout, built by `make` the first time.
+    pub(crate) fn get(&self, make: impl FnOnce() -> Option<T>) -> Option<&T> {
         self.0.get_or_init(make).as_ref()
     }
 }

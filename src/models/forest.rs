@@ -35,6 +35,7 @@ use serde::{Deserialize, Serialize};
 
 use super::binning::BinnedMatrix;
 use super::cells::{by_cells, distinct_ratio, Cells, LazyCells};
+use super::coded::{CellCache, Coded};
 use super::leaves::{LeafEnsemble, Shape};
 use super::params::{int, Param, Params, BOOL};
 use super::tree::{
@@ -167,6 +168,9 @@ pub struct RandomForest {
     /// The trees' cells, for deduplicating rows (derived, not saved).
     #[serde(skip)]
     cells: LazyCells,
+    /// The trees laid out for the coded walk (derived, not saved).
+    #[serde(skip)]
+    coded: LazyCells<Coded>,
 }
 
 #[derive(Deserialize)]
@@ -197,6 +201,7 @@ impl TryFrom<ForestRepr> for RandomForest {
             n_features: r.n_features,
             oob_accuracy: r.oob_accuracy,
             cells: LazyCells::default(),
+            coded: LazyCells::default(),
         })
     }
 }
@@ -353,17 +358,55 @@ impl RandomForest {
             n_features: binned.cols,
             oob_accuracy,
             cells: LazyCells::default(),
+            coded: LazyCells::default(),
         })
     }
 
-    /// Class probabilities (mean over trees), `rows × n_classes` row-major. Rows in the same
-    /// cell (see [`super::cells`]) are predicted once.
+    /// Class probabilities (mean over trees), `rows × n_classes` row-major: by the coded walk
+    /// ([`super::coded`]) when the forest fits it, else by walking the floats; rows in the same
+    /// cell (see [`super::cells`]) are predicted once. Both give the same bits as
+    /// [`RandomForest::predict_proba_walked`].
     pub fn predict_proba(&self, x: &Matrix) -> Result<Vec<f32>, ModelError> {
         let Some(first) = self.trees.first() else {
             return Err(ModelError::Empty);
         };
         first.check_width(x)?;
+        if let Some(coded) = self.coded() {
+            return Ok(coded.predict(x, None));
+        }
         by_cells(self.cells(), x, self.n_classes, |x| Ok(self.proba_walk(x)))
+    }
+
+    /// [`RandomForest::predict_proba`], with the cells walked by earlier calls taken from
+    /// `cache` and this call's added to it (the same bits: a cell's rows reach the same leaves).
+    /// One cache per forest.
+    pub fn predict_proba_cached(
+        &self,
+        x: &Matrix,
+        cache: &CellCache,
+    ) -> Result<Vec<f32>, ModelError> {
+        let Some(first) = self.trees.first() else {
+            return Err(ModelError::Empty);
+        };
+        first.check_width(x)?;
+        match self.coded() {
+            Some(coded) => Ok(coded.predict(x, Some(cache))),
+            None => self.predict_proba(x),
+        }
+    }
+
+    fn coded(&self) -> Option<&Coded> {
+        self.coded.get(|| Coded::new(&self.trees, self.n_classes))
+    }
+
+    /// The reference for [`RandomForest::predict_proba`]: every row walked down every tree on
+    /// its floats, no deduplication, no coded walk (tests and benchmarks compare the two).
+    pub fn predict_proba_walked(&self, x: &Matrix) -> Result<Vec<f32>, ModelError> {
+        let Some(first) = self.trees.first() else {
+            return Err(ModelError::Empty);
+        };
+        first.check_width(x)?;
+        Ok(self.proba_walk(x))
     }
 
     /// Fraction of distinct cells among the rows of `x`: the share of rows

@@ -55,6 +55,7 @@ macro_rules! walk_binned {
 pub mod binning;
 pub mod boosting;
 pub(crate) mod cells;
+pub(crate) mod coded;
 pub mod describe;
 pub mod forest;
 pub mod leaves;
@@ -68,6 +69,7 @@ pub mod registry;
 pub mod standardize;
 pub mod tree;
 
+pub use coded::CellCache;
 pub use params::{Checked, Params};
 pub use registry::{Model, ModelSpec};
 

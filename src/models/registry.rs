@@ -24,7 +24,7 @@ use super::mlp::{Mlp, MlpParams};
 use super::naive_bayes::{GaussianNb, GaussianNbParams};
 use super::params::{markdown, Param, Params};
 use super::tree::{DecisionTree, DecisionTreeParams};
-use super::{Classifier, ModelError, Progress};
+use super::{CellCache, Classifier, ModelError, Progress};
 use crate::data::Matrix;
 
 /// What the registry knows of one model kind.
@@ -236,6 +236,19 @@ impl Model {
     /// Class probabilities, `rows × n_classes` row-major.
     pub fn predict_proba(&self, x: &Matrix) -> Result<Vec<f32>, ModelError> {
         self.as_classifier().predict_proba(x)
+    }
+
+    /// [`Model::predict_proba`], the random forest's cells kept in `cache` from one call to the
+    /// next (see [`CellCache`]; one cache per model); the same bits.
+    pub fn predict_proba_cached(
+        &self,
+        x: &Matrix,
+        cache: &CellCache,
+    ) -> Result<Vec<f32>, ModelError> {
+        match self {
+            Model::Rf(f) => f.predict_proba_cached(x, cache),
+            _ => self.predict_proba(x),
+        }
     }
 
     pub fn n_classes(&self) -> usize {

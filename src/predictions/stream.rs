@@ -27,12 +27,14 @@
 //! [`finish`]: PredictionStream::finish
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::eval::metrics::{auc_from_counts, Report};
 use crate::ingest::{Dataset, FileFailure, FileReport, Warning, MISSING};
 use crate::job::{Predictions, TrainError, TrainedModel};
+use crate::models::CellCache;
 
-use super::{csv_header, write_csv_rows};
+use super::{csv_header, csv_rows};
 
 /// Most distinct (class, score) entries kept exactly for ROC-AUC and average precision.
 pub const SCORE_CAP: usize = 1 << 20;
@@ -76,10 +78,13 @@ fn coarse(x: f32) -> f32 {
     (x * SCORE_GRID).round() / SCORE_GRID
 }
 
-/// Predicts batches of one stream; `Sync`, so several threads can share it.
-#[derive(Debug, Clone, Copy)]
+/// Predicts batches of one stream; `Sync`, so several threads can share it. A random forest's
+/// cells walked in one batch are not walked again in the next ([`CellCache`], shared by the
+/// threads and the predictor's clones).
+#[derive(Debug, Clone)]
 pub struct BatchPredictor<'m> {
     model: &'m TrainedModel,
+    cache: Arc<CellCache>,
     /// Whether the CSV has a `true_label` column (decided on the first batch).
     labelled: bool,
     /// Whether [`predict`](Self::predict) writes the batch's CSV rows (not for `eval`).
@@ -112,15 +117,18 @@ impl BatchPredictor<'_> {
                 proba: vec![],
             }
         } else {
-            m.predict(batch)?
+            m.predict_cached(batch, Some(&self.cache))?
         };
         let mut csv = Vec::new();
         if self.csv {
-            let mut w = csv::Writer::from_writer(&mut csv);
-            // Writing into a Vec cannot fail.
-            let labels = (m.taxonomy, &m.label_map);
-            let _ = write_csv_rows(&mut w, batch, labels, &predictions, self.labelled);
-            let _ = w.flush();
+            csv_rows::push_rows(
+                &mut csv,
+                0..batch.n_rows(),
+                batch,
+                (m.taxonomy, &m.label_map),
+                &predictions,
+                self.labelled,
+            );
         }
         let mut tally = Tally {
             rows: batch.n_rows() as u64,
@@ -232,22 +240,28 @@ impl<'m> PredictionStream<'m> {
     /// whose first batch has no labels but later rows do gets no `true_label` column; the
     /// metrics still count every labelled row.)
     pub fn begin(&mut self, first: &Dataset) -> BatchPredictor<'m> {
-        *self.predictor.get_or_insert(BatchPredictor {
-            model: self.model,
-            labelled: first.has_labels(),
-            csv: true,
-        })
+        self.predictor
+            .get_or_insert_with(|| BatchPredictor {
+                model: self.model,
+                cache: Arc::default(),
+                labelled: first.has_labels(),
+                csv: true,
+            })
+            .clone()
     }
 
     /// The CSV header (call after [`begin`](Self::begin) or the first [`push`](Self::push)).
     pub fn header(&self) -> Vec<u8> {
-        self.predictor
-            .unwrap_or(BatchPredictor {
+        match &self.predictor {
+            Some(p) => p.header(),
+            None => BatchPredictor {
                 model: self.model,
+                cache: Arc::default(),
                 labelled: false,
                 csv: true,
-            })
-            .header()
+            }
+            .header(),
+        }
     }
 
     /// Predicts the next batch and adds it to the summary.

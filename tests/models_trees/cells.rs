@@ -83,12 +83,14 @@ fn bits(v: &[f32]) -> Vec<u32> {
     v.iter().map(|p| p.to_bits()).collect()
 }
 
-/// Checks a forest on `x`: deduplication is used (few cells) and exact.
+/// Checks a forest on `x`: deduplication is used (few cells) and exact; the coded walk, on
+/// the whole of `x` and row by row, gives the float walk's bits.
 pub(super) fn forest_exact(f: &RandomForest, x: &Matrix) {
     let ratio = f.cell_ratio(x).unwrap();
     assert!(ratio < 0.5, "cells / rows = {ratio}");
-    let want = one_by_one(x, |r| f.predict_proba(r).unwrap());
-    assert_eq!(bits(&f.predict_proba(x).unwrap()), bits(&want));
+    let want = bits(&f.predict_proba_walked(x).unwrap());
+    assert_eq!(bits(&f.predict_proba(x).unwrap()), want);
+    assert_eq!(bits(&one_by_one(x, |r| f.predict_proba(r).unwrap())), want);
 }
 
 /// Checks a boosted model on `x`: deduplication is used (few cells) and exact.
@@ -196,6 +198,7 @@ fn small_batches_and_distinct_rows_are_exact_too() {
     let f = RandomForest::fit(&params, &x, &y, 3, &mut no_progress()).unwrap();
     assert!(f.cell_ratio(&x).unwrap() > 0.5);
     let want = one_by_one(&x, |r| f.predict_proba(r).unwrap());
+    assert_eq!(bits(&want), bits(&f.predict_proba_walked(&x).unwrap()));
     assert_eq!(bits(&f.predict_proba(&x).unwrap()), bits(&want));
     let head = Matrix {
         rows: 300,
@@ -240,4 +243,5 @@ fn large_inputs_go_in_chunks_and_stay_exact() {
         );
     }
     assert_eq!(bits(&f.predict_proba(&big).unwrap()), bits(&want));
+    assert_eq!(bits(&f.predict_proba_walked(&big).unwrap()), bits(&want));
 }

@@ -76,6 +76,7 @@ fn checksum(values: impl IntoIterator<Item = u64>) -> u64 {
 
 mod boosting;
 mod cells;
+mod coded;
 mod determinism;
 mod growth;
 mod params;

@@ -34,6 +34,7 @@ pub(crate) struct TableBuilder {
     lines: Vec<u64>,
     pending: Pending,
     /// Fill the columns of a block on every core (native only; see [`TableBuilder::parallel`]).
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     parallel: bool,
 }
 
@@ -82,6 +83,7 @@ impl TableBuilder {
     /// a caller that already runs one thread per core (streamed prediction) gains nothing, and
     /// values allocated on pool threads but freed on its own spread glibc's heap over one arena
     /// per thread (measured: a streamed predict's peak grew 16 % from 100 k to 400 k rows).
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn parallel(&mut self, on: bool) {
         self.parallel = on;
     }

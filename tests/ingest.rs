@@ -498,3 +498,53 @@ fn label_text_is_never_lost_with_mixed_case() {
     assert_eq!(names, ["Benign", "Malicious"]);
     assert!(codes.iter().all(|&c| c != MISSING));
 }
+
+/// Typing a block's columns on all cores gives the same data set, bit for bit, as one column
+/// after the other: files of different layouts (so columns are padded for the files that lack
+/// them), blocks that end mid-file and files shorter than a block.
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn columns_filled_in_parallel_equal_one_thread() {
+    use flowlab::ingest::Loader;
+    let names = [
+        "iot23-34-1.conn.log.labeled",
+        "iot23-mix.csv",
+        "iot23-34-1.conn.log.labeled",
+        "stratosphere-008.conn.log.labeled",
+        "cidds-001.csv",
+        "iot23-34-1.conn.log.labeled",
+    ];
+    // One long Zeek file (its rows 40 times: blocks end mid-file), then the small ones.
+    let zeek = std::fs::read_to_string(fixture(names[0])).unwrap();
+    let (head, rows): (Vec<&str>, Vec<&str>) = zeek.lines().partition(|l| l.starts_with('#'));
+    let long = head.join("\n") + "\n" + &(rows.join("\n") + "\n").repeat(40);
+    let mut files = vec![("long".to_string(), long.into_bytes())];
+    for (i, name) in names.iter().enumerate() {
+        files.push((format!("{i}-{name}"), std::fs::read(fixture(name)).unwrap()));
+    }
+    let load = |parallel: bool| {
+        let mut loader = Loader::new(IngestOptions::default());
+        if parallel {
+            loader.fill_columns_in_parallel();
+        }
+        for (name, bytes) in &files {
+            loader.start_file(name);
+            for c in bytes.chunks(3000) {
+                loader.feed(c).unwrap();
+            }
+            loader.end_file().unwrap();
+        }
+        loader.finish().unwrap()
+    };
+    let (one, all) = (load(false), load(true));
+    assert!(one.n_rows() > 2 * 8192, "{} rows", one.n_rows());
+    assert!(one.columns.len() > 30, "{} columns", one.columns.len());
+    // Compared as text: `NaN != NaN`, but the missing values must sit in the same places.
+    assert_eq!(format!("{one:?}"), format!("{all:?}"));
+    let has_nan =
+        |c: &flowlab::ingest::Column| c.as_numeric().is_some_and(|v| v.iter().any(|x| x.is_nan()));
+    assert!(
+        one.columns.iter().any(has_nan),
+        "missing numbers are part of the check"
+    );
+}

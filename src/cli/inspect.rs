@@ -2,7 +2,7 @@
 
 use std::sync::mpsc::sync_channel;
 
-use super::{load, read_batches, ReadArgs, BATCH_ROWS};
+use super::{load, read_batches_in_parallel, ReadArgs, BATCH_ROWS};
 use crate::ingest::{IngestError, IngestOptions, Summary, SummaryBuilder};
 
 /// The summary of `read.files`, read in batches in bounded memory: one thread parses, this one
@@ -16,7 +16,7 @@ fn streamed(read: &ReadArgs) -> Result<Summary, IngestError> {
     let mut summary = SummaryBuilder::new(opts.taxonomy);
     std::thread::scope(|s| {
         let (tx, rx) = sync_channel(1);
-        let reader = s.spawn(move || read_batches(opts, &read.files, BATCH_ROWS, tx));
+        let reader = s.spawn(move || read_batches_in_parallel(opts, &read.files, BATCH_ROWS, tx));
         for (_, batch) in rx {
             summary.add(&batch);
         }

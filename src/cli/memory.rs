@@ -75,6 +75,7 @@ pub(super) fn load(
     for _ in 0..=MAX_RESAMPLES {
         let mut guard = LoadGuard::new(budget, total, &options, auto).place("memory");
         let mut loader = Loader::new(options.clone());
+        loader.fill_columns_in_parallel();
         let mut verdict = Verdict::Go;
         feed_files(&mut loader, &read.files, &mut |l, fed| {
             verdict = guard.check(&l.state(), fed);

@@ -275,7 +275,28 @@ fn read_batches(
     rows: usize,
     tx: std::sync::mpsc::SyncSender<Batch>,
 ) -> Result<(), IngestError> {
+    batches_from(Loader::new(opts), files, rows, tx)
+}
+
+/// [`read_batches`] with each block's columns typed on all cores (`inspect`: the one thread
+/// besides the parser only counts).
+fn read_batches_in_parallel(
+    opts: IngestOptions,
+    files: &[PathBuf],
+    rows: usize,
+    tx: std::sync::mpsc::SyncSender<Batch>,
+) -> Result<(), IngestError> {
     let mut loader = Loader::new(opts);
+    loader.fill_columns_in_parallel();
+    batches_from(loader, files, rows, tx)
+}
+
+fn batches_from(
+    mut loader: Loader,
+    files: &[PathBuf],
+    rows: usize,
+    tx: std::sync::mpsc::SyncSender<Batch>,
+) -> Result<(), IngestError> {
     let mut n = 0;
     let mut send = |batch: Dataset| {
         n += 1;

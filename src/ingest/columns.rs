@@ -130,6 +130,18 @@ impl ColumnBuilder {
         }
     }
 
+    /// An empty builder of the same column, with room for as many rows and distinct values as
+    /// this one holds: the next batch of a streamed load, without regrowing every vector and
+    /// rehashing the dictionary from nothing (a per-row identifier such as Zeek's `uid` has a
+    /// new value on every row).
+    pub fn fresh(&self) -> Self {
+        let mut b = ColumnBuilder::new(&self.name, self.role, self.parse);
+        b.codes.reserve(self.codes.len());
+        b.numbers.reserve(self.numbers.len());
+        b.dict = Dict::with_capacity(self.dict.values.len());
+        b
+    }
+
     pub fn len(&self) -> usize {
         match self.parse {
             Parse::Text => self.codes.len(),
@@ -281,40 +293,38 @@ fn plain_decimal(b: &[u8]) -> Option<f64> {
         b'+' => (false, &b[1..]),
         _ => (false, b),
     };
-    let mut m: u64 = 0;
-    let mut i = 0;
-    while let Some(d) = digits
-        .get(i)
-        .and_then(|c| c.checked_sub(b'0'))
-        .filter(|d| *d < 10)
-    {
-        m = m.wrapping_mul(10).wrapping_add(u64::from(d));
-        i += 1;
-    }
-    let whole = i;
-    let mut frac = 0;
-    if digits.get(i) == Some(&b'.') {
-        i += 1;
-        let start = i;
-        while let Some(d) = digits
-            .get(i)
-            .and_then(|c| c.checked_sub(b'0'))
-            .filter(|d| *d < 10)
-        {
-            m = m.wrapping_mul(10).wrapping_add(u64::from(d));
-            i += 1;
+    let (m, whole) = accumulate(0, digits);
+    let (m, frac) = match digits.get(whole) {
+        None => (m, 0),
+        Some(b'.') => {
+            let (m, frac) = accumulate(m, &digits[whole + 1..]);
+            if frac == 0 || whole + 1 + frac != digits.len() {
+                return None;
+            }
+            (m, frac)
         }
-        frac = i - start;
-        if frac == 0 {
-            return None;
-        }
-    }
+        Some(_) => return None,
+    };
     // 19 digits cannot overflow a u64, so `m` is the true value when the count passes.
-    if whole == 0 || i != digits.len() || whole + frac > 19 || m > 1 << 53 || frac > 22 {
+    if whole == 0 || whole + frac > 19 || m > 1 << 53 || frac > 22 {
         return None;
     }
     let x = m as f64 / POW10[frac];
     Some(if neg { -x } else { x })
+}
+
+/// Appends the leading decimal digits of `b` to `m` (`m·10 + d` each, wrapping: the caller
+/// rejects more than 19 digits, so a wrapped value is never used); returns it and how many
+/// digits there were.
+fn accumulate(mut m: u64, b: &[u8]) -> (u64, usize) {
+    for (i, &c) in b.iter().enumerate() {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return (m, i);
+        }
+        m = m.wrapping_mul(10).wrapping_add(u64::from(d));
+    }
+    (m, b.len())
 }
 
 /// `1.2 M`, `500 K`, `3 G` (CIDDS byte counts), or a plain number.

@@ -41,6 +41,15 @@ fn spread(h: u32) -> u64 {
 }
 
 impl Dict {
+    /// An empty dictionary with room for `n` values (a batch sized like the one before it).
+    pub fn with_capacity(n: usize) -> Self {
+        Dict {
+            table: HashTable::with_capacity(n),
+            values: Vec::with_capacity(n),
+            last: 0,
+        }
+    }
+
     /// The code of `v`, adding it when it is new.
     pub fn code(&mut self, v: &str) -> u32 {
         if self

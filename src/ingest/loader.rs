@@ -97,6 +97,14 @@ impl Loader {
         }
     }
 
+    /// Natively, type each block of rows on all cores (a column per task; the data set is the
+    /// same bit for bit). For loads that have the machine to themselves (`inspect`, `train`);
+    /// a caller that runs its own thread per core leaves it off.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn fill_columns_in_parallel(&mut self) {
+        self.out.table.parallel(true);
+    }
+
     /// How far the load got (see [`LoadState`]).
     pub fn state(&self) -> LoadState {
         let (file_rows, file_bytes) = match self.current.as_ref().map(|c| &c.stage) {

@@ -139,18 +139,49 @@ impl ZeekSplitter {
     }
 }
 
-/// `text.split(sep)` for an ASCII separator, into `out`. Fields are short (a few bytes), so a
-/// plain byte loop beats a vectorised search that restarts at every field; an ASCII byte never
-/// falls inside a multi-byte character, so every cut is on a character boundary.
+/// `text.split(sep)` for an ASCII separator, into `out`.
+///
+/// The scan reads eight bytes at a time as one `u64` (SWAR: SIMD within a register, the same on
+/// every target, wasm32 included). XOR with the separator repeated eight times turns each
+/// separator byte into `0x00`; [`zero_bytes`] marks exactly those bytes with their high bit, and
+/// each mark, lowest first, ends a field. A flow line is ~130 bytes with ~23 separators, so this
+/// does ~17 word steps and one step per field instead of a compare and branch per byte. An ASCII
+/// byte never falls inside a multi-byte character, so every cut is on a character boundary.
 fn split_ascii<'a>(text: &'a str, sep: u8, out: &mut Vec<&'a str>) {
+    let b = text.as_bytes();
+    let pattern = u64::from_le_bytes([sep; 8]);
     let mut start = 0;
-    for (i, &b) in text.as_bytes().iter().enumerate() {
-        if b == sep {
-            out.push(&text[start..i]);
-            start = i + 1;
+    let mut i = 0;
+    while i + 8 <= b.len() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&b[i..i + 8]);
+        let mut marks = zero_bytes(u64::from_le_bytes(word) ^ pattern);
+        while marks != 0 {
+            // Little-endian load: byte k of the slice is bits 8k..8k+8 of the word.
+            let at = i + (marks.trailing_zeros() / 8) as usize;
+            out.push(&text[start..at]);
+            start = at + 1;
+            marks &= marks - 1;
+        }
+        i += 8;
+    }
+    for (k, &c) in b[i..].iter().enumerate() {
+        if c == sep {
+            out.push(&text[start..i + k]);
+            start = i + k + 1;
         }
     }
     out.push(&text[start..]);
+}
+
+/// The high bit of every byte of `x` that is zero, and nothing else. Each byte's low seven bits
+/// plus `0x7f` carry into its high bit unless they are all zero, and never into the next byte
+/// (at most `0x7f + 0x7f = 0xfe`); OR-ing `x` itself adds the bytes whose own high bit is set.
+/// What is left clear is a zero byte: exact, unlike the shorter `(x - 0x01…) & !x` test, whose
+/// borrow can mark a `0x01` byte above a zero.
+fn zero_bytes(x: u64) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
 }
 
 /// `last.split(QUIRK)` (three spaces, matched left to right without overlap), into `out`.
@@ -418,6 +449,46 @@ mod tests {
             assert_eq!(c.rows[1].1, vec!["1", "x,y", "3"]);
             assert_eq!(c.rows[2].1, vec!["4", "multi\nline", "6"]);
             assert_eq!(c.rows[3].1, vec!["7", "8", "9"]);
+        }
+    }
+
+    /// The word-at-a-time scan cuts exactly where `str::split` does, on random lines of every
+    /// length around the 8-byte word edges, with separators side by side, at both ends, next to
+    /// bytes `0x01` and `0x80`+ (the traps of the short zero-byte test) and in multi-byte text.
+    #[test]
+    fn word_scan_matches_str_split_on_random_lines() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let pieces = [
+            "\t", "\t", "a", "\u{1}", "\u{8}", "é", "€", "\u{7f}", ",", "9",
+        ];
+        for _ in 0..20_000 {
+            let len = (next() % 40) as usize;
+            let text: String = (0..len)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            for sep in [b'\t', b','] {
+                let mut out = Vec::new();
+                split_ascii(&text, sep, &mut out);
+                assert_eq!(out, text.split(sep as char).collect::<Vec<_>>(), "{text:?}");
+            }
+        }
+        for byte in 0..=255u8 {
+            let x = u64::from_le_bytes([byte, 0, 1, 0x80, byte, 0xff, 0, byte]);
+            let marks = zero_bytes(x);
+            for (k, b) in x.to_le_bytes().iter().enumerate() {
+                assert_eq!(
+                    marks >> (8 * k + 7) & 1 == 1,
+                    *b == 0,
+                    "byte {byte:#x} at {k}"
+                );
+            }
+            assert_eq!(marks & !0x8080_8080_8080_8080, 0);
         }
     }
 

@@ -2,7 +2,6 @@
 //! both show exactly this; [`SummaryBuilder`] gives it for a load that came in batches.
 
 use std::collections::{BTreeMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
 
 use serde::{Deserialize, Serialize};
 
@@ -112,10 +111,10 @@ struct ColumnTally {
     distinct_numbers: HashSet<u64>,
 }
 
+/// XXH3, 64 bits: well mixed (the collision bound above assumes it) and several times faster
+/// than the standard library's SipHash on short values.
 fn hash_of(v: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    v.hash(&mut h);
-    h.finish()
+    xxhash_rust::xxh3::xxh3_64(v.as_bytes())
 }
 
 impl SummaryBuilder {

@@ -1,8 +1,14 @@
 //! One text file, chunk by chunk: sniff its format from the first bytes, split it into records,
 //! check each row's shape, read its label, and hand rows on.
 
+use std::borrow::Cow;
+
 use super::columns::is_missing;
 use super::error::{IngestError, Tally, Warning};
+use super::formats::encoding::{self, Decoder, Encoding};
+use super::formats::fixes::Fixes;
+use super::formats::sniff;
+use super::formats::zeek_json::{self, JsonSplitter};
 use super::labels::is_benign_or_background;
 use super::layouts::{self, Format, LabelRule, Parse, Role};
 use super::records::{
@@ -26,6 +32,7 @@ enum Splitter {
     Sniffing(Vec<u8>),
     Zeek(ZeekSplitter),
     Delimited(Box<DelimitedSplitter>),
+    Json(Box<JsonSplitter>),
 }
 
 /// What was learnt about a file while reading it.
@@ -46,6 +53,12 @@ pub(crate) struct FileState {
     unlabelled: Tally,
     no_label_column: bool,
     error: Option<IngestError>,
+    /// The head's records (delimited files), for the sniffers that need the columns first.
+    head: Vec<(u64, Vec<String>)>,
+    decimal_comma: bool,
+    fixes: Option<Fixes>,
+    /// What the user should know about the file as a whole (encoding, renamed columns).
+    notes: Vec<Warning>,
 }
 
 #[derive(PartialEq)]
@@ -58,6 +71,7 @@ enum Header {
 
 pub(crate) struct FileParser {
     splitter: Splitter,
+    decoder: Option<Decoder>,
     pub state: FileState,
 }
 
@@ -65,6 +79,7 @@ impl FileParser {
     pub fn new(name: &str, label_column: Option<String>) -> Self {
         FileParser {
             splitter: Splitter::Sniffing(Vec::new()),
+            decoder: None,
             state: FileState {
                 name: name.to_string(),
                 label_column,
@@ -81,6 +96,10 @@ impl FileParser {
                 unlabelled: Tally::default(),
                 no_label_column: false,
                 error: None,
+                head: Vec::new(),
+                decimal_comma: false,
+                fixes: None,
+                notes: Vec::new(),
             },
         }
     }
@@ -120,7 +139,10 @@ impl FileParser {
             let head = std::mem::take(head);
             return self.start(&head, out);
         }
-        self.split(data, out)
+        match self.decoder.as_mut().map(|d| d.decode(data)) {
+            Some(text) => self.split(&text, out),
+            None => self.split(data, out),
+        }
     }
 
     /// The file ended.
@@ -129,6 +151,9 @@ impl FileParser {
             let head = std::mem::take(head);
             self.start(&head, out)?;
         }
+        if let Some(rest) = self.decoder.as_mut().map(Decoder::finish) {
+            self.split(&rest, out)?;
+        }
         let mut sink = Sink {
             st: &mut self.state,
             out,
@@ -136,6 +161,7 @@ impl FileParser {
         match &mut self.splitter {
             Splitter::Zeek(z) => z.finish(&mut sink),
             Splitter::Delimited(d) => d.finish(&mut sink),
+            Splitter::Json(j) => j.finish(&mut sink),
             Splitter::Sniffing(_) => {}
         }
         if let Some(e) = self.state.error.take() {
@@ -164,7 +190,11 @@ impl FileParser {
     /// Warnings about this file's rows.
     pub fn warnings(&self) -> Vec<Warning> {
         let st = &self.state;
-        let mut w = Vec::new();
+        let mut w = st.notes.clone();
+        w.extend(st.fixes.iter().flat_map(|f| f.warnings(&st.name)));
+        if let Splitter::Json(j) = &self.splitter {
+            w.extend(j.warnings(&st.name));
+        }
         let file = Some(st.name.clone());
         if st.ragged.count > 0 {
             w.push(Warning {
@@ -206,30 +236,86 @@ impl FileParser {
         w
     }
 
-    fn start(&mut self, head: &[u8], out: &mut dyn RowOut) -> Result<(), IngestError> {
+    fn start(&mut self, raw: &[u8], out: &mut dyn RowOut) -> Result<(), IngestError> {
         let file = self.state.name.clone();
-        if head.iter().all(|b| b.is_ascii_whitespace()) {
+        if raw.iter().all(|b| b.is_ascii_whitespace()) {
             return Err(IngestError::Empty { file });
         }
-        if let Some(offset) = binary_offset(head) {
+        let (enc, bom) = encoding::sniff(raw);
+        if matches!(enc, Encoding::Utf8 | Encoding::Latin1) {
+            if let Some(offset) = binary_offset(raw, enc) {
+                return Err(IngestError::Binary { file, offset });
+            }
+        }
+        let mut decoder = Decoder::new(enc, bom);
+        let head = decoder.decode(raw).into_owned();
+        if let Some(offset) = binary_offset(&head, Encoding::Utf8) {
             return Err(IngestError::Binary { file, offset });
         }
-        let text = String::from_utf8_lossy(&head[..head.len().min(SNIFF_BYTES)]);
-        let text = text.trim_start_matches('\u{feff}');
+        if enc == Encoding::Latin1 {
+            let at = encoding::first_invalid_utf8(raw).unwrap_or(0);
+            self.state.notes.push(Warning {
+                file: Some(file.clone()),
+                column: None,
+                count: 1,
+                examples: vec![],
+                message: format!("not valid UTF-8 (byte {at} is not); read as Latin-1 (ISO 8859-1): check accented text"),
+            });
+        }
+        self.decoder = (enc != Encoding::Utf8 || bom > 0).then_some(decoder);
+        let complete = raw.len() < SNIFF_BYTES;
+        let text = String::from_utf8_lossy(&head);
         if text.starts_with("#separator") || text.starts_with("#fields") {
             self.state.format = Format::Zeek;
             self.state.header = Header::Known;
             self.splitter = Splitter::Zeek(ZeekSplitter::default());
+        } else if zeek_json::looks_like_json(&text) {
+            self.state.format = Format::ZeekJson;
+            self.state.header = Header::Known;
+            let j = JsonSplitter::new(&file, &text, complete)?;
+            self.splitter = Splitter::Json(Box::new(j));
         } else {
-            let delimiter = sniff_delimiter(text).ok_or_else(|| IngestError::Format {
+            let delimiter = sniff_delimiter(&text).ok_or_else(|| IngestError::Format {
                 file: file.clone(),
                 line: 1,
-                message: "no delimiter found: expected comma-, tab-, semicolon- or pipe-separated columns, or a Zeek log starting with #separator".into(),
+                message: "no delimiter found: expected comma-, tab-, semicolon- or pipe-separated columns, a Zeek log starting with #separator, or Zeek JSON lines".into(),
             })?;
-            self.sniff_headerless(text, delimiter)?;
+            self.sniff_headerless(&text, delimiter)?;
+            self.state.head = super::formats::head_records(&text, delimiter, complete);
+            self.check_shape(delimiter)?;
+            if self.state.header == Header::FirstRecord && !self.state.head.is_empty() {
+                self.state.head.remove(0);
+            }
+            self.state.decimal_comma = sniff::decimal_comma(&text, delimiter);
             self.splitter = Splitter::Delimited(Box::new(DelimitedSplitter::new(delimiter)));
         }
-        self.split(head, out)
+        self.split(&head, out)
+    }
+
+    /// Refuses a file whose head is mostly rows of another width than its header: the sniffed
+    /// layout does not fit, and loading it would give garbage.
+    fn check_shape(&self, delimiter: u8) -> Result<(), IngestError> {
+        let st = &self.state;
+        let (expected, rows) = match st.header {
+            Header::Known => (st.names.len(), &st.head[..]),
+            Header::FirstRecord => match st.head.split_first() {
+                Some((h, rest)) => (h.1.len(), rest),
+                None => return Ok(()),
+            },
+        };
+        let shapes: Vec<(u64, usize)> = rows.iter().map(|(l, f)| (*l, f.len())).collect();
+        let Some((line, got, n)) = sniff::mostly_ragged(&shapes, expected) else {
+            return Ok(());
+        };
+        Err(IngestError::Format {
+            file: st.name.clone(),
+            line,
+            message: format!(
+                "{n} of {} rows in the first 64 KiB do not have the header's {expected} fields (this one has {got}): expected a table separated by {:?} with {expected} fields on every row; this file does not look like one",
+                shapes.len(),
+                delimiter as char
+            ),
+        })
     }
 
     /// Recognises NSL-KDD and headerless UNSW-NB15 by their shape, and rejects other files whose
@@ -242,7 +328,14 @@ impl FileParser {
             .filter(|f| super::columns::parse_number(f).is_some())
             .count();
         if numeric == 0 {
-            return Ok(());
+            return match sniff::value_in_header(&fields) {
+                Some(v) => Err(IngestError::Format {
+                    file: self.state.name.clone(),
+                    line: 1,
+                    message: format!("the first row holds values ({v:?} is a value, not a column name): expected a header row naming the columns"),
+                }),
+                None => Ok(()),
+            };
         }
         let proto = |i: usize| {
             fields
@@ -280,6 +373,7 @@ impl FileParser {
         match &mut self.splitter {
             Splitter::Zeek(z) => z.feed(data, &mut sink),
             Splitter::Delimited(d) => d.feed(data, &mut sink),
+            Splitter::Json(j) => j.feed(data, &mut sink),
             Splitter::Sniffing(_) => {}
         }
         match self.state.error.take() {
@@ -291,7 +385,7 @@ impl FileParser {
 
 /// Offset of the first byte that says "not text": a NUL, or (when they are over 2 % of the head)
 /// control characters other than tab, CR, LF, FF.
-fn binary_offset(head: &[u8]) -> Option<u64> {
+fn binary_offset(head: &[u8], enc: Encoding) -> Option<u64> {
     let head = &head[..head.len().min(8192)];
     if let Some(p) = head.iter().position(|&b| b == 0) {
         return Some(p as u64);
@@ -300,6 +394,9 @@ fn binary_offset(head: &[u8]) -> Option<u64> {
     let ctrl = head.iter().filter(|b| is_ctrl(b)).count();
     if ctrl * 50 > head.len() {
         return head.iter().position(is_ctrl).map(|p| p as u64);
+    }
+    if enc == Encoding::Latin1 {
+        return None;
     }
     let text = String::from_utf8_lossy(head);
     let bad = text
@@ -334,14 +431,27 @@ impl Sink<'_> {
         if st.format == Format::Csv {
             st.format = layouts::format_of_header(&st.names);
         }
-        let mut seen = std::collections::HashSet::new();
-        if let Some(dup) = st.names.iter().find(|n| !seen.insert(n.trim())) {
-            let msg = format!(
-                "column {:?} appears twice in the header; expected unique column names",
-                dup.trim()
-            );
-            self.fail(line, msg);
-            return false;
+        match super::formats::unique_names(&st.names) {
+            Ok((names, renamed)) => {
+                if !renamed.is_empty() {
+                    st.notes.push(Warning {
+                        file: Some(st.name.clone()),
+                        column: None,
+                        count: renamed.len() as u64,
+                        examples: renamed,
+                        message: "repeated column names numbered as pandas does (name.1, name.2)"
+                            .into(),
+                    });
+                }
+                st.names = names;
+            }
+            Err(dup) => {
+                let msg = format!(
+                    "column {dup:?} appears twice in the header; expected unique column names"
+                );
+                self.fail(line, msg);
+                return false;
+            }
         }
         match layouts::label_rule(st.format, &st.names, st.label_column.as_deref()) {
             Ok(rule) => st.rule = rule,
@@ -359,7 +469,7 @@ impl Sink<'_> {
             .names
             .iter()
             .enumerate()
-            .map(|(i, n)| layouts::role_of(n, i, &st.rule))
+            .map(|(i, n)| layouts::role_in(st.format, n, i, &st.rule))
             .collect();
         let parses = st
             .names
@@ -367,12 +477,22 @@ impl Sink<'_> {
             .zip(&roles)
             .enumerate()
             .map(|(i, (n, &r))| match st.format {
-                Format::Zeek => {
+                Format::Zeek | Format::ZeekJson => {
                     layouts::parse_of_zeek_type(st.zeek_types.get(i).map_or("", |s| s.as_str()), r)
                 }
                 f => layouts::parse_of(f, n, r),
             })
             .collect::<Vec<Parse>>();
+        if !st.head.is_empty() {
+            let rows: Vec<Vec<&str>> = st
+                .head
+                .iter()
+                .map(|(_, f)| f.iter().map(|s| s.as_str()).collect())
+                .collect();
+            let cic = st.format == Format::Cic;
+            st.fixes = Fixes::new(&st.names, &roles, &parses, &rows, st.decimal_comma, cic);
+            st.head = Vec::new();
+        }
         let cols = FileColumns {
             names: st.names.iter().map(|n| n.trim().to_string()).collect(),
             roles,
@@ -469,6 +589,16 @@ impl RecordSink for Sink<'_> {
             return;
         }
         self.st.rows += 1;
+        let fixed = self
+            .st
+            .fixes
+            .as_mut()
+            .and_then(|f| f.apply(rec.line, fields));
+        let refs: Vec<&str>;
+        if let Some(fixed) = &fixed {
+            refs = fixed.iter().map(Cow::as_ref).collect();
+            fields = &refs;
+        }
         let label = self.label(rec.line, fields);
         self.out.row(rec.line, fields, label);
     }

@@ -21,6 +21,27 @@ pub enum Format {
     /// UNSW-NB15, with a header (`attack_cat`, `label`) or as the headerless 49-column files.
     #[serde(rename = "unsw-nb15")]
     UnswNb15,
+    /// Zeek logs as JSON lines (`LogAscii::use_json=T`).
+    #[serde(rename = "zeek-json")]
+    ZeekJson,
+    /// CIC-IDS2017 / CSE-CIC-IDS2018 CICFlowMeter CSV (original or pandas-rewritten).
+    #[serde(rename = "cic-ids")]
+    Cic,
+    /// CTU-13 Argus `binetflow`.
+    #[serde(rename = "ctu13-binetflow")]
+    Ctu13,
+    /// ToN-IoT network CSV.
+    #[serde(rename = "ton-iot")]
+    TonIot,
+    /// BoT-IoT CSV.
+    #[serde(rename = "bot-iot")]
+    BotIot,
+    /// `nfdump -o csv` export.
+    #[serde(rename = "nfdump")]
+    Nfdump,
+    /// NetFlow v9 field exports (the NF-* data sets).
+    #[serde(rename = "netflow")]
+    Netflow,
 }
 
 impl Format {
@@ -31,6 +52,13 @@ impl Format {
             Format::Cidds => "cidds",
             Format::NslKdd => "nsl-kdd",
             Format::UnswNb15 => "unsw-nb15",
+            Format::ZeekJson => "zeek-json",
+            Format::Cic => "cic-ids",
+            Format::Ctu13 => "ctu13-binetflow",
+            Format::TonIot => "ton-iot",
+            Format::BotIot => "bot-iot",
+            Format::Nfdump => "nfdump",
+            Format::Netflow => "netflow",
         }
     }
 }
@@ -246,6 +274,9 @@ fn find(names: &[String], wanted: &[&str]) -> Option<usize> {
 
 /// The format a header row describes.
 pub fn format_of_header(names: &[String]) -> Format {
+    if let Some(f) = super::formats::families::format_of_header(names) {
+        return f;
+    }
     let has = |w: &str| names.iter().any(|n| key(n) == w);
     if has("date first seen") && (has("src ip addr") || has("src pt")) {
         Format::Cidds
@@ -267,6 +298,9 @@ pub fn label_rule(
         return find(names, &[key(chosen).as_str()])
             .map(LabelRule::Column)
             .ok_or_else(|| chosen.to_string());
+    }
+    if let Some(rule) = super::formats::families::label_rule(format, names) {
+        return Ok(rule);
     }
     let detailed = find(
         names,
@@ -290,6 +324,15 @@ pub fn label_rule(
 
 fn first_label_like(names: &[String]) -> LabelRule {
     find(names, &LABEL_NAMES).map_or(LabelRule::None, LabelRule::Column)
+}
+
+/// The role of a column of a `format` file, from its name and the label rule.
+pub fn role_in(format: Format, name: &str, index: usize, rule: &LabelRule) -> Role {
+    let role = role_of(name, index, rule);
+    match super::formats::families::role(format, &key(name)) {
+        Some(r) if role == Role::Feature => r,
+        _ => role,
+    }
 }
 
 /// The role of a column, from its name and the label rule.

@@ -42,6 +42,7 @@ mod error;
 pub mod export;
 pub mod family;
 mod file;
+mod formats;
 pub mod guard;
 mod label_map;
 mod labels;

@@ -1,0 +1,109 @@
+//! The file formats as users have them, beyond the plain layouts: text encodings
+//! ([`encoding`]), Zeek JSON lines ([`zeek_json`]), the flow data sets told from their header
+//! ([`families`]), the head checks that refuse a file rather than load it as garbage
+//! ([`sniff`]), and per-file rewrites of numbers and times ([`fixes`]). Every format is
+//! recognised from the content, never from the file name.
+
+pub(crate) mod encoding;
+pub(crate) mod families;
+pub(crate) mod fixes;
+pub(crate) mod sniff;
+pub(crate) mod zeek_json;
+
+use super::records::{DelimitedSplitter, Directive, Record, RecordSink};
+
+/// How many records of the head are kept for the sniffers.
+const HEAD_RECORDS: usize = 400;
+
+/// The head's records as (line, fields), split as the reader will split them; when the head is
+/// cut, the record it cuts is not among them (the reader gives a record only at its line end).
+pub(crate) fn head_records(text: &str, delimiter: u8, complete: bool) -> Vec<(u64, Vec<String>)> {
+    struct Keep(Vec<(u64, Vec<String>)>);
+    impl RecordSink for Keep {
+        fn directive(&mut self, _: u64, _: Directive) {}
+        fn record(&mut self, rec: Record<'_>) {
+            if self.0.len() <= HEAD_RECORDS {
+                self.0
+                    .push((rec.line, rec.fields.iter().map(|f| f.to_string()).collect()));
+            }
+        }
+    }
+    let mut keep = Keep(Vec::new());
+    let mut s = DelimitedSplitter::new(delimiter);
+    s.feed(text.as_bytes(), &mut keep);
+    if complete {
+        s.finish(&mut keep);
+    }
+    keep.0
+}
+
+/// Header names made unique the way pandas does (`name`, `name.1`, `name.2`, skipping names
+/// already taken), with what was renamed. A repeated label-like name is not renamed (which of
+/// the two holds the label cannot be told): its name is returned as the error.
+pub(crate) fn unique_names(names: &[String]) -> Result<(Vec<String>, Vec<String>), String> {
+    let mut out: Vec<String> = Vec::with_capacity(names.len());
+    let mut renamed = Vec::new();
+    for n in names {
+        if !out.iter().any(|o| o == n) {
+            out.push(n.clone());
+            continue;
+        }
+        if super::layouts::LABEL_NAMES.contains(&n.to_ascii_lowercase().as_str()) {
+            return Err(n.clone());
+        }
+        let mut i = 1;
+        while out.iter().any(|o| *o == format!("{n}.{i}")) || names.contains(&format!("{n}.{i}")) {
+            i += 1;
+        }
+        let new = format!("{n}.{i}");
+        renamed.push(format!("{n:?} → {new:?}"));
+        out.push(new);
+    }
+    Ok((out, renamed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &[&str]) -> Vec<String> {
+        s.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn duplicates_are_numbered_like_pandas() {
+        let (names, renamed) = unique_names(&v(&[
+            "a",
+            "Fwd Header Length",
+            "b",
+            "Fwd Header Length",
+            "a",
+            "a.1",
+        ]))
+        .unwrap();
+        assert_eq!(
+            names,
+            v(&[
+                "a",
+                "Fwd Header Length",
+                "b",
+                "Fwd Header Length.1",
+                "a.2",
+                "a.1"
+            ])
+        );
+        assert_eq!(renamed.len(), 2);
+        assert_eq!(
+            unique_names(&v(&["Label", "x", "Label"])),
+            Err("Label".to_string())
+        );
+    }
+
+    #[test]
+    fn head_records_drop_a_cut_last_record() {
+        let r = head_records("a,b\n1,2\n3,", b',', false);
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[1], (2, v(&["1", "2"])));
+        assert_eq!(head_records("a,b\n1,2\n3,4", b',', true).len(), 3);
+    }
+}

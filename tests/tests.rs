@@ -26,6 +26,7 @@ mod cli_features;
 mod errors;
 mod explore;
 mod features;
+mod formats;
 mod ingest;
 mod job;
 mod labels;

@@ -5,10 +5,11 @@ use std::borrow::Cow;
 
 use super::columns::is_missing;
 use super::error::{IngestError, Tally, Warning};
-use super::formats::encoding::{self, Decoder, Encoding};
+use super::formats::encoding::{self, binary_offset, Decoder, Encoding};
 use super::formats::fixes::Fixes;
 use super::formats::sniff;
 use super::formats::zeek_json::{self, JsonSplitter};
+use super::formats::NotARow;
 use super::labels::is_benign_or_background;
 use super::layouts::{self, Format, LabelRule, Parse, Role};
 use super::records::{
@@ -59,6 +60,10 @@ pub(crate) struct FileState {
     fixes: Option<Fixes>,
     /// What the user should know about the file as a whole (encoding, renamed columns).
     notes: Vec<Warning>,
+    /// Header lines repeated inside the file, skipped.
+    repeated_header: Tally,
+    /// A closing block that is not flows began (nfdump's `Summary`): the rest is skipped.
+    trailer: Option<u64>,
 }
 
 #[derive(PartialEq)]
@@ -100,6 +105,8 @@ impl FileParser {
                 decimal_comma: false,
                 fixes: None,
                 notes: Vec::new(),
+                repeated_header: Tally::default(),
+                trailer: None,
             },
         }
     }
@@ -195,6 +202,11 @@ impl FileParser {
         if let Splitter::Json(j) = &self.splitter {
             w.extend(j.warnings(&st.name));
         }
+        w.extend(super::formats::skipped_lines(
+            st.name.as_str(),
+            &st.repeated_header,
+            st.trailer,
+        ));
         let file = Some(st.name.clone());
         if st.ragged.count > 0 {
             w.push(Warning {
@@ -292,8 +304,7 @@ impl FileParser {
         self.split(&head, out)
     }
 
-    /// Refuses a file whose head is mostly rows of another width than its header: the sniffed
-    /// layout does not fit, and loading it would give garbage.
+    /// Refuses a file whose head is mostly rows of another width than its header.
     fn check_shape(&self, delimiter: u8) -> Result<(), IngestError> {
         let st = &self.state;
         let (expected, rows) = match st.header {
@@ -303,19 +314,7 @@ impl FileParser {
                 None => return Ok(()),
             },
         };
-        let shapes: Vec<(u64, usize)> = rows.iter().map(|(l, f)| (*l, f.len())).collect();
-        let Some((line, got, n)) = sniff::mostly_ragged(&shapes, expected) else {
-            return Ok(());
-        };
-        Err(IngestError::Format {
-            file: st.name.clone(),
-            line,
-            message: format!(
-                "{n} of {} rows in the first 64 KiB do not have the header's {expected} fields (this one has {got}): expected a table separated by {:?} with {expected} fields on every row; this file does not look like one",
-                shapes.len(),
-                delimiter as char
-            ),
-        })
+        sniff::check_shape(&st.name, expected, rows, delimiter)
     }
 
     /// Recognises NSL-KDD and headerless UNSW-NB15 by their shape, and rejects other files whose
@@ -381,32 +380,6 @@ impl FileParser {
             None => Ok(()),
         }
     }
-}
-
-/// Offset of the first byte that says "not text": a NUL, or (when they are over 2 % of the head)
-/// control characters other than tab, CR, LF, FF.
-fn binary_offset(head: &[u8], enc: Encoding) -> Option<u64> {
-    let head = &head[..head.len().min(8192)];
-    if let Some(p) = head.iter().position(|&b| b == 0) {
-        return Some(p as u64);
-    }
-    let is_ctrl = |b: &u8| *b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n' | 0x0c | 0x1b);
-    let ctrl = head.iter().filter(|b| is_ctrl(b)).count();
-    if ctrl * 50 > head.len() {
-        return head.iter().position(is_ctrl).map(|p| p as u64);
-    }
-    if enc == Encoding::Latin1 {
-        return None;
-    }
-    let text = String::from_utf8_lossy(head);
-    let bad = text
-        .chars()
-        .filter(|&c| c == char::REPLACEMENT_CHARACTER)
-        .count();
-    if bad * 20 > head.len() {
-        return text.find(char::REPLACEMENT_CHARACTER).map(|p| p as u64);
-    }
-    None
 }
 
 struct Sink<'a> {
@@ -575,8 +548,23 @@ impl RecordSink for Sink<'_> {
                 return;
             }
         }
+        if self.st.trailer.is_some() {
+            return;
+        }
         let expected = self.st.names.len();
         let mut fields = rec.fields;
+        if self.st.header == Header::Known && !self.st.zeek_types.is_empty() {
+            // Zeek logs (TSV or JSON) have no header line to repeat.
+        } else if let Some(skip) = super::formats::not_a_row(self.st.format, &self.st.names, fields)
+        {
+            match skip {
+                NotARow::RepeatedHeader => {
+                    self.st.repeated_header.add(|| format!("line {}", rec.line))
+                }
+                NotARow::Trailer => self.st.trailer = Some(rec.line),
+            }
+            return;
+        }
         if fields.len() == expected + 1 && fields[expected].trim().is_empty() {
             fields = &fields[..expected];
         }

@@ -48,6 +48,32 @@ pub(crate) fn first_invalid_utf8(head: &[u8]) -> Option<usize> {
     }
 }
 
+/// Offset of the first byte that says "not text": a NUL, or (when they are over 2 % of the head)
+/// control characters other than tab, CR, LF, FF.
+pub(crate) fn binary_offset(head: &[u8], enc: Encoding) -> Option<u64> {
+    let head = &head[..head.len().min(8192)];
+    if let Some(p) = head.iter().position(|&b| b == 0) {
+        return Some(p as u64);
+    }
+    let is_ctrl = |b: &u8| *b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n' | 0x0c | 0x1b);
+    let ctrl = head.iter().filter(|b| is_ctrl(b)).count();
+    if ctrl * 50 > head.len() {
+        return head.iter().position(is_ctrl).map(|p| p as u64);
+    }
+    if enc == Encoding::Latin1 {
+        return None;
+    }
+    let text = String::from_utf8_lossy(head);
+    let bad = text
+        .chars()
+        .filter(|&c| c == char::REPLACEMENT_CHARACTER)
+        .count();
+    if bad * 20 > head.len() {
+        return text.find(char::REPLACEMENT_CHARACTER).map(|p| p as u64);
+    }
+    None
+}
+
 /// Turns a file's bytes into UTF-8, chunk by chunk.
 #[derive(Debug)]
 pub(crate) struct Decoder {

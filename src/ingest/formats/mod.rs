@@ -10,6 +10,8 @@ pub(crate) mod fixes;
 pub(crate) mod sniff;
 pub(crate) mod zeek_json;
 
+use super::error::{Tally, Warning};
+use super::layouts::Format;
 use super::records::{DelimitedSplitter, Directive, Record, RecordSink};
 
 /// How many records of the head are kept for the sniffers.
@@ -60,6 +62,49 @@ pub(crate) fn unique_names(names: &[String]) -> Result<(Vec<String>, Vec<String>
         out.push(new);
     }
     Ok((out, renamed))
+}
+
+/// What a record that is not a data row is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NotARow {
+    /// The header line again (CSE-CIC-IDS2018's files repeat theirs mid-file).
+    RepeatedHeader,
+    /// The start of a closing block that is not flows (nfdump's `Summary`).
+    Trailer,
+}
+
+/// Whether `fields` is not a data row of a file with header `names` in `format`.
+pub(crate) fn not_a_row(format: Format, names: &[String], fields: &[&str]) -> Option<NotARow> {
+    let first = fields.first()?.trim();
+    if format == Format::Nfdump && first == "Summary" && fields.len() == 1 {
+        return Some(NotARow::Trailer);
+    }
+    let same = |i: usize| fields.get(i).map(|f| f.trim()) == names.get(i).map(|n| n.as_str());
+    (names.len() > 1 && same(0) && same(names.len() - 1)).then_some(NotARow::RepeatedHeader)
+}
+
+/// Warnings about the lines that [`not_a_row`] set aside.
+pub(crate) fn skipped_lines(file: &str, repeated: &Tally, trailer: Option<u64>) -> Vec<Warning> {
+    let mut w = Vec::new();
+    if repeated.count > 0 {
+        w.push(Warning {
+            file: Some(file.to_string()),
+            column: None,
+            count: repeated.count,
+            examples: repeated.examples.clone(),
+            message: format!("{} repeated header lines skipped", repeated.count),
+        });
+    }
+    if let Some(line) = trailer {
+        w.push(Warning {
+            file: Some(file.to_string()),
+            column: None,
+            count: 1,
+            examples: vec![format!("line {line}")],
+            message: "the flows end at nfdump's Summary block; the lines after it are not flows and were skipped".into(),
+        });
+    }
+    w
 }
 
 #[cfg(test)]

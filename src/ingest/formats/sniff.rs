@@ -4,6 +4,7 @@
 //! fits most rows — a file that does not fit is refused rather than loaded as garbage.
 
 use super::super::columns::parse_number;
+use super::super::error::IngestError;
 
 /// Whether numbers in the head use a decimal comma: only possible when `,` is not the
 /// delimiter, and decided by the majority of the decimal-looking fields.
@@ -93,20 +94,47 @@ fn is_date(v: &str) -> bool {
 }
 
 /// The first ragged record of the head and how many there were, when more than half of the
-/// head's records do not have `expected` fields (a trailing empty field is allowed, as the
-/// reader allows it). `records` are (line, number of fields), the header excluded.
+/// head's records do not have `expected` fields. `records` are (line, number of fields), the
+/// header excluded.
 pub(crate) fn mostly_ragged(
     records: &[(u64, usize)],
     expected: usize,
 ) -> Option<(u64, usize, usize)> {
-    let fits = |n: usize| n == expected || n == expected + 1;
-    let ragged: Vec<&(u64, usize)> = records.iter().filter(|(_, n)| !fits(*n)).collect();
+    let ragged: Vec<&(u64, usize)> = records.iter().filter(|(_, n)| *n != expected).collect();
     if records.len() >= 2 && ragged.len() * 2 > records.len() {
         let (line, got) = *ragged[0];
         Some((line, got, ragged.len()))
     } else {
         None
     }
+}
+
+/// Refuses a file whose head is mostly `rows` of another width than the header's `expected`:
+/// the sniffed layout does not fit, and loading it would give garbage.
+pub(crate) fn check_shape(
+    file: &str,
+    expected: usize,
+    rows: &[(u64, Vec<String>)],
+    delimiter: u8,
+) -> Result<(), IngestError> {
+    // A trailing empty field is allowed, as the reader allows it.
+    let width = |f: &[String]| match f.split_last() {
+        Some((last, rest)) if f.len() == expected + 1 && last.trim().is_empty() => rest.len(),
+        _ => f.len(),
+    };
+    let shapes: Vec<(u64, usize)> = rows.iter().map(|(l, f)| (*l, width(f))).collect();
+    let Some((line, got, n)) = mostly_ragged(&shapes, expected) else {
+        return Ok(());
+    };
+    Err(IngestError::Format {
+        file: file.to_string(),
+        line,
+        message: format!(
+            "{n} of {} rows in the first 64 KiB do not have the header's {expected} fields (this one has {got}): expected a table separated by {:?} with {expected} fields on every row; this file does not look like one",
+            shapes.len(),
+            delimiter as char
+        ),
+    })
 }
 
 #[cfg(test)]
@@ -149,7 +177,7 @@ mod tests {
 
     #[test]
     fn ragged_only_when_most_records_are() {
-        assert_eq!(mostly_ragged(&[(2, 3), (3, 2), (4, 5)], 3), Some((3, 2, 2)));
+        assert_eq!(mostly_ragged(&[(2, 3), (3, 2), (4, 4)], 3), Some((3, 2, 2)));
         assert_eq!(mostly_ragged(&[(2, 3), (3, 2), (4, 3)], 3), None);
         assert_eq!(mostly_ragged(&[(2, 4)], 3), None);
     }

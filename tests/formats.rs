@@ -49,8 +49,11 @@ fn warning<'a>(d: &'a Dataset, column: Option<&str>, words: &str) -> &'a flowlab
         .unwrap_or_else(|| panic!("no warning {words:?} on {column:?}: {:?}", d.warnings))
 }
 
-/// Every format's fixture: its name, format, rows, raw label counts.
-const FIXTURES: &[(&str, Format, usize, &[(&str, u64)])] = &[
+/// A fixture: its name, format, rows, raw label counts.
+type Case = (&'static str, Format, usize, &'static [(&'static str, u64)]);
+
+/// Every format's fixture.
+const FIXTURES: &[Case] = &[
     (
         "iot23-34-1.conn.json",
         Format::ZeekJson,
@@ -491,7 +494,7 @@ fn latin1_is_read_with_a_warning() {
 #[test]
 fn argus_bot_iot_and_unsw_raw_values() {
     let d = load_fmt("ctu13.binetflow");
-    assert_eq!(numbers(&d, "StartTime")[0], 1_312_969_613.05876);
+    assert_eq!(numbers(&d, "StartTime")[0], 1_312_969_613.058_76);
     assert!(numbers(&d, "StartTime").iter().all(|x| x.is_finite()));
     assert_eq!(numbers(&d, "Sport")[3], 8.0, "0x0008");
     assert_eq!(
@@ -575,4 +578,49 @@ fn trap_utf16_without_a_bom_is_binary() {
     l.feed(&text).unwrap();
     let e = l.end_file().unwrap_err().to_string();
     assert!(e.starts_with("nobom.txt: binary content at byte 1"), "{e}");
+}
+
+/// The CLI's `predict` streams each format through a pipe (standard input, read in slices) and
+/// writes exactly the CSV that the whole file in memory gives, with a model trained on the file.
+#[test]
+fn cli_predict_streams_every_labelled_format() {
+    let dir = tempfile::tempdir().unwrap();
+    for &(name, ..) in FIXTURES {
+        let mut l = flowlab::ingest::Loader::new(IngestOptions::default());
+        l.start_file("stdin");
+        l.feed(&std::fs::read(path(name)).unwrap()).unwrap();
+        l.end_file().unwrap();
+        let whole = l.finish().unwrap();
+        if !whole.has_labels() {
+            continue;
+        }
+        let req = TrainRequest {
+            spec: ModelSpec::default_for("dt").unwrap(),
+            taxonomy: Taxonomy::Raw,
+            split: SplitKind::Random { test_size: 0.3 },
+            seed: 5,
+            features: FeatureOptions::default(),
+        };
+        let m = train(&whole, &req, &mut |_| true).unwrap();
+        let model_path = dir.path().join("m.flowlab");
+        std::fs::write(&model_path, flowlab::model_file::write(&m).unwrap()).unwrap();
+        let mut expected = Vec::new();
+        let p = m.predict(&whole).unwrap();
+        flowlab::predictions::write_csv(&whole, m.taxonomy, &p, &mut expected).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_flowlab"))
+            .args(["predict", model_path.to_str().unwrap(), "-"])
+            .stdin(std::fs::File::open(path(name)).unwrap())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{name}: {err}");
+        assert!(
+            out.stdout == expected,
+            "{name}: the streamed CSV differs from the in-memory one"
+        );
+        assert!(
+            err.contains(&format!("{} rows → stdout", whole.n_rows())),
+            "{name}: {err}"
+        );
+    }
 }

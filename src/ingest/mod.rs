@@ -9,6 +9,8 @@
 //!   `(empty)`; the IoT-23 three-space-joined label columns; Stratosphere's tab-separated ones),
 //! - CSV/TSV/semicolon/pipe with a header (IoT-23 CSV conversions, any labelled CSV),
 //! - CIDDS-001/002 flow CSV (`1.2 M` byte counts), UNSW-NB15, and headerless NSL-KDD,
+//! - Zeek JSON lines, CIC-IDS2017/2018, CTU-13, ToN-IoT, BoT-IoT, NetFlow and nfdump CSV, in
+//!   UTF-8, UTF-16 or Latin-1 (see `ingest/formats/`),
 //! - any of those inside `.gz` or `.zip`.
 //!
 //! Every row remembers its source file and line. Labels come from the format's label column

@@ -1,21 +1,9 @@
 //! The `flowlab` binary, run as a user would.
 #![cfg(not(target_arch = "wasm32"))] // reads files and runs the CLI: native only
 
-use std::process::Command;
+use crate::common::flowlab;
 
 use crate::common::fixture;
-
-fn flowlab(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_flowlab"))
-        .args(args)
-        .output()
-        .expect("run flowlab");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
 
 fn path(name: &str) -> String {
     fixture(name).display().to_string()

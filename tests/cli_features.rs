@@ -1,22 +1,10 @@
 //! `flowlab features` exports the rows and features `flowlab train --split random` uses.
 #![cfg(not(target_arch = "wasm32"))] // runs the CLI: native only
 
+use crate::common::flowlab;
 use std::collections::BTreeMap;
-use std::process::Command;
 
 use crate::common::fixture;
-
-fn flowlab(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_flowlab"))
-        .args(args)
-        .output()
-        .expect("run flowlab");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
 
 /// Header and rows of an exported CSV (no field of these fixtures needs quoting).
 fn read_csv(path: &std::path::Path) -> (Vec<String>, Vec<Vec<String>>) {

@@ -3,8 +3,8 @@
 //! files (old ones still load) and in the CLI (`--labels family`, `--map FILE`).
 #![cfg(not(target_arch = "wasm32"))] // reads files and runs the CLI: native only
 
+use crate::common::flowlab;
 use std::collections::BTreeMap;
-use std::process::Command;
 
 use crate::common::*;
 use flowlab::ingest::{Dataset, IngestOptions, LabelMap, Loader, Taxonomy, MISSING};
@@ -136,18 +136,6 @@ fn model_files_written_before_label_maps_still_load() {
     mapped.label_map = LabelMap::parse("C&C* -> C&C\nBackground -> drop").unwrap();
     let back: TrainedModel = model_file::read(&model_file::write(&mapped).unwrap()).unwrap();
     assert_eq!(back.label_map, mapped.label_map);
-}
-
-fn flowlab(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_flowlab"))
-        .args(args)
-        .output()
-        .expect("run flowlab");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
 }
 
 #[test]

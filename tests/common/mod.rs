@@ -78,3 +78,17 @@ pub fn same_columns(
     }
     Ok(())
 }
+
+/// Runs the `flowlab` binary with `args`: (exit code, stdout, stderr).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn flowlab(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_flowlab"))
+        .args(args)
+        .output()
+        .expect("run flowlab");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}

@@ -123,7 +123,7 @@ fn a_map_renames_merges_and_drops_without_reloading() {
 #[test]
 fn model_files_written_before_label_maps_still_load() {
     // Written by the flowlab before label maps (tests/fixtures/README.md); never rewritten.
-    let bytes = std::fs::read(fixture("models/iot23-dt.flowlab")).unwrap();
+    let bytes = std::fs::read(fixture("models/iot23-dt-before-maps.flowlab")).unwrap();
     let m: TrainedModel = model_file::read(&bytes).unwrap();
     assert!(m.label_map.is_empty());
     assert_eq!(m.classes.len(), 8);

@@ -23,10 +23,43 @@ pub trait RecordSink {
     fn record(&mut self, rec: Record<'_>);
 }
 
+/// Bytes cut into lines across chunk boundaries: the start of a line that a chunk ends in waits
+/// for the next chunk. A line is handed out without its `\n` (a `\r` before it is the caller's).
+/// Shared by the line-based splitters (Zeek TSV, Zeek JSON).
+#[derive(Debug, Default, Clone)]
+pub struct LineBuffer {
+    pending: Vec<u8>,
+}
+
+impl LineBuffer {
+    /// Hands every complete line in `data` (joined with what the last chunk left) to `line`.
+    pub fn feed(&mut self, mut data: &[u8], mut line: impl FnMut(&[u8])) {
+        while let Some(nl) = memchr::memchr(b'\n', data) {
+            if self.pending.is_empty() {
+                line(&data[..nl]);
+            } else {
+                self.pending.extend_from_slice(&data[..nl]);
+                line(&self.pending);
+                self.pending.clear();
+            }
+            data = &data[nl + 1..];
+        }
+        self.pending.extend_from_slice(data);
+    }
+
+    /// Hands out the last line when the input did not end with `\n`.
+    pub fn finish(&mut self, mut line: impl FnMut(&[u8])) {
+        if !self.pending.is_empty() {
+            line(&self.pending);
+            self.pending.clear();
+        }
+    }
+}
+
 /// Zeek TSV: `#separator`, `#fields`, `#types`, `#close`…; the IoT-23 quirk (last three fields
 /// joined by three spaces) is split back into three fields.
 pub struct ZeekSplitter {
-    pending: Vec<u8>,
+    lines: LineBuffer,
     line: u64,
     separator: u8,
     quirk: bool,
@@ -37,7 +70,7 @@ pub struct ZeekSplitter {
 impl Default for ZeekSplitter {
     fn default() -> Self {
         ZeekSplitter {
-            pending: Vec::new(),
+            lines: LineBuffer::default(),
             line: 0,
             separator: b'\t',
             quirk: false,
@@ -49,25 +82,16 @@ impl Default for ZeekSplitter {
 const QUIRK: &str = "   ";
 
 impl ZeekSplitter {
-    pub fn feed(&mut self, mut data: &[u8], sink: &mut dyn RecordSink) {
-        while let Some(nl) = memchr::memchr(b'\n', data) {
-            if self.pending.is_empty() {
-                self.line_done(&data[..nl], sink);
-            } else {
-                self.pending.extend_from_slice(&data[..nl]);
-                let line = std::mem::take(&mut self.pending);
-                self.line_done(&line, sink);
-            }
-            data = &data[nl + 1..];
-        }
-        self.pending.extend_from_slice(data);
+    pub fn feed(&mut self, data: &[u8], sink: &mut dyn RecordSink) {
+        let mut lines = std::mem::take(&mut self.lines);
+        lines.feed(data, |line| self.line_done(line, sink));
+        self.lines = lines;
     }
 
     pub fn finish(&mut self, sink: &mut dyn RecordSink) {
-        if !self.pending.is_empty() {
-            let line = std::mem::take(&mut self.pending);
-            self.line_done(&line, sink);
-        }
+        let mut lines = std::mem::take(&mut self.lines);
+        lines.finish(|line| self.line_done(line, sink));
+        self.lines = lines;
     }
 
     fn line_done(&mut self, raw: &[u8], sink: &mut dyn RecordSink) {

@@ -56,30 +56,42 @@ struct CellFeature {
     shift: u32,
 }
 
+/// The distinct thresholds each feature is split at, sorted (`by_feature[f]` is empty for a
+/// feature no split uses); `None` when a threshold is NaN (no split of a fitted model has one,
+/// but a hand-edited file might). Shared by the cell cache and the coded forest layout.
+pub(crate) fn thresholds_by_feature(
+    splits: impl IntoIterator<Item = (u32, f32)>,
+) -> Option<Vec<Vec<f32>>> {
+    let mut by_feature: Vec<Vec<f32>> = Vec::new();
+    for (f, t) in splits {
+        if t.is_nan() {
+            return None;
+        }
+        let f = f as usize;
+        if by_feature.len() <= f {
+            by_feature.resize_with(f + 1, Vec::new);
+        }
+        by_feature[f].push(t);
+    }
+    for thresholds in &mut by_feature {
+        // `total_cmp` puts -0 next to +0; `==` then merges them (they test alike).
+        thresholds.sort_by(f32::total_cmp);
+        thresholds.dedup_by(|a, b| a == b);
+    }
+    Some(by_feature)
+}
+
 impl Cells {
     /// The cells of a model whose splits are `(feature, threshold)`; `None` when a threshold is
     /// NaN (no split of a fitted model has one, but a hand-edited file might).
     pub(crate) fn new(splits: impl IntoIterator<Item = (u32, f32)>) -> Option<Cells> {
-        let mut by_feature: Vec<Vec<f32>> = Vec::new();
-        for (f, t) in splits {
-            if t.is_nan() {
-                return None;
-            }
-            let f = f as usize;
-            if by_feature.len() <= f {
-                by_feature.resize_with(f + 1, Vec::new);
-            }
-            by_feature[f].push(t);
-        }
+        let by_feature = thresholds_by_feature(splits)?;
         let (mut word, mut shift) = (0usize, 0u32);
         let mut feats = Vec::new();
-        for (feature, mut thresholds) in by_feature.into_iter().enumerate() {
+        for (feature, thresholds) in by_feature.into_iter().enumerate() {
             if thresholds.is_empty() {
                 continue;
             }
-            // `total_cmp` puts -0 next to +0; `==` then merges them (they test alike).
-            thresholds.sort_by(f32::total_cmp);
-            thresholds.dedup_by(|a, b| a == b);
             // Codes 0 ..= n for the intervals, n + 1 for missing.
             let bits = 64 - (thresholds.len() as u64 + 1).leading_zeros();
             if shift + bits > 64 {

@@ -36,7 +36,7 @@ use std::sync::Mutex;
 
 use rustc_hash::FxBuildHasher;
 
-use super::cells::{CHUNK, MIN_ROWS};
+use super::cells::{thresholds_by_feature, CHUNK, MIN_ROWS};
 use super::tree::DecisionTree;
 use crate::data::Matrix;
 
@@ -87,26 +87,13 @@ pub(crate) struct Coded {
 impl Coded {
     /// The coded layout of `trees` (`k` classes), or `None` when it does not fit.
     pub(crate) fn new(trees: &[DecisionTree], k: usize) -> Option<Coded> {
-        let mut by_feature: Vec<Vec<f32>> = Vec::new();
-        for (f, t) in trees.iter().flat_map(|t| t.splits()) {
-            if t.is_nan() {
-                return None;
-            }
-            let f = f as usize;
-            if by_feature.len() <= f {
-                by_feature.resize_with(f + 1, Vec::new);
-            }
-            by_feature[f].push(t);
-        }
+        let by_feature = thresholds_by_feature(trees.iter().flat_map(|t| t.splits()))?;
         let mut slot_of = vec![u8::MAX; by_feature.len()];
         let mut slots = Vec::new();
-        for (feature, mut thresholds) in by_feature.into_iter().enumerate() {
+        for (feature, thresholds) in by_feature.into_iter().enumerate() {
             if thresholds.is_empty() {
                 continue;
             }
-            // `total_cmp` puts -0 next to +0; `==` then merges them (they test alike).
-            thresholds.sort_by(f32::total_cmp);
-            thresholds.dedup_by(|a, b| a == b);
             if thresholds.len() > 254 || slots.len() >= PURE as usize || k > 256 {
                 return None;
             }

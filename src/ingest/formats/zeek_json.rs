@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::super::error::{IngestError, Tally, Warning};
-use super::super::records::{Directive, Record, RecordSink};
+use super::super::records::{Directive, LineBuffer, Record, RecordSink};
 
 /// The columns of Zeek's `conn.log` (Conn::Info) in the order the TSV writer gives them, with
 /// their `#types`; a conn-like JSON log gets all of them even when a field is never set.
@@ -160,7 +160,7 @@ fn text_of<'a>(v: &'a RawValue, ty: &str) -> Cow<'a, str> {
 
 /// Splits JSON lines into the records of the equivalent Zeek TSV log.
 pub(crate) struct JsonSplitter {
-    pending: Vec<u8>,
+    lines: LineBuffer,
     line: u64,
     names: Vec<String>,
     types: Vec<String>,
@@ -239,7 +239,7 @@ impl JsonSplitter {
             .collect();
         let (names, types) = cols.into_iter().unzip();
         Ok(JsonSplitter {
-            pending: Vec::new(),
+            lines: LineBuffer::default(),
             line: 0,
             names,
             types,
@@ -251,25 +251,16 @@ impl JsonSplitter {
         })
     }
 
-    pub fn feed(&mut self, mut data: &[u8], sink: &mut dyn RecordSink) {
-        while let Some(nl) = memchr::memchr(b'\n', data) {
-            if self.pending.is_empty() {
-                self.line_done(&data[..nl], sink);
-            } else {
-                self.pending.extend_from_slice(&data[..nl]);
-                let line = std::mem::take(&mut self.pending);
-                self.line_done(&line, sink);
-            }
-            data = &data[nl + 1..];
-        }
-        self.pending.extend_from_slice(data);
+    pub fn feed(&mut self, data: &[u8], sink: &mut dyn RecordSink) {
+        let mut lines = std::mem::take(&mut self.lines);
+        lines.feed(data, |line| self.line_done(line, sink));
+        self.lines = lines;
     }
 
     pub fn finish(&mut self, sink: &mut dyn RecordSink) {
-        if !self.pending.is_empty() {
-            let line = std::mem::take(&mut self.pending);
-            self.line_done(&line, sink);
-        }
+        let mut lines = std::mem::take(&mut self.lines);
+        lines.finish(|line| self.line_done(line, sink));
+        self.lines = lines;
     }
 
     /// Rows skipped, and the warnings about them.

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
+use crate::data::Matrix;
 use crate::features::Attribution;
 use crate::ingest::Dataset;
 use crate::job::{TrainError, TrainedModel};
@@ -63,8 +64,16 @@ pub fn explain(
     let k = m.classes.len();
     let predicted = argmax_rows(&proba, k);
     let (d, kk) = (explainer.n_features(), explainer.n_classes());
-    let mut phi = vec![0.0; d * kk];
-    let mut scratch = explainer.scratch();
+    let rows: Vec<usize> = rows.iter().copied().filter(|&r| r < x.rows).collect();
+    let picked = Matrix {
+        rows: rows.len(),
+        cols: x.cols,
+        data: rows
+            .iter()
+            .flat_map(|&r| x.row(r).iter().copied())
+            .collect(),
+    };
+    let phi_all = explainer.explain(&picked)?;
     let class = |c: usize, phi: &[f64]| {
         let contributions = attribution.to_columns(phi, kk, c);
         let expected_value = explainer.expected_value()[c];
@@ -76,17 +85,17 @@ pub fn explain(
         }
     };
     let mut out = Vec::with_capacity(rows.len());
-    for &r in rows.iter().filter(|&&r| r < x.rows) {
-        explainer.explain_into(x.row(r), &mut phi, &mut scratch);
+    for (i, &r) in rows.iter().enumerate() {
+        let phi = &phi_all[i * d * kk..(i + 1) * d * kk];
         let p = predicted[r] as usize;
         out.push(RowExplanation {
             row: r,
             file: data.files[data.sources[r] as usize].path.clone(),
             line: data.lines[r],
             predicted: m.classes[p].clone(),
-            explained: class(p, &phi),
+            explained: class(p, phi),
             per_class: if all_classes {
-                (0..kk).map(|c| class(c, &phi)).collect()
+                (0..kk).map(|c| class(c, phi)).collect()
             } else {
                 Vec::new()
             },

@@ -156,3 +156,30 @@ fn the_mlp_is_not_explained() {
     assert_eq!(err, ModelError::NotExplained { model: "MLP" });
     assert!(err.to_string().contains("not explained"));
 }
+
+#[test]
+fn repeated_rows_are_explained_once_per_cell_with_the_same_values() {
+    let spec = ModelSpec::Rf(RandomForestParams {
+        n_trees: 10,
+        ..Default::default()
+    });
+    let (model, x) = fit(spec, Taxonomy::Attack);
+    let e = Explainer::new(&model).unwrap();
+    // 4 copies of the fixture: above the row count where rows are grouped by cell.
+    let big = Matrix {
+        rows: x.rows * 4,
+        cols: x.cols,
+        data: x.data.repeat(4),
+    };
+    let grouped = e.explain(&big).unwrap();
+    let w = e.n_features() * e.n_classes();
+    let mut scratch = e.scratch();
+    let mut phi = vec![0.0; w];
+    for r in 0..big.rows {
+        e.explain_into(big.row(r), &mut phi, &mut scratch);
+        assert_eq!(&grouped[r * w..(r + 1) * w], &phi[..], "row {r}");
+    }
+    let p = model.as_classifier().predict_proba(&big).unwrap();
+    let p: Vec<f64> = p.iter().map(|&v| v as f64).collect();
+    assert_close(&sums(&e, &big), &p, 1e-5, "rf, 4 copies");
+}

@@ -18,6 +18,7 @@ pub(crate) mod tree;
 use serde::{Deserialize, Serialize};
 
 use crate::data::Matrix;
+use crate::models::cells::{by_cells, Cells};
 use crate::models::registry::Model;
 use crate::models::{check_width, ModelError};
 use tree::{Elem, Out, ShapNode, ShapTree};
@@ -40,6 +41,8 @@ pub struct Explainer {
     n_classes: usize,
     expected: Vec<f64>,
     space: OutputSpace,
+    /// The trees' cells, for explaining each distinct cell once (tree models only).
+    cells: Option<Cells>,
 }
 
 #[derive(Debug, Clone)]
@@ -151,6 +154,18 @@ impl Explainer {
             n_classes,
             expected: vec![0.0; n_classes],
             space,
+            cells: None,
+        };
+        e.cells = match &e.kind {
+            Kind::Trees { trees, .. } | Kind::Boosted { trees, .. } => {
+                Cells::new(trees.iter().flat_map(|t| {
+                    t.nodes
+                        .iter()
+                        .filter(|n| n.left != 0)
+                        .map(|n| (n.feature, n.threshold))
+                }))
+            }
+            Kind::Linear(_) => None,
         };
         e.expected = e.compute_expected(model);
         Ok(e)
@@ -270,16 +285,35 @@ impl Explainer {
         }
     }
 
-    /// Contributions of every row of `x`: `rows × n_features × n_classes`.
+    /// Contributions of every row of `x`: `rows × n_features × n_classes`. For the tree
+    /// models, rows in the same cell (the same answer to every split of every tree, see
+    /// [`crate::models::cells`]) take the same path through every tree, so TreeSHAP gives them
+    /// the same values: each cell is explained once and copied. Natively the rows are spread
+    /// over rayon's threads.
     pub fn explain(&self, x: &Matrix) -> Result<Vec<f64>, ModelError> {
         check_width(self.n_features, x)?;
         let w = self.n_features * self.n_classes;
+        by_cells(self.cells.as_ref(), x, w, |x| Ok(self.explain_walk(x)))
+    }
+
+    /// Every row of `x` explained (width checked).
+    fn explain_walk(&self, x: &Matrix) -> Vec<f64> {
+        let w = (self.n_features * self.n_classes).max(1);
         let mut out = vec![0.0; x.rows * w];
+        #[cfg(not(target_arch = "wasm32"))]
+        if x.rows > 1 {
+            use rayon::prelude::*;
+            out.par_chunks_mut(w).enumerate().for_each_init(
+                || self.scratch(),
+                |scratch, (r, phi)| self.explain_into(x.row(r), phi, scratch),
+            );
+            return out;
+        }
         let mut scratch = self.scratch();
-        for (r, phi) in out.chunks_mut(w.max(1)).enumerate().take(x.rows) {
+        for (r, phi) in out.chunks_mut(w).enumerate().take(x.rows) {
             self.explain_into(x.row(r), phi, &mut scratch);
         }
-        Ok(out)
+        out
     }
 }
 

@@ -155,3 +155,57 @@ pub fn explanations_json(e: &Explanations) -> Value {
         .collect();
     json!({ "classes": e.classes, "output": e.output, "rows": rows })
 }
+
+/// Global importance from explained rows: mean |contribution| per column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShapImportance {
+    pub columns: Vec<String>,
+    /// Over every explained row (each on its predicted class).
+    pub overall: Vec<f64>,
+    /// Per class: the rows predicted as it (how many, and their mean |contribution| per
+    /// column); classes no row was predicted as are left out.
+    pub per_class: Vec<(String, usize, Vec<f64>)>,
+}
+
+/// Mean |contribution| per column of `e`'s rows, overall and per predicted class.
+pub fn importance(e: &Explanations) -> ShapImportance {
+    let c = e.columns.len();
+    let mut overall = vec![0.0; c];
+    let mut sums = vec![(0usize, vec![0.0; c]); e.classes.len()];
+    for r in &e.rows {
+        let k = e
+            .classes
+            .iter()
+            .position(|n| *n == r.predicted)
+            .unwrap_or(0);
+        let Some((n, s)) = sums.get_mut(k) else {
+            continue;
+        };
+        *n += 1;
+        for ((o, s), v) in overall
+            .iter_mut()
+            .zip(s.iter_mut())
+            .zip(&r.explained.contributions)
+        {
+            *o += v.abs();
+            *s += v.abs();
+        }
+    }
+    let mean = |v: &mut Vec<f64>, n: usize| v.iter_mut().for_each(|x| *x /= n.max(1) as f64);
+    mean(&mut overall, e.rows.len());
+    let per_class = e
+        .classes
+        .iter()
+        .zip(sums)
+        .filter(|(_, (n, _))| *n > 0)
+        .map(|(name, (n, mut s))| {
+            mean(&mut s, n);
+            (name.clone(), n, s)
+        })
+        .collect();
+    ShapImportance {
+        columns: e.columns.clone(),
+        overall,
+        per_class,
+    }
+}

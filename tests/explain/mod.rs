@@ -183,3 +183,38 @@ fn repeated_rows_are_explained_once_per_cell_with_the_same_values() {
     let p: Vec<f64> = p.iter().map(|&v| v as f64).collect();
     assert_close(&sums(&e, &big), &p, 1e-5, "rf, 4 copies");
 }
+
+#[test]
+fn global_importance_is_the_mean_absolute_contribution() {
+    use flowlab::predictions::explain::importance;
+    let e = flowlab::predictions::explain::Explanations {
+        classes: vec!["a".into(), "b".into(), "c".into()],
+        columns: vec!["x".into(), "y".into()],
+        output: OutputSpace::Probability,
+        rows: [("a", [0.2, -0.4]), ("a", [-0.6, 0.0]), ("b", [0.1, 0.3])]
+            .iter()
+            .enumerate()
+            .map(
+                |(i, (p, c))| flowlab::predictions::explain::RowExplanation {
+                    row: i,
+                    file: "f".into(),
+                    line: i as u64 + 2,
+                    predicted: p.to_string(),
+                    explained: flowlab::predictions::explain::ClassExplanation {
+                        class: p.to_string(),
+                        expected_value: 0.5,
+                        output: 0.5 + c[0] + c[1],
+                        contributions: c.to_vec(),
+                    },
+                    per_class: Vec::new(),
+                },
+            )
+            .collect(),
+    };
+    let imp = importance(&e);
+    assert_close(&imp.overall, &[0.3, 0.7 / 3.0], 1e-12, "overall");
+    assert_eq!(imp.per_class.len(), 2, "no row predicted c");
+    assert_eq!((imp.per_class[0].0.as_str(), imp.per_class[0].1), ("a", 2));
+    assert_close(&imp.per_class[0].2, &[0.4, 0.2], 1e-12, "class a");
+    assert_close(&imp.per_class[1].2, &[0.1, 0.3], 1e-12, "class b");
+}

@@ -12,6 +12,7 @@ use crate::ingest::{Dataset, LabelMap, Taxonomy, MISSING};
 use crate::job::{Predictions, TrainError, TrainedModel};
 
 mod csv_rows;
+pub mod explain;
 mod stream;
 mod view;
 pub use stream::{BatchPredictor, PredictedBatch, PredictionStream, StreamSummary};

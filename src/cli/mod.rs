@@ -2,6 +2,7 @@
 //!
 //! The binary only calls [`main`]; each command lives in its own module and returns an exit code.
 
+mod explain;
 mod features;
 mod inspect;
 mod memory;
@@ -122,6 +123,8 @@ enum Command {
     Eval(predict::UseArgs),
     /// Classify flow files with a saved model: one CSV row per flow with class and confidence.
     Predict(predict::UseArgs),
+    /// Explain a saved model's predictions: per row, each column's contribution (TreeSHAP).
+    Explain(explain::ExplainArgs),
     /// Export the feature matrix and random split of `train` as train.csv / test.csv.
     Features(features::FeaturesArgs),
     /// List the models and their hyper-parameters (name, default, allowed values, meaning).
@@ -152,6 +155,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Eval(a) => predict::run_eval(&a),
         Command::Predict(a) => predict::run_predict(&a),
         Command::Features(a) => features::run(&a),
+        Command::Explain(a) => explain::run(&a),
         Command::Models { model } => {
             print!("{}", models_reference(model.as_deref()));
             0

@@ -36,6 +36,7 @@
 //! assert_eq!(x.get(1, pipe.index_of("proto=udp").unwrap()), 1.0);
 //! ```
 
+pub mod attribution;
 mod spec;
 
 use std::collections::HashMap;
@@ -45,6 +46,7 @@ use thiserror::Error;
 
 use crate::ingest::{ColumnData, Dataset, Role, MISSING};
 
+pub use attribution::Attribution;
 pub use spec::FeatureSpec;
 
 use crate::data::Matrix;

@@ -66,6 +66,7 @@ pub(crate) mod num;
 pub mod params;
 pub(crate) mod partition;
 pub mod registry;
+pub mod shap;
 pub mod standardize;
 pub mod tree;
 
@@ -117,6 +118,9 @@ pub enum ModelError {
     MalformedNode { model: &'static str, node: usize },
     #[error("cancelled")]
     Cancelled,
+    /// A model the explanations do not cover (no exact method and no estimate for it).
+    #[error("{model} predictions are not explained: explanations exist for the decision tree, random forest, gradient boosting and logistic regression")]
+    NotExplained { model: &'static str },
 }
 
 /// One step of training, reported to the progress callback (which returns `false` to cancel).

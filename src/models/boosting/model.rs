@@ -301,6 +301,11 @@ impl GradientBoosting {
         &self.trees
     }
 
+    /// Initial raw scores, one per output (added before the first tree).
+    pub fn init_scores(&self) -> &[f64] {
+        &self.init
+    }
+
     /// Trees per round.
     pub fn n_outputs(&self) -> usize {
         self.n_outputs

@@ -1,0 +1,324 @@
+//! Explanations: per row, per class, one contribution per feature plus an expected value, in
+//! the model's output space, adding up exactly to the model's output.
+//!
+//! - Decision tree and random forest: exact TreeSHAP ([`tree`]) on the leaf class
+//!   probabilities; a forest's values are the mean of its trees'. Output: the probability.
+//! - Gradient boosting: exact TreeSHAP on the leaf values, per class on the raw score (as
+//!   LightGBM's `predict_contrib`); the expected value includes the initial score. With two
+//!   classes the model has one score `s` (the log odds of class 1): class 1 is explained on `s`,
+//!   class 0 on `−s`. Output: the raw score.
+//! - Logistic regression: exact linear contributions on the class scores (the softmax's
+//!   inputs): `coef[j][k] · z_j` with `z_j` the standardised value (0 at the training mean), the
+//!   expected value being the intercept. A probability is not linear in the features, so the
+//!   contributions are exact on the score. Output: the raw score.
+//! - MLP and naive Bayes are not explained ([`ModelError::NotExplained`]).
+
+pub(crate) mod tree;
+
+use serde::{Deserialize, Serialize};
+
+use crate::data::Matrix;
+use crate::models::cells::{by_cells, Cells};
+use crate::models::registry::Model;
+use crate::models::{check_width, ModelError};
+use tree::{Elem, Out, ShapNode, ShapTree};
+
+/// What an explanation's numbers add up to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutputSpace {
+    /// The class probability (decision tree, random forest).
+    Probability,
+    /// The class's raw score before the link (gradient boosting, logistic regression).
+    RawScore,
+}
+
+/// A model prepared for explanation: per-tree node data laid out once, reused for every row.
+#[derive(Debug, Clone)]
+pub struct Explainer {
+    kind: Kind,
+    n_features: usize,
+    n_classes: usize,
+    expected: Vec<f64>,
+    space: OutputSpace,
+    /// The trees' cells, for explaining each distinct cell once (tree models only).
+    cells: Option<Cells>,
+}
+
+#[derive(Debug, Clone)]
+enum Kind {
+    /// Trees whose outputs are all classes (dt, rf), each scaled by `scale`.
+    Trees { trees: Vec<ShapTree>, scale: f64 },
+    /// Boosting: tree `t` explains output `t % outputs`; `binary` mirrors the one score.
+    Boosted {
+        trees: Vec<ShapTree>,
+        outputs: usize,
+        binary: bool,
+    },
+    /// Logistic regression: `coef` `features × classes` on standardised inputs.
+    Linear(crate::models::linear::LogisticRegression),
+}
+
+fn dt_tree(t: &crate::models::tree::DecisionTree) -> ShapTree {
+    let k = t.n_classes();
+    let mut values = vec![0.0; t.nodes().len() * k];
+    let nodes = t
+        .nodes()
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            if n.is_leaf() {
+                for (v, &p) in values[i * k..(i + 1) * k]
+                    .iter_mut()
+                    .zip(t.leaf_proba(n.leaf as usize))
+                {
+                    *v = p as f64;
+                }
+            }
+            ShapNode {
+                left: n.left,
+                feature: n.feature,
+                threshold: n.threshold,
+                missing_left: n.missing_left,
+                cover: n.samples as f64,
+            }
+        })
+        .collect();
+    ShapTree::new(nodes, values, k)
+}
+
+fn boosted_tree(t: &crate::models::boosting::RegressionTree) -> ShapTree {
+    let nodes = t
+        .nodes
+        .iter()
+        .map(|n| ShapNode {
+            left: n.left,
+            feature: n.feature,
+            threshold: n.threshold,
+            missing_left: n.missing_left,
+            cover: n.samples as f64,
+        })
+        .collect();
+    let values = t.nodes.iter().map(|n| n.value as f64).collect();
+    ShapTree::new(nodes, values, 1)
+}
+
+impl Explainer {
+    /// Prepares `model` (typed error for the models that are not explained).
+    pub fn new(model: &Model) -> Result<Explainer, ModelError> {
+        let (kind, n_features, n_classes, space) = match model {
+            Model::Dt(t) => (
+                Kind::Trees {
+                    trees: vec![dt_tree(t)],
+                    scale: 1.0,
+                },
+                t.n_features(),
+                t.n_classes(),
+                OutputSpace::Probability,
+            ),
+            Model::Rf(f) => (
+                Kind::Trees {
+                    trees: f.trees().iter().map(dt_tree).collect(),
+                    scale: 1.0 / f.trees().len().max(1) as f64,
+                },
+                f.n_features(),
+                f.n_classes(),
+                OutputSpace::Probability,
+            ),
+            Model::Gbdt(g) => (
+                Kind::Boosted {
+                    trees: g.trees().iter().map(boosted_tree).collect(),
+                    outputs: g.n_outputs(),
+                    binary: g.n_outputs() == 1,
+                },
+                g.n_features(),
+                g.n_classes(),
+                OutputSpace::RawScore,
+            ),
+            Model::Logreg(m) => (
+                Kind::Linear(m.clone()),
+                m.n_features(),
+                m.n_classes(),
+                OutputSpace::RawScore,
+            ),
+            Model::Mlp(_) => return Err(ModelError::NotExplained { model: "MLP" }),
+            Model::Nb(_) => {
+                return Err(ModelError::NotExplained {
+                    model: "Gaussian naive Bayes",
+                })
+            }
+        };
+        let mut e = Explainer {
+            kind,
+            n_features,
+            n_classes,
+            expected: vec![0.0; n_classes],
+            space,
+            cells: None,
+        };
+        e.cells = match &e.kind {
+            Kind::Trees { trees, .. } | Kind::Boosted { trees, .. } => {
+                Cells::new(trees.iter().flat_map(|t| {
+                    t.nodes
+                        .iter()
+                        .filter(|n| n.left != 0)
+                        .map(|n| (n.feature, n.threshold))
+                }))
+            }
+            Kind::Linear(_) => None,
+        };
+        e.expected = e.compute_expected(model);
+        Ok(e)
+    }
+
+    fn compute_expected(&self, model: &Model) -> Vec<f64> {
+        let k = self.n_classes;
+        let mut out = vec![0.0; k];
+        match &self.kind {
+            Kind::Trees { trees, scale } => {
+                for t in trees {
+                    t.add_expected(&mut out);
+                }
+                out.iter_mut().for_each(|v| *v *= scale);
+            }
+            Kind::Boosted {
+                trees,
+                outputs,
+                binary,
+            } => {
+                let Model::Gbdt(g) = model else { return out };
+                let mut raw = g.init_scores().to_vec();
+                for (i, t) in trees.iter().enumerate() {
+                    t.add_expected(&mut raw[i % outputs..i % outputs + 1]);
+                }
+                if *binary {
+                    out = vec![-raw[0], raw[0]];
+                } else if raw.len() == k {
+                    out = raw;
+                }
+            }
+            Kind::Linear(m) => out.copy_from_slice(&m.intercept),
+        }
+        out
+    }
+
+    /// Expected value per class (the model's output with no feature known).
+    pub fn expected_value(&self) -> &[f64] {
+        &self.expected
+    }
+
+    /// What the contributions add up to.
+    pub fn output_space(&self) -> OutputSpace {
+        self.space
+    }
+
+    /// Number of classes.
+    pub fn n_classes(&self) -> usize {
+        self.n_classes
+    }
+
+    /// Number of features (the model's input columns).
+    pub fn n_features(&self) -> usize {
+        self.n_features
+    }
+
+    /// Scratch for [`Explainer::explain_into`] (one per thread; reuse it across rows).
+    pub fn scratch(&self) -> Scratch {
+        let len = match &self.kind {
+            Kind::Trees { trees, .. } | Kind::Boosted { trees, .. } => {
+                trees.iter().map(ShapTree::path_len).max().unwrap_or(0)
+            }
+            Kind::Linear(_) => 0,
+        };
+        Scratch {
+            path: vec![Elem::default(); len],
+        }
+    }
+
+    /// Contributions of `row` (`n_features` values), written to `phi` (`n_features ×
+    /// n_classes`, row-major: `phi[f * n_classes + c]`). `expected_value()[c] + Σ_f phi[f][c]`
+    /// is the model's output for class `c`.
+    pub fn explain_into(&self, row: &[f32], phi: &mut [f64], scratch: &mut Scratch) {
+        let k = self.n_classes;
+        phi.fill(0.0);
+        match &self.kind {
+            Kind::Trees { trees, scale } => {
+                for t in trees {
+                    let out = Out {
+                        phi,
+                        width: k,
+                        col: 0,
+                        scale: *scale,
+                    };
+                    t.shap(row, out, &mut scratch.path);
+                }
+            }
+            Kind::Boosted {
+                trees,
+                outputs,
+                binary,
+            } => {
+                for (i, t) in trees.iter().enumerate() {
+                    let col = if *binary { 1 } else { i % outputs };
+                    let out = Out {
+                        phi,
+                        width: k,
+                        col,
+                        scale: 1.0,
+                    };
+                    t.shap(row, out, &mut scratch.path);
+                }
+                if *binary {
+                    for f in phi.chunks_mut(k) {
+                        f[0] = -f[1];
+                    }
+                }
+            }
+            Kind::Linear(m) => {
+                for (j, (f, &v)) in phi.chunks_mut(k).zip(row).enumerate() {
+                    let z = m.standardizer.scale_f64(j, v);
+                    for (p, &w) in f.iter_mut().zip(&m.coef[j * k..(j + 1) * k]) {
+                        *p = w * z;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Contributions of every row of `x`: `rows × n_features × n_classes`. For the tree
+    /// models, rows in the same cell (the same answer to every split of every tree, see
+    /// [`crate::models::cells`]) take the same path through every tree, so TreeSHAP gives them
+    /// the same values: each cell is explained once and copied. Natively the rows are spread
+    /// over rayon's threads.
+    pub fn explain(&self, x: &Matrix) -> Result<Vec<f64>, ModelError> {
+        check_width(self.n_features, x)?;
+        let w = self.n_features * self.n_classes;
+        by_cells(self.cells.as_ref(), x, w, |x| Ok(self.explain_walk(x)))
+    }
+
+    /// Every row of `x` explained (width checked).
+    fn explain_walk(&self, x: &Matrix) -> Vec<f64> {
+        let w = (self.n_features * self.n_classes).max(1);
+        let mut out = vec![0.0; x.rows * w];
+        #[cfg(not(target_arch = "wasm32"))]
+        if x.rows > 1 {
+            use rayon::prelude::*;
+            out.par_chunks_mut(w).enumerate().for_each_init(
+                || self.scratch(),
+                |scratch, (r, phi)| self.explain_into(x.row(r), phi, scratch),
+            );
+            return out;
+        }
+        let mut scratch = self.scratch();
+        for (r, phi) in out.chunks_mut(w).enumerate().take(x.rows) {
+            self.explain_into(x.row(r), phi, &mut scratch);
+        }
+        out
+    }
+}
+
+/// Per-thread scratch for [`Explainer::explain_into`].
+#[derive(Debug, Clone)]
+pub struct Scratch {
+    path: Vec<Elem>,
+}

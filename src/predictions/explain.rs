@@ -1,0 +1,211 @@
+//! Explanations of a saved model's predictions on the user's columns: per row, the predicted
+//! class's expected value, output and one contribution per column (all classes on request),
+//! from [`crate::models::shap`] mapped back by [`crate::features::Attribution`]; and the global
+//! importance (mean |contribution| per column, overall and per class) the Results tab draws.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use crate::data::Matrix;
+use crate::features::Attribution;
+use crate::ingest::Dataset;
+use crate::job::{TrainError, TrainedModel};
+use crate::models::argmax_rows;
+use crate::models::shap::{Explainer, OutputSpace};
+
+/// One class's explanation of one row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassExplanation {
+    pub class: String,
+    /// The model's output with no column known (the training mean output).
+    pub expected_value: f64,
+    /// `expected_value` + the contributions: the model's output for this class.
+    pub output: f64,
+    /// One per column of [`Explanations::columns`], in that order.
+    pub contributions: Vec<f64>,
+}
+
+/// One row's explanation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RowExplanation {
+    /// Index in the data set.
+    pub row: usize,
+    pub file: String,
+    pub line: u64,
+    pub predicted: String,
+    /// The predicted class's explanation.
+    pub explained: ClassExplanation,
+    /// Every class's, when asked for (else empty).
+    pub per_class: Vec<ClassExplanation>,
+}
+
+/// Explanations of some rows of a data set by one model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explanations {
+    pub classes: Vec<String>,
+    /// The user's columns the contributions are on.
+    pub columns: Vec<String>,
+    /// What the numbers add up to (probability or raw score).
+    pub output: OutputSpace,
+    pub rows: Vec<RowExplanation>,
+}
+
+/// Explains rows `rows` of `data` with `m` (every class's explanation too with `all_classes`).
+pub fn explain(
+    m: &TrainedModel,
+    data: &Dataset,
+    rows: &[usize],
+    all_classes: bool,
+) -> Result<Explanations, TrainError> {
+    let explainer = Explainer::new(&m.model)?;
+    let attribution = Attribution::new(&m.pipeline);
+    let x = m.pipeline.transform(data)?;
+    let proba = m.model.predict_proba(&x)?;
+    let k = m.classes.len();
+    let predicted = argmax_rows(&proba, k);
+    let (d, kk) = (explainer.n_features(), explainer.n_classes());
+    let rows: Vec<usize> = rows.iter().copied().filter(|&r| r < x.rows).collect();
+    let picked = Matrix {
+        rows: rows.len(),
+        cols: x.cols,
+        data: rows
+            .iter()
+            .flat_map(|&r| x.row(r).iter().copied())
+            .collect(),
+    };
+    let phi_all = explainer.explain(&picked)?;
+    let class = |c: usize, phi: &[f64]| {
+        let contributions = attribution.to_columns(phi, kk, c);
+        let expected_value = explainer.expected_value()[c];
+        ClassExplanation {
+            class: m.classes[c].clone(),
+            expected_value,
+            output: expected_value + contributions.iter().sum::<f64>(),
+            contributions,
+        }
+    };
+    let mut out = Vec::with_capacity(rows.len());
+    for (i, &r) in rows.iter().enumerate() {
+        let phi = &phi_all[i * d * kk..(i + 1) * d * kk];
+        let p = predicted[r] as usize;
+        out.push(RowExplanation {
+            row: r,
+            file: data.files[data.sources[r] as usize].path.clone(),
+            line: data.lines[r],
+            predicted: m.classes[p].clone(),
+            explained: class(p, phi),
+            per_class: if all_classes {
+                (0..kk).map(|c| class(c, phi)).collect()
+            } else {
+                Vec::new()
+            },
+        });
+    }
+    Ok(Explanations {
+        classes: m.classes.clone(),
+        columns: attribution.columns,
+        output: explainer.output_space(),
+        rows: out,
+    })
+}
+
+/// `{column: value}` in column order.
+fn contributions_json(columns: &[String], c: &ClassExplanation) -> Value {
+    let mut map = Map::new();
+    for (name, &v) in columns.iter().zip(&c.contributions) {
+        map.insert(name.clone(), json!(v));
+    }
+    Value::Object(map)
+}
+
+fn class_json(columns: &[String], c: &ClassExplanation) -> Value {
+    json!({
+        "class": c.class,
+        "expected_value": c.expected_value,
+        "output": c.output,
+        "contributions": contributions_json(columns, c),
+    })
+}
+
+/// The CLI's JSON: `{"classes", "output", "rows": [{"file", "line", "predicted",
+/// "expected_value", "output", "contributions": {column: value}}]}`, each row with
+/// `"per_class": [...]` (the same fields per class) when every class was explained.
+pub fn explanations_json(e: &Explanations) -> Value {
+    let rows: Vec<Value> = e
+        .rows
+        .iter()
+        .map(|r| {
+            let mut v = json!({
+                "file": r.file,
+                "line": r.line,
+                "predicted": r.predicted,
+                "expected_value": r.explained.expected_value,
+                "output": r.explained.output,
+                "contributions": contributions_json(&e.columns, &r.explained),
+            });
+            if !r.per_class.is_empty() {
+                v["per_class"] = r
+                    .per_class
+                    .iter()
+                    .map(|c| class_json(&e.columns, c))
+                    .collect();
+            }
+            v
+        })
+        .collect();
+    json!({ "classes": e.classes, "output": e.output, "rows": rows })
+}
+
+/// Global importance from explained rows: mean |contribution| per column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShapImportance {
+    pub columns: Vec<String>,
+    /// Over every explained row (each on its predicted class).
+    pub overall: Vec<f64>,
+    /// Per class: the rows predicted as it (how many, and their mean |contribution| per
+    /// column); classes no row was predicted as are left out.
+    pub per_class: Vec<(String, usize, Vec<f64>)>,
+}
+
+/// Mean |contribution| per column of `e`'s rows, overall and per predicted class.
+pub fn importance(e: &Explanations) -> ShapImportance {
+    let c = e.columns.len();
+    let mut overall = vec![0.0; c];
+    let mut sums = vec![(0usize, vec![0.0; c]); e.classes.len()];
+    for r in &e.rows {
+        let k = e
+            .classes
+            .iter()
+            .position(|n| *n == r.predicted)
+            .unwrap_or(0);
+        let Some((n, s)) = sums.get_mut(k) else {
+            continue;
+        };
+        *n += 1;
+        for ((o, s), v) in overall
+            .iter_mut()
+            .zip(s.iter_mut())
+            .zip(&r.explained.contributions)
+        {
+            *o += v.abs();
+            *s += v.abs();
+        }
+    }
+    let mean = |v: &mut Vec<f64>, n: usize| v.iter_mut().for_each(|x| *x /= n.max(1) as f64);
+    mean(&mut overall, e.rows.len());
+    let per_class = e
+        .classes
+        .iter()
+        .zip(sums)
+        .filter(|(_, (n, _))| *n > 0)
+        .map(|(name, (n, mut s))| {
+            mean(&mut s, n);
+            (name.clone(), n, s)
+        })
+        .collect();
+    ShapImportance {
+        columns: e.columns.clone(),
+        overall,
+        per_class,
+    }
+}

@@ -14,6 +14,7 @@ mod common;
 
 // Native and in the browser.
 mod budget;
+mod capture;
 mod explain;
 mod importance;
 mod models_nn;

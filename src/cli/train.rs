@@ -134,10 +134,11 @@ pub(super) fn run_train(a: &TrainArgs) -> i32 {
     let mut job = req.job(a.importance);
     job.label_map = label_map;
     let result = job::run_local(&data, &job, &mut progress).map(|mut r| {
-        let (t, d) = r.remove(0);
-        (t, a.importance.then_some(d))
+        let (t, mut d) = r.remove(0);
+        let scan = d.capture.take();
+        (t, scan, a.importance.then_some(d))
     });
-    let (trained, diagnostics) = match result {
+    let (trained, scan, diagnostics) = match result {
         Ok(t) => t,
         Err(e) => {
             eprintln!("\nflowlab train: {e}");
@@ -160,10 +161,16 @@ pub(super) fn run_train(a: &TrainArgs) -> i32 {
     }
     let importance = importance.as_deref();
     if a.json {
-        let v = export::train_json(&a.model, seconds, &trained, importance);
+        let v = export::train_json(&a.model, seconds, &trained, importance, scan.as_ref());
         print(&export::json_document(&v));
     } else {
-        print(&export::train_text(&a.model, seconds, &trained, importance));
+        print(&export::train_text(
+            &a.model,
+            seconds,
+            &trained,
+            importance,
+            scan.as_ref(),
+        ));
     }
     0
 }

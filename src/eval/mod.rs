@@ -1,6 +1,7 @@
 //! Honest evaluation: splits (random and by capture), metrics exactly as scikit-learn defines
-//! them, the leakage detector, permutation importance and learning curves.
+//! them, the leakage and capture detectors, permutation importance and learning curves.
 
+pub mod capture;
 pub mod importance;
 pub mod leakage;
 pub mod learning_curve;

@@ -27,7 +27,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::eval::capture::{self, CaptureScan};
 use crate::eval::leakage::Finding;
+use crate::features::FeatureOptions;
 use crate::ingest::{Dataset, FileFailure, LabelMap, Taxonomy, Warning, MISSING};
 
 mod columns;
@@ -74,6 +76,9 @@ pub struct Exploration {
     pub histograms: Histograms,
     pub correlation: Correlation,
     pub leakage: Leakage,
+    /// Which input features name the capture (none with one source file); see
+    /// [`crate::eval::capture`].
+    pub capture: Option<CaptureScan>,
 }
 
 /// How many rows one class has.
@@ -254,6 +259,7 @@ pub fn explore_with(data: &Dataset, taxonomy: Taxonomy, map: &LabelMap) -> Explo
         histograms,
         correlation,
         leakage,
+        capture: capture::scan_dataset(data, &FeatureOptions::default(), SEED),
     }
 }
 

@@ -150,6 +150,7 @@ pub fn assemble(
         gain_importance: m.gain_importance(),
         feature_names: names.clone(),
         by_capture,
+        capture: prepared.plan.capture.clone(),
         loss: m.loss_curve(),
         tree: m.tree_view(&names, &prepared.plan.classes, 4),
         size: m.size(),

@@ -50,6 +50,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::data::Matrix;
+use crate::eval::capture::CaptureScan;
 use crate::eval::importance::PermutationImportance;
 use crate::eval::leakage::Finding;
 use crate::eval::learning_curve::LearningPoint;
@@ -200,6 +201,8 @@ pub struct Plan {
     pub features: Vec<FeatureInfo>,
     pub excluded: Vec<Excluded>,
     pub leakage: Vec<Finding>,
+    /// Which features name the capture (none with fewer than two captures).
+    pub capture: Option<CaptureScan>,
     /// Test rows dropped (summed over the scoring folds) because training held an identical row.
     pub duplicates_removed: usize,
     pub split: String,
@@ -254,6 +257,9 @@ pub struct Diagnostics {
     pub gain_importance: Option<Vec<f64>>,
     /// Scores by capture (group k-fold over source files) next to the requested split's.
     pub by_capture: Option<Report>,
+    /// The capture detector's scan of the job's data (see [`crate::eval::capture`]).
+    #[serde(default)]
+    pub capture: Option<CaptureScan>,
     pub loss: Option<LossCurve>,
     pub tree: Option<TreeView>,
     /// Number of trees, rounds or epochs actually fitted in the saved model, where that applies.

@@ -4,6 +4,7 @@
 use super::*;
 use crate::data::budget::{Budget, TrainShape};
 use crate::data::Matrix;
+use crate::eval::capture;
 use crate::eval::leakage::{self};
 use crate::eval::split::SplitKind;
 use crate::eval::split::{self, Split};
@@ -126,6 +127,7 @@ pub fn prepare_within(
         };
     let mut fits = Vec::new();
     let mut duplicates_removed = 0;
+    let mut capture_scan = None;
     let final_rows = (!matches!(req.split, SplitKind::Random { .. })).then_some(labelled.len());
     for (role, s) in scoring
         .iter()
@@ -138,6 +140,10 @@ pub fn prepare_within(
             check_budget(budget, data, pipeline.width(), &splits, final_rows)?;
         }
         let x = pipeline.transform(data)?;
+        if fits.is_empty() {
+            let names: Vec<String> = pipeline.names().iter().map(|n| n.to_string()).collect();
+            capture_scan = capture::detect(&x, &names, &data.sources, &labelled, req.seed);
+        }
         let mut s = s.clone();
         let dropped = split::drop_test_duplicates(&x, &y, &mut s);
         if role == FitRole::Score {
@@ -198,6 +204,7 @@ pub fn prepare_within(
         features: first.features.clone(),
         excluded: first.excluded.clone(),
         leakage,
+        capture: capture_scan,
         duplicates_removed,
         split: req.split.describe(),
         by_capture: (!by_capture.is_empty()).then(|| {

@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use super::format::{fmt4, fmt4_or_na, model_label, opt_value, raw, ModelScores, COLUMNS};
+use crate::eval::capture::CaptureScan;
 use crate::eval::importance::PermutationImportance;
 use crate::eval::leakage::Finding;
 use crate::eval::metrics::{ClassReport, Report};
@@ -326,12 +327,14 @@ pub fn eval_json(r: &Report, classes: &[String], rows: usize) -> Value {
     v
 }
 
-/// `flowlab train --json`: [`metrics_json`], the training facts, leakage and importance.
+/// `flowlab train --json`: [`metrics_json`], the training facts, leakage, the capture scan
+/// (`null` with one capture) and importance.
 pub fn train_json(
     model: &str,
     fit_seconds: f64,
     trained: &TrainedModel,
     importance: Option<&[ImportanceRow]>,
+    capture: Option<&CaptureScan>,
 ) -> Value {
     let m = &trained.meta;
     let mut v = metrics_json(&m.metrics, &trained.classes);
@@ -346,6 +349,10 @@ pub fn train_json(
         o.insert(
             "leakage".into(),
             serde_json::to_value(&m.leakage).unwrap_or_default(),
+        );
+        o.insert(
+            "capture".into(),
+            serde_json::to_value(capture).unwrap_or_default(),
         );
         if let Some(rows) = importance {
             o.insert("importance".into(), json!(rows));
@@ -378,12 +385,14 @@ pub fn metrics_text(r: &Report, classes: &[String]) -> String {
     s
 }
 
-/// `flowlab train` without `--json`: facts, metrics, leakage warnings, the top 15 features.
+/// `flowlab train` without `--json`: facts, metrics, leakage warnings, the features that name
+/// the capture, the top 15 features.
 pub fn train_text(
     model: &str,
     fit_seconds: f64,
     trained: &TrainedModel,
     importance: Option<&[ImportanceRow]>,
+    capture: Option<&CaptureScan>,
 ) -> String {
     let m = &trained.meta;
     let mut s = format!(
@@ -396,6 +405,12 @@ pub fn train_text(
         s += "leakage warnings:\n";
         for f in warned {
             s += &format!("  {:<20} {}\n", f.column, f.message);
+        }
+    }
+    if let Some(scan) = capture {
+        s += &format!("capture detector: {}\n", scan.summary());
+        for f in scan.flagged() {
+            s += &format!("  {:<20} {}\n", f.feature, f.message);
         }
     }
     if let Some(rows) = importance {

@@ -2,6 +2,7 @@
 //! parsing worker. Nothing is parsed on the main thread: files go to the worker as `Blob`s and only
 //! summaries come back.
 
+mod capture;
 pub mod charts;
 mod data;
 pub mod download;

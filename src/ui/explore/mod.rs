@@ -20,6 +20,7 @@ use super::{use_session, Tab};
 use crate::explore::Exploration;
 use crate::ingest::{Summary, Taxonomy};
 use crate::report::format::thousands;
+use crate::ui::capture::CaptureTable;
 use crate::worker::protocol::{FromWorker, ToWorker};
 use classes::ClassDistribution;
 use columns::ColumnTable;
@@ -180,6 +181,7 @@ pub(super) fn ExplorationView(
         <QualityPanel e=e.clone() />
         <Histograms e=e.clone() />
         <CorrelationPanel e=e.clone() />
-        <LeakagePanel e />
+        <LeakagePanel e=e.clone() />
+        <CaptureTable scan=e.capture.clone() prefix="explore" />
     }
 }

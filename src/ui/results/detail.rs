@@ -1,5 +1,5 @@
 //! One model in depth: its facts and whole-result JSON, then the cards of the other components,
-//! and the leakage findings on its test rows.
+//! the leakage findings on its test rows and the capture detector's scan.
 
 use leptos::prelude::*;
 
@@ -11,6 +11,7 @@ use super::{download_button, save};
 use crate::eval::leakage::Finding;
 use crate::report::export::leakage_csv;
 use crate::report::format::model_label;
+use crate::ui::capture::CaptureTable;
 use crate::ui::leakage::LeakageTable;
 use crate::worker::protocol::TrainedResult;
 
@@ -40,6 +41,7 @@ pub(super) fn ModelDetail(
             <TrainingCurves diagnostics=d.clone() />
             <TreeCard tree=d.tree.clone() classes kind=r.info.kind.clone() />
             <LeakageCard findings=r.info.meta.leakage.clone() stem error />
+            <CaptureTable scan=d.capture.clone() prefix="results" />
         </div>
     }
 }

@@ -27,6 +27,8 @@ mod errors;
 mod explore;
 mod features;
 mod formats;
+mod fuzz_corpus;
+mod hostile_models;
 mod ingest;
 mod job;
 mod labels;

@@ -36,6 +36,7 @@ mod layers;
 mod leakage;
 mod metrics_sklearn;
 mod prediction_view;
+mod properties;
 mod shared_data;
 mod stream;
 mod train;

@@ -19,7 +19,8 @@ fn cell(data: &Dataset, col: usize, row: usize) -> String {
 
 /// Writes `rows` of `data` as CSV with a header row. When `safe` is set, cells that a spreadsheet
 /// would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) are prefixed with `'`, except
-/// numbers and the missing marker.
+/// numbers and the missing marker, in the header as in the rows (the page's downloads). Without
+/// `safe` (`flowlab sample`, whose output is data to read again) cells are written as read.
 pub fn write_csv<W: Write>(
     data: &Dataset,
     rows: &[usize],
@@ -27,7 +28,13 @@ pub fn write_csv<W: Write>(
     out: W,
 ) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(data.columns.iter().map(|c| c.name.as_str()))?;
+    w.write_record(data.columns.iter().map(|c| {
+        if safe {
+            formula_safe(&c.name)
+        } else {
+            c.name.clone()
+        }
+    }))?;
     for &r in rows {
         let cells: Vec<String> = (0..data.columns.len())
             .map(|c| {
@@ -121,5 +128,25 @@ mod tests {
         assert_eq!(formula_safe("-"), "-");
         assert_eq!(formula_safe("+cmd"), "'+cmd");
         assert_eq!(formula_safe("Benign"), "Benign");
+        assert_eq!(formula_safe("\tcmd"), "'\tcmd");
+        assert_eq!(formula_safe("\rcmd"), "'\rcmd");
+        assert_eq!(formula_safe("-1e3"), "-1e3");
+        assert_eq!(formula_safe("-1+cmd"), "'-1+cmd");
+    }
+
+    #[test]
+    fn the_page_csv_is_formula_safe_in_header_and_cells() {
+        let csv = b"=cmd(),duration,label\n@x,-1.5,+evil\nhost,2,Benign\n";
+        let mut loader = crate::ingest::Loader::new(Default::default());
+        loader.start_file("f.csv");
+        loader.feed(csv).unwrap();
+        let d = loader.finish().unwrap();
+        let (mut safe, mut raw) = (Vec::new(), Vec::new());
+        write_csv(&d, &[0, 1], true, &mut safe).unwrap();
+        write_csv(&d, &[0, 1], false, &mut raw).unwrap();
+        let safe = String::from_utf8(safe).unwrap();
+        assert!(safe.starts_with("'=cmd(),duration,label\n"), "{safe}");
+        assert!(safe.contains("'@x,-1.5,'+evil\n"), "{safe}");
+        assert!(String::from_utf8(raw).unwrap().starts_with("=cmd(),"));
     }
 }

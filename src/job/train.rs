@@ -44,8 +44,10 @@ pub struct TrainingMeta {
     pub leakage: Vec<Finding>,
 }
 
-/// Everything a model file holds.
+/// Everything a model file holds. Decoding checks it (see [`TrainedModel::check`]): a damaged
+/// or crafted model file is refused, never used.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "TrainedModelRepr")]
 pub struct TrainedModel {
     pub pipeline: Pipeline,
     pub taxonomy: Taxonomy,
@@ -56,6 +58,58 @@ pub struct TrainedModel {
     /// existed). It must stay the last field: see [`absent_is_empty`].
     #[serde(default, deserialize_with = "absent_is_empty")]
     pub label_map: LabelMap,
+}
+
+/// The serialised form of a [`TrainedModel`], checked before it becomes one.
+#[derive(Deserialize)]
+struct TrainedModelRepr {
+    pipeline: Pipeline,
+    taxonomy: Taxonomy,
+    classes: Vec<String>,
+    model: Model,
+    meta: TrainingMeta,
+    #[serde(default, deserialize_with = "absent_is_empty")]
+    label_map: LabelMap,
+}
+
+impl TryFrom<TrainedModelRepr> for TrainedModel {
+    type Error = ModelError;
+
+    fn try_from(r: TrainedModelRepr) -> Result<Self, ModelError> {
+        let m = TrainedModel {
+            pipeline: r.pipeline,
+            taxonomy: r.taxonomy,
+            classes: r.classes,
+            model: r.model,
+            meta: r.meta,
+            label_map: r.label_map,
+        };
+        m.check()?;
+        Ok(m)
+    }
+}
+
+impl TrainedModel {
+    /// Checks that the parts of a decoded model fit together, so that predicting with it cannot
+    /// index out of range: the model's own structure ([`Model::check`]), one class name per
+    /// class the model scores, and one pipeline input per feature the model reads. Every size
+    /// it checks was decoded from the file, so no allocation exceeds what the file holds.
+    pub fn check(&self) -> Result<(), ModelError> {
+        self.model.check()?;
+        if self.classes.len() != self.model.n_classes() {
+            return Err(ModelError::Malformed {
+                model: "model file",
+                what: "the class names do not match the model's classes",
+            });
+        }
+        if self.pipeline.width() != self.model.n_features() {
+            return Err(ModelError::Malformed {
+                model: "model file",
+                what: "the feature pipeline does not give the inputs the model reads",
+            });
+        }
+        Ok(())
+    }
 }
 
 /// Reads the label map of a model file, or none when the file ends before it.

@@ -399,4 +399,19 @@ impl LogisticRegression {
     pub fn n_features(&self) -> usize {
         self.standardizer.n_features()
     }
+
+    /// Checks a decoded model before use (a damaged or hand-made model file): at least one
+    /// class, one coefficient per feature and class, one intercept per class.
+    pub fn check(&self) -> Result<(), ModelError> {
+        const MODEL: &str = "logistic regression";
+        self.standardizer.check(MODEL)?;
+        let (d, k) = (self.n_features(), self.n_classes);
+        if k == 0 || self.intercept.len() != k || Some(self.coef.len()) != d.checked_mul(k) {
+            return Err(ModelError::Malformed {
+                model: MODEL,
+                what: "coefficients or intercepts do not match the features and classes",
+            });
+        }
+        Ok(())
+    }
 }

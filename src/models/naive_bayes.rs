@@ -217,4 +217,24 @@ impl GaussianNb {
     pub fn n_features(&self) -> usize {
         self.standardizer.n_features()
     }
+
+    /// Checks a decoded model before use (a damaged or hand-made model file): at least one
+    /// class, one prior per class, one mean and variance per class and feature.
+    pub fn check(&self) -> Result<(), ModelError> {
+        const MODEL: &str = "Gaussian naive Bayes";
+        self.standardizer.check(MODEL)?;
+        let (d, k) = (self.n_features(), self.n_classes);
+        let cells = d.checked_mul(k);
+        if k == 0
+            || self.class_prior.len() != k
+            || Some(self.theta.len()) != cells
+            || Some(self.var.len()) != cells
+        {
+            return Err(ModelError::Malformed {
+                model: MODEL,
+                what: "priors, means or variances do not match the features and classes",
+            });
+        }
+        Ok(())
+    }
 }

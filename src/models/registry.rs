@@ -255,6 +255,24 @@ impl Model {
         self.as_classifier().n_classes()
     }
 
+    /// Number of input features the model expects.
+    pub fn n_features(&self) -> usize {
+        self.as_classifier().n_features()
+    }
+
+    /// Checks a decoded model's structure before use, so that a damaged or crafted model file
+    /// gives an error instead of a panic or a huge allocation. The tree models are checked as
+    /// they are decoded (node, child and feature indices; see `DecisionTree`'s `TreeRepr`);
+    /// the others here.
+    pub fn check(&self) -> Result<(), ModelError> {
+        match self {
+            Model::Dt(_) | Model::Rf(_) | Model::Gbdt(_) => Ok(()),
+            Model::Mlp(m) => m.check(),
+            Model::Logreg(m) => m.check(),
+            Model::Nb(m) => m.check(),
+        }
+    }
+
     /// Gain (impurity decrease) importance per feature, summing to 1, for the tree models.
     pub fn gain_importance(&self) -> Option<Vec<f64>> {
         self.as_classifier().gain_importance()

@@ -83,6 +83,19 @@ impl Standardizer {
         self.median.len()
     }
 
+    /// Checks a decoded standardizer: one median, mean and standard deviation per feature
+    /// (scaling indexes all three by feature).
+    pub fn check(&self, model: &'static str) -> Result<(), ModelError> {
+        let d = self.median.len();
+        if self.mean.len() != d || self.std.len() != d {
+            return Err(ModelError::Malformed {
+                model,
+                what: "the input scaling does not have one mean and deviation per feature",
+            });
+        }
+        Ok(())
+    }
+
     /// Scales one value of feature `j`.
     #[inline]
     pub fn scale(&self, j: usize, v: f32) -> f32 {

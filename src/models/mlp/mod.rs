@@ -400,4 +400,32 @@ impl Mlp {
     pub fn n_features(&self) -> usize {
         self.standardizer.n_features()
     }
+
+    /// Checks a decoded network before use (a damaged or hand-made model file): at least one
+    /// layer, each taking the previous one's outputs (the first the features), with
+    /// `n_in × n_out` weights and `n_out` biases, the last with one output per class.
+    pub fn check(&self) -> Result<(), ModelError> {
+        const MODEL: &str = "MLP";
+        self.standardizer.check(MODEL)?;
+        let mut width = self.n_features();
+        for layer in &self.layers {
+            if layer.n_in != width
+                || Some(layer.weights.len()) != layer.n_in.checked_mul(layer.n_out)
+                || layer.bias.len() != layer.n_out
+            {
+                return Err(ModelError::Malformed {
+                    model: MODEL,
+                    what: "a layer's weights do not match its inputs and outputs",
+                });
+            }
+            width = layer.n_out;
+        }
+        if self.layers.is_empty() || self.n_classes == 0 || width != self.n_classes {
+            return Err(ModelError::Malformed {
+                model: MODEL,
+                what: "no layers, or the last layer does not give one output per class",
+            });
+        }
+        Ok(())
+    }
 }

@@ -55,6 +55,18 @@ pub fn load_one(name: &str) -> Dataset {
     load(&[fixture(name)], IngestOptions::default()).expect("fixture loads")
 }
 
+/// The IoT-23 fixture `iot23-mix.csv` (350 flows), built into the test binary so it loads in the
+/// browser too.
+pub fn iot23_mix() -> Dataset {
+    let mut loader = Loader::new(IngestOptions::default());
+    loader.start_file("iot23-mix.csv");
+    loader
+        .feed(include_bytes!("../fixtures/iot23-mix.csv"))
+        .unwrap();
+    loader.end_file().unwrap();
+    loader.finish().unwrap()
+}
+
 pub fn counts(data: &Dataset, t: flowlab::ingest::Taxonomy) -> Vec<(String, u64)> {
     data.summary_as(t).label_counts.into_iter().collect()
 }

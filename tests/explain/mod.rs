@@ -10,7 +10,7 @@ mod cli;
 
 use flowlab::data::Matrix;
 use flowlab::features::{FeatureOptions, Pipeline};
-use flowlab::ingest::{IngestOptions, Loader, Taxonomy, MISSING};
+use flowlab::ingest::{Taxonomy, MISSING};
 use flowlab::models::boosting::GradientBoostingParams;
 use flowlab::models::forest::RandomForestParams;
 use flowlab::models::linear::LogisticParams;
@@ -20,13 +20,7 @@ use flowlab::models::{no_progress, Model, ModelError, ModelSpec};
 
 /// The IoT-23 fixture (350 flows) as a matrix with labels under `taxonomy`.
 pub(crate) fn iot23(taxonomy: Taxonomy) -> (Matrix, Vec<u32>, usize) {
-    let mut loader = Loader::new(IngestOptions::default());
-    loader.start_file("iot23-mix.csv");
-    loader
-        .feed(include_bytes!("../fixtures/iot23-mix.csv"))
-        .unwrap();
-    loader.end_file().unwrap();
-    let data = loader.finish().unwrap();
+    let data = crate::common::iot23_mix();
     let (codes, classes) = data.labels_as(taxonomy);
     let rows: Vec<usize> = (0..codes.len()).filter(|&r| codes[r] != MISSING).collect();
     let pipe = Pipeline::fit(&data, &rows, &FeatureOptions::default());

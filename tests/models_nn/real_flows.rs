@@ -5,7 +5,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use flowlab::data::Matrix;
 use flowlab::features::{FeatureOptions, Pipeline};
-use flowlab::ingest::{IngestOptions, Loader, Taxonomy, MISSING};
+use flowlab::ingest::{Taxonomy, MISSING};
 use flowlab::models::linear::{LogisticParams, LogisticRegression};
 use flowlab::models::mlp::{Mlp, MlpParams};
 use flowlab::models::naive_bayes::{GaussianNb, GaussianNbParams};
@@ -16,13 +16,7 @@ use super::{accuracy, assert_distributions};
 /// The IoT-23 fixture (350 flows), Attack taxonomy, deterministic split: within each class, every
 /// fourth row (in file order) is a test row. Returns (train x, train y, test x, test y, classes).
 fn iot23_split() -> (Matrix, Vec<u32>, Matrix, Vec<u32>, usize) {
-    let mut loader = Loader::new(IngestOptions::default());
-    loader.start_file("iot23-mix.csv");
-    loader
-        .feed(include_bytes!("../fixtures/iot23-mix.csv"))
-        .unwrap();
-    loader.end_file().unwrap();
-    let data = loader.finish().unwrap();
+    let data = crate::common::iot23_mix();
     let (codes, classes) = data.labels_as(Taxonomy::Attack);
     let mut seen = vec![0usize; classes.len()];
     let (mut train, mut test) = (Vec::new(), Vec::new());

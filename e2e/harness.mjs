@@ -6,7 +6,7 @@
 //   await h.close();
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -99,6 +99,7 @@ export async function startPage({ viewport = { width: 1280, height: 900 }, waitF
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
   });
+  await reportCspViolations(context);
   await page.goto(`${origin}/index.html${query}`);
   if (waitForSample) await waitForRows(page, SAMPLE_ROWS);
   const close = async () => {
@@ -111,6 +112,37 @@ export async function startPage({ viewport = { width: 1280, height: 900 }, waitF
     rmSync(profile, { recursive: true, force: true });
   };
   return { origin, server, context, page, requests, problems, profile, close };
+}
+
+/**
+ * Makes every Content-Security-Policy violation in `context`'s pages (a blocked inline script, a
+ * request the policy forbids) a console error, so the tests' `problems` list catches it.
+ */
+export async function reportCspViolations(context) {
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline code'}`),
+    );
+  });
+}
+
+/** The content of the built page's `<meta http-equiv="Content-Security-Policy">`, by directive. */
+export function builtPolicy() {
+  const html = readFileSync(join(dist, 'index.html'), 'utf8');
+  const meta = html.match(/<meta\b[^>]*http-equiv=["']?Content-Security-Policy["']?[^>]*>/i);
+  if (!meta) throw new Error('dist/index.html has no Content-Security-Policy meta tag');
+  const content = meta[0].match(/content=(?:"([^"]*)"|'([^']*)')/i);
+  const policy = {};
+  for (const part of (content[1] ?? content[2]).split(';')) {
+    const [name, ...values] = part.trim().split(/\s+/);
+    if (name) policy[name] = values;
+  }
+  return { html, policy };
+}
+
+/** The requested URLs that are neither this origin's nor `data:`/`blob:` (must be none). */
+export function foreignRequests(requests, origin) {
+  return requests.filter((u) => !u.startsWith(`${origin}/`) && !/^(data|blob):/.test(u));
 }
 
 /** Text of a download triggered by `click()` (a Playwright download event). */

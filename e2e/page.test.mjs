@@ -13,7 +13,19 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { ARGS, CHROMIUM, dist, fixtures, freePort, screenshots, waitForHttp } from './harness.mjs';
+import { createHash } from 'node:crypto';
+import {
+  ARGS,
+  CHROMIUM,
+  builtPolicy,
+  dist,
+  fixtures,
+  foreignRequests,
+  freePort,
+  reportCspViolations,
+  screenshots,
+  waitForHttp,
+} from './harness.mjs';
 
 const TIMEOUT = 60_000;
 
@@ -100,6 +112,7 @@ describe('flowlab page', () => {
       viewport: { width: 1280, height: 900 },
     });
     context.on('request', (r) => requests.push(r.url()));
+    await reportCspViolations(context);
     page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('console', (m) => {
@@ -117,6 +130,21 @@ describe('flowlab page', () => {
       }
     }
     if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('has a Content-Security-Policy that runs only its own inline scripts and opens no websocket', () => {
+    const { html, policy } = builtPolicy();
+    assert.deepEqual(policy['default-src'], ["'self'"]);
+    assert.deepEqual(policy['connect-src'], ["'self'"]);
+    assert.deepEqual(policy['object-src'], ["'none'"]);
+    const scripts = policy['script-src'];
+    assert.ok(!scripts.includes("'unsafe-inline'") && !scripts.includes("'unsafe-eval'"), scripts.join(' '));
+    assert.ok(!/ws:|wss:/.test(html.match(/Content-Security-Policy[^>]*/)[0]), 'no websocket source');
+    // Exactly the build's inline scripts are allowed, each by the sha256 of its bytes.
+    const inline = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script\s*>/gi)].filter(([, a]) => !/\bsrc\s*=/i.test(a));
+    assert.ok(inline.length >= 2, `${inline.length} inline scripts (trunk's loader and the SIMD check)`);
+    const hashes = inline.map(([, , body]) => `'sha256-${createHash('sha256').update(body, 'utf8').digest('base64')}'`);
+    assert.deepEqual(scripts.filter((s) => s.startsWith("'sha256-")).sort(), hashes.sort());
   });
 
   it('opens and shows the embedded sample', { timeout: TIMEOUT }, async () => {
@@ -196,8 +224,7 @@ describe('flowlab page', () => {
 
   it('sent no request to any other origin, and logged no errors', () => {
     assert.ok(requests.length > 0, 'no requests were recorded');
-    const foreign = requests.filter((u) => !u.startsWith(`${origin}/`) && !/^(data|blob):/.test(u));
-    assert.deepEqual(foreign, []);
+    assert.deepEqual(foreignRequests(requests, origin), []);
     assert.deepEqual(problems, []);
   });
 });

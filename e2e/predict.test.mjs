@@ -21,6 +21,7 @@ import {
   canvasDrawn,
   downloadText,
   fixtures,
+  foreignRequests,
   screenshots,
   startPage,
   waitForRows,
@@ -313,5 +314,11 @@ describe('Predict, Models and offline', () => {
       await context.setOffline(false);
     }
     assert.deepEqual(h.problems.filter((p) => !/ERR_INTERNET_DISCONNECTED|Failed to load resource/.test(p)), []);
+  });
+
+  it('sent no request to any other origin on the whole path (import, predict, export, save, reload, offline)', () => {
+    assert.ok(h.requests.length > 20, `${h.requests.length} requests recorded`);
+    assert.deepEqual(foreignRequests(h.requests, h.origin), []);
+    assert.deepEqual(h.problems.filter((p) => /CSP violation|Content Security Policy/.test(p)), []);
   });
 });

@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { screenshots, startPage, TIMEOUT } from './harness.mjs';
+import { foreignRequests, screenshots, startPage, TIMEOUT } from './harness.mjs';
 
 /** Ticks exactly the models in `kinds`. */
 async function chooseModels(page, kinds) {
@@ -101,5 +101,10 @@ describe('train tab', () => {
     // What does not depend on the switches is still there: the tree's own gain importance.
     assert.equal(await page.locator('[data-testid="results-importance"]').count(), 1);
     assert.deepEqual(h.problems, []);
+  });
+
+  it('sent no request to any other origin while training in the pool', () => {
+    assert.ok(h.requests.some((u) => u.endsWith('.wasm')), 'the workers loaded their wasm');
+    assert.deepEqual(foreignRequests(h.requests, h.origin), []);
   });
 });

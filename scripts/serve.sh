@@ -6,4 +6,4 @@ bash scripts/setup.sh
 # wasm-opt from npm (binaryen 132) must come before any system one (Debian's 108 breaks the module).
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 printf '\n==> Serving on http://127.0.0.1:8080 (Ctrl-C stops)\n'
-exec trunk serve --release --offline --address 127.0.0.1 --port 8080
+exec trunk serve --release --offline --no-autoreload --address 127.0.0.1 --port 8080

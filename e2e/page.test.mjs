@@ -180,7 +180,7 @@ describe('flowlab page', () => {
   });
 
   it('reports an unreadable file by name and keeps the data loaded before', { timeout: TIMEOUT }, async () => {
-    await page.setInputFiles('[data-testid="file-input"]', join(fixtures, JUNK));
+    await page.setInputFiles('[data-testid="file-input"]', join(fixtures, 'bad', JUNK));
     const error = await page.waitForSelector('[data-testid="error"]', { timeout: TIMEOUT });
     assert.ok((await error.textContent()).includes(JUNK), await error.textContent());
     await page.waitForSelector('[data-testid="progress"]', { state: 'detached', timeout: TIMEOUT });

@@ -29,7 +29,7 @@ import {
 
 const MODEL = join(fixtures, 'models', 'iot23-dt.flowlab');
 const FILE = join(fixtures, 'iot23-34-1.conn.log.labeled');
-const JUNK = join(fixtures, 'bad-binary.bin');
+const JUNK = join(fixtures, 'bad', 'bad-binary.bin');
 
 // `flowlab eval --json tests/fixtures/models/iot23-dt.flowlab tests/fixtures/iot23-34-1.conn.log.labeled`
 // (see tests/fixtures/README.md for how the model was made).

@@ -50,7 +50,7 @@ fn inspect_text_names_formats() {
 
 #[test]
 fn bad_input_exits_non_zero_with_the_message() {
-    let (code, out, err) = flowlab(&["inspect", &path("bad-binary.bin")]);
+    let (code, out, err) = flowlab(&["inspect", &path("bad/bad-binary.bin")]);
     assert_eq!(code, 2);
     assert!(out.is_empty());
     assert!(
@@ -60,7 +60,7 @@ fn bad_input_exits_non_zero_with_the_message() {
     assert!(!err.contains("panicked"));
     let (code, out, err) = flowlab(&[
         "inspect",
-        &path("bad-empty.csv"),
+        &path("bad/bad-empty.csv"),
         &path("iot23-reduced.csv"),
     ]);
     assert_eq!(code, 1, "one file failed: exit 1, the rest still reported");

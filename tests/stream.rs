@@ -333,7 +333,7 @@ fn summaries_from_batches_equal_the_whole_load() {
     let sets: Vec<Vec<PathBuf>> = vec![
         vec![shifting_csv(dir.path())],
         vec![fixture("iot23-34-1.conn.log.labeled")],
-        vec![fixture("bad-text-in-number.csv")],
+        vec![fixture("bad/bad-text-in-number.csv")],
         vec![fixture("cidds-001.csv"), fixture("unsw-nb15.csv")],
         vec![
             fixture("iot23-mix.csv"),

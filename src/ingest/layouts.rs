@@ -349,9 +349,13 @@ pub fn role_of(name: &str, index: usize, rule: &LabelRule) -> Role {
         return Role::Label;
     }
     match k.as_str() {
-        "uid" | "id" | "flow_id" | "flowid" | "id.orig_h" | "id.resp_h" | "src ip addr"
-        | "dst ip addr" | "srcip" | "dstip" | "src_ip" | "dst_ip" | "saddr" | "daddr"
-        | "source ip" | "destination ip" => Role::Identifier,
+        // Zeek's optional conn.log fields `community_id` (a hash of the 5-tuple) and
+        // `orig_l2_addr`/`resp_l2_addr` (MAC addresses) name a flow or a host, as `uid` does.
+        "uid" | "id" | "flow_id" | "flowid" | "community_id" | "orig_l2_addr" | "resp_l2_addr"
+        | "id.orig_h" | "id.resp_h" | "src ip addr" | "dst ip addr" | "srcip" | "dstip"
+        | "src_ip" | "dst_ip" | "saddr" | "daddr" | "source ip" | "destination ip" => {
+            Role::Identifier
+        }
         "ts" | "date first seen" | "stime" | "ltime" | "timestamp" | "time" | "start_time" => {
             Role::Timestamp
         }

@@ -32,11 +32,42 @@ pub(crate) fn sniff(head: &[u8]) -> (Encoding, usize) {
     if head.starts_with(&[0xfe, 0xff]) {
         return (Encoding::Utf16Be, 2);
     }
+    if let Some(enc) = utf16_without_bom(head) {
+        return (enc, 0);
+    }
     match std::str::from_utf8(head) {
         Ok(_) => (Encoding::Utf8, 0),
         // `error_len() == None`: the head ends inside a character that the next bytes complete.
         Err(e) if e.error_len().is_none() => (Encoding::Utf8, 0),
         Err(_) => (Encoding::Latin1, 0),
+    }
+}
+
+/// UTF-16 without a byte-order mark, told from where its zero bytes are. A flow log's header,
+/// numbers and addresses are ASCII, and an ASCII character in UTF-16 has a zero high byte: in LE
+/// the second byte of each 2-byte unit is zero and the first is not, in BE the reverse. UTF-8 and
+/// Latin-1 text has no zero bytes at all. At least 32 units and 90 % of them must agree, so a
+/// binary file with scattered zeros is not taken for text (and if one were, its decoded head would
+/// still fail the binary check).
+fn utf16_without_bom(head: &[u8]) -> Option<Encoding> {
+    let units = head.len().min(4096) / 2;
+    if units < 32 {
+        return None;
+    }
+    let (mut le, mut be) = (0, 0);
+    for unit in head[..units * 2].chunks_exact(2) {
+        match (unit[0] == 0, unit[1] == 0) {
+            (false, true) => le += 1,
+            (true, false) => be += 1,
+            _ => {}
+        }
+    }
+    if le * 10 >= units * 9 {
+        Some(Encoding::Utf16Le)
+    } else if be * 10 >= units * 9 {
+        Some(Encoding::Utf16Be)
+    } else {
+        None
     }
 }
 
@@ -191,6 +222,34 @@ mod tests {
         }
         assert_eq!(sniff(&utf16("a", true)), (Encoding::Utf16Le, 2));
         assert_eq!(sniff(&utf16("a", false)), (Encoding::Utf16Be, 2));
+    }
+
+    #[test]
+    fn utf16_without_a_bom_is_told_from_its_zero_bytes() {
+        let text = "ts,proto,label\n1.5,tcp,Benign\n2.25,udp,DDoS\n3,icmp,Benign\n";
+        for le in [true, false] {
+            let bytes = utf16(text, le)[2..].to_vec(); // without the BOM
+            let want = if le {
+                Encoding::Utf16Le
+            } else {
+                Encoding::Utf16Be
+            };
+            assert_eq!(sniff(&bytes), (want, 0));
+            assert_eq!(decode_in_chunks(&bytes, 7), text);
+        }
+        // Too short to tell, and binary with zeros in no pattern: not UTF-16.
+        assert_eq!(sniff(&utf16("a,b\n", true)[2..]).0, Encoding::Utf8);
+        let noise: Vec<u8> = (0..200u32)
+            .map(|i| {
+                if i % 3 == 0 {
+                    0
+                } else {
+                    (i * 37 % 251) as u8 | 1
+                }
+            })
+            .collect();
+        assert_ne!(sniff(&noise).0, Encoding::Utf16Le);
+        assert_ne!(sniff(&noise).0, Encoding::Utf16Be);
     }
 
     #[test]

@@ -43,21 +43,32 @@ pub(crate) fn head_records(text: &str, delimiter: u8, complete: bool) -> Vec<(u6
 /// already taken), with what was renamed. A repeated label-like name is not renamed (which of
 /// the two holds the label cannot be told): its name is returned as the error.
 pub(crate) fn unique_names(names: &[String]) -> Result<(Vec<String>, Vec<String>), String> {
+    use std::collections::{HashMap, HashSet};
+    // Sets, not scans of `out`: a header of thousands of fields, most of them the same (a 5 MB
+    // line of junk read as a header), took minutes when every duplicate rescanned the names.
+    let originals: HashSet<&str> = names.iter().map(String::as_str).collect();
+    let mut taken: HashSet<String> = HashSet::with_capacity(names.len());
+    // The next suffix to try per name; every smaller one is taken already and stays taken.
+    let mut next: HashMap<&str, usize> = HashMap::new();
     let mut out: Vec<String> = Vec::with_capacity(names.len());
     let mut renamed = Vec::new();
     for n in names {
-        if !out.iter().any(|o| o == n) {
+        if taken.insert(n.clone()) {
             out.push(n.clone());
             continue;
         }
         if super::layouts::LABEL_NAMES.contains(&n.to_ascii_lowercase().as_str()) {
             return Err(n.clone());
         }
-        let mut i = 1;
-        while out.iter().any(|o| *o == format!("{n}.{i}")) || names.contains(&format!("{n}.{i}")) {
-            i += 1;
-        }
-        let new = format!("{n}.{i}");
+        let i = next.entry(n.as_str()).or_insert(1);
+        let new = loop {
+            let candidate = format!("{n}.{i}");
+            *i += 1;
+            if !taken.contains(&candidate) && !originals.contains(candidate.as_str()) {
+                break candidate;
+            }
+        };
+        taken.insert(new.clone());
         renamed.push(format!("{n:?} → {new:?}"));
         out.push(new);
     }

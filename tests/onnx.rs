@@ -133,6 +133,16 @@ fn a_decision_tree_decodes_back_with_its_inputs_outputs_and_classes() {
 }
 
 #[test]
+fn the_committed_onnx_fixture_is_what_the_export_writes() {
+    // The page's "Export ONNX" is checked against this file (e2e/predict.test.mjs).
+    let want = std::fs::read(fixture("models/iot23-dt.onnx")).unwrap();
+    assert!(
+        export(&dt_model()).unwrap() == want,
+        "tests/fixtures/models/iot23-dt.onnx is stale: rerun the command in tests/fixtures/README.md"
+    );
+}
+
+#[test]
 fn missing_spellings_are_the_readers() {
     for s in MISSING_SPELLINGS {
         assert!(is_missing(s), "{s:?}");

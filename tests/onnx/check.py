@@ -27,11 +27,14 @@ import onnxruntime as ort
 
 TOL = 1e-5
 ROOT = Path(__file__).resolve().parents[2]
+# (file, extra `flowlab train` arguments, tag).
 FIXTURES = [
-    ROOT / "public/sample/iot23-sample.conn.log.labeled",
-    ROOT / "tests/fixtures/iot23-mix.csv",
+    (ROOT / "public/sample/iot23-sample.conn.log.labeled", [], ""),
+    (ROOT / "tests/fixtures/iot23-mix.csv", [], ""),
+    # Two classes: boosting's sigmoid link, two-target tree ensembles, the label of a tie.
+    (ROOT / "tests/fixtures/iot23-mix.csv", ["--taxonomy", "binary"], "binary"),
     # CIDDS-001: flag letters (`.AP.SF`), `3.4 K` byte counts and dates (hour of day).
-    ROOT / "tests/fixtures/cidds-001.csv",
+    (ROOT / "tests/fixtures/cidds-001.csv", [], ""),
 ]
 # Small ensembles and few iterations keep the check fast (the CLI is a debug build); the export
 # does not depend on them.
@@ -179,9 +182,9 @@ def compare(flowlab, saved, out, data, stem):
     return worst
 
 
-def check(flowlab, data, model, extra, work):
+def check(flowlab, data, model, extra, work, tag):
     """Trains, exports and checks one model on one fixture (and the edge rows for the CSV)."""
-    stem = f"{data.name.split('.')[0]}-{model}"
+    stem = f"{data.name.split('.')[0]}{'-' + tag if tag else ''}-{model}"
     saved, out = work / f"{stem}.flowlab", work / f"{stem}.onnx"
     run(flowlab, "train", "--model", model, *extra, "--out", str(saved), str(data))
     run(flowlab, "export", "--format", "onnx", str(saved), "--out", str(out))
@@ -198,9 +201,11 @@ def main():
     work.mkdir(parents=True, exist_ok=True)
     worst = {}
     only = sys.argv[3] if len(sys.argv) > 3 else ""
-    for data in (d for d in FIXTURES if only in d.name):
+    for data, train_args, tag in FIXTURES:
+        if only not in f"{data.name} {tag}":
+            continue
         for model, extra in MODELS.items():
-            w = check(flowlab, data, model, extra, work)
+            w = check(flowlab, data, model, train_args + extra, work, tag)
             worst[model] = max(worst.get(model, 0.0), w)
     print("max |dp| per model: " + ", ".join(f"{m} {w:.2e}" for m, w in worst.items()))
 

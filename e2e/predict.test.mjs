@@ -28,6 +28,8 @@ import {
 } from './harness.mjs';
 
 const MODEL = join(fixtures, 'models', 'iot23-dt.flowlab');
+// The same model as `flowlab export --format onnx` writes it.
+const ONNX = join(fixtures, 'models', 'iot23-dt.onnx');
 const FILE = join(fixtures, 'iot23-34-1.conn.log.labeled');
 const JUNK = join(fixtures, 'bad', 'bad-binary.bin');
 
@@ -131,6 +133,12 @@ describe('Predict, Models and offline', () => {
     const { name, path } = await downloadText(h.page, () => h.page.click('[data-testid="models-row"] [data-testid="models-export"]'));
     assert.equal(name, 'iot23-dt.flowlab');
     assert.ok(readFileSync(path).equals(readFileSync(MODEL)), 'exported bytes equal the CLI model file');
+  });
+
+  it('exports the model as ONNX: the bytes `flowlab export --format onnx` writes', async () => {
+    const { name, path } = await downloadText(h.page, () => h.page.click('[data-testid="models-row"] [data-testid="models-export-onnx"]'));
+    assert.equal(name, 'iot23-dt.onnx');
+    assert.ok(readFileSync(path).equals(readFileSync(ONNX)), 'exported bytes equal tests/fixtures/models/iot23-dt.onnx');
   });
 
   it('predicts a labelled file: rows and metrics equal flowlab eval', async () => {

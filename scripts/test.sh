@@ -21,6 +21,9 @@ cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
 section "Tests, native"
 cargo test
 
+section "ONNX export checked against onnxruntime (tests/onnx/check.sh)"
+bash tests/onnx/check.sh
+
 section "Tests, wasm32 in headless Chromium (wasm-bindgen-test)"
 cargo test --target wasm32-unknown-unknown
 

@@ -33,6 +33,7 @@ pub mod ingest;
 pub mod job;
 pub mod model_file;
 pub mod models;
+pub mod onnx;
 pub mod predictions;
 pub mod report;
 pub mod worker;

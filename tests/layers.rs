@@ -15,7 +15,7 @@ const LAYERS: &[&[&str]] = &[
     &["models"],
     &["eval"],
     &["job"],
-    &["model_file", "explore"],
+    &["model_file", "explore", "onnx"],
     &["report", "predictions"],
     &["worker"],
     &["ui", "cli"],

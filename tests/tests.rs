@@ -37,6 +37,7 @@ mod labels;
 mod layers;
 mod leakage;
 mod metrics_sklearn;
+mod onnx;
 mod prediction_view;
 mod properties;
 mod shared_data;

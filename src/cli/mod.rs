@@ -6,6 +6,7 @@ mod explain;
 mod features;
 mod inspect;
 mod memory;
+mod onnx_export;
 mod predict;
 mod sample;
 mod train;
@@ -127,6 +128,8 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// Export the feature matrix and random split of `train` as train.csv / test.csv.
     Features(features::FeaturesArgs),
+    /// Export a saved model with its feature pipeline (ONNX: raw columns in, label and probabilities out).
+    Export(onnx_export::ExportArgs),
     /// List the models and their hyper-parameters (name, default, allowed values, meaning).
     Models {
         /// Only this model.
@@ -156,6 +159,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Predict(a) => predict::run_predict(&a),
         Command::Features(a) => features::run(&a),
         Command::Explain(a) => explain::run(&a),
+        Command::Export(a) => onnx_export::run(&a),
         Command::Models { model } => {
             print!("{}", models_reference(model.as_deref()));
             0

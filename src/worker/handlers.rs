@@ -161,21 +161,8 @@ impl WorkerState {
                 "the predictions CSV is sent to the page in parts while the file is predicted \
                  (FromWorker::PredictedCsv); the page builds the download from them",
             ),
-            ToWorker::ExportModel { request, model } => {
-                let file = self
-                    .models
-                    .borrow()
-                    .iter()
-                    .find(|(i, _)| i.id == model)
-                    .map(|(i, m)| (file_name(&i.name), model_file::write(m)));
-                match file {
-                    Some((name, Ok(bytes))) => {
-                        self.download(request, &name, "application/octet-stream", bytes)
-                    }
-                    Some((_, Err(e))) => self.fail(request, format!("cannot write the model: {e}")),
-                    None => self.fail(request, format!("no model {model} is loaded")),
-                }
-            }
+            ToWorker::ExportModel { request, model } => self.export_file(request, model, false),
+            ToWorker::ExportOnnx { request, model } => self.export_file(request, model, true),
             ToWorker::ImportModel { request, name } => {
                 let read = bytes
                     .first()
@@ -356,8 +343,48 @@ impl WorkerState {
     }
 }
 
+impl WorkerState {
+    /// Model `model` as a download: its `.flowlab` file, or with `onnx` its ONNX export (the
+    /// bytes the CLI writes).
+    fn export_file(&self, request: u32, model: u32, onnx: bool) {
+        let file = self
+            .models
+            .borrow()
+            .iter()
+            .find(|(i, _)| i.id == model)
+            .map(|(i, m)| {
+                if onnx {
+                    let bytes =
+                        crate::onnx::export(m).map_err(|e| format!("cannot export to ONNX: {e}"));
+                    (onnx_file_name(&i.name), bytes)
+                } else {
+                    let bytes =
+                        model_file::write(m).map_err(|e| format!("cannot write the model: {e}"));
+                    (file_name(&i.name), bytes)
+                }
+            });
+        match file {
+            Some((name, Ok(bytes))) => {
+                self.download(request, &name, "application/octet-stream", bytes)
+            }
+            Some((_, Err(e))) => self.fail(request, e),
+            None => self.fail(request, format!("no model {model} is loaded")),
+        }
+    }
+}
+
 /// A safe file name for a model: letters, digits, `-` and `_`, then `.flowlab`.
 fn file_name(name: &str) -> String {
+    format!("{}.flowlab", stem(name))
+}
+
+/// The ONNX file name for a model named `name`: `name.onnx`, made safe the same way.
+fn onnx_file_name(name: &str) -> String {
+    format!("{}.onnx", stem(name))
+}
+
+/// A model's name as a file stem: ASCII letters, digits, `-` and `_`, other characters as `-`.
+fn stem(name: &str) -> String {
     let stem: String = name
         .chars()
         .map(|c| {
@@ -368,5 +395,5 @@ fn file_name(name: &str) -> String {
             }
         })
         .collect();
-    format!("{}.flowlab", stem.trim_matches('-'))
+    stem.trim_matches('-').to_string()
 }

@@ -106,6 +106,9 @@ pub enum ToWorker {
     /// A model file (`bytes`, as `flowlab train --out` writes) for model `model` →
     /// [`FromWorker::Download`].
     ExportModel { request: u32, model: u32 },
+    /// Model `model` with its feature pipeline as ONNX (the bytes `flowlab export --format onnx`
+    /// writes) → [`FromWorker::Download`].
+    ExportOnnx { request: u32, model: u32 },
     /// Load the model file in `bytes[0]` (from an import or from the browser's storage) →
     /// [`FromWorker::ModelAdded`].
     ImportModel { request: u32, name: String },

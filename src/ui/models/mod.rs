@@ -165,14 +165,28 @@ pub(super) fn import_files(session: Session, files: Vec<Blob>, names: Vec<String
     }
 }
 
-/// Asks the worker for model `id`'s file; `done` gets its suggested name, MIME type and bytes.
+/// What the worker is asked to write for a model.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum ExportFormat {
+    /// The `.flowlab` model file (`flowlab train --out`).
+    ModelFile,
+    /// ONNX with the feature pipeline (`flowlab export --format onnx`).
+    Onnx,
+}
+
+/// Asks the worker for model `id`'s file in `format`; `done` gets its suggested name, MIME type
+/// and bytes.
 pub(super) fn export_model(
     session: Session,
     id: u32,
+    format: ExportFormat,
     done: impl Fn(Result<(String, String, Uint8Array), String>) + 'static,
 ) {
     session.call(
-        |request| ToWorker::ExportModel { request, model: id },
+        move |request| match format {
+            ExportFormat::ModelFile => ToWorker::ExportModel { request, model: id },
+            ExportFormat::Onnx => ToWorker::ExportOnnx { request, model: id },
+        },
         Vec::new(),
         Vec::new(),
         move |reply, bytes| match reply {

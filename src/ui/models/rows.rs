@@ -7,7 +7,8 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsValue;
 
 use super::{
-    export_model, load_into_worker, refresh_saved, saved_name_of, state, store, SavedEntry,
+    export_model, load_into_worker, refresh_saved, saved_name_of, state, store, ExportFormat,
+    SavedEntry,
 };
 use crate::report::format::bytes;
 use crate::ui::download::save_bytes;
@@ -74,7 +75,7 @@ pub(super) fn ModelRow(
         row_error.set(None);
         let st = state();
         let info = info_for_save.clone();
-        export_model(session, id, move |result| {
+        export_model(session, id, ExportFormat::ModelFile, move |result| {
             let st = st.clone();
             let info = info.clone();
             let target = target.clone();
@@ -102,13 +103,15 @@ pub(super) fn ModelRow(
             });
         });
     };
-    let export = move |_| {
+    let export_as = move |format| {
         row_error.set(None);
-        export_model(session, id, move |result| {
+        export_model(session, id, format, move |result| {
             let r = result.and_then(|(name, mime, bytes)| save_bytes(&name, &mime, &bytes));
             row_error.try_set(r.err());
         });
     };
+    let export = move |_| export_as(ExportFormat::ModelFile);
+    let export_onnx = move |_| export_as(ExportFormat::Onnx);
     let remove = move |_| {
         session.drop_model(id);
         state().loaded.update(|l| l.retain(|(_, i)| *i != id));
@@ -136,6 +139,8 @@ pub(super) fn ModelRow(
                     title="Save this model in the browser under the name on the left">"Save in browser"</button>
                 <button class="button" data-testid="models-export" on:click=export
                     title="Download the .flowlab model file (the format flowlab train writes)">"Export"</button>
+                <button class="button" data-testid="models-export-onnx" on:click=export_onnx
+                    title="Download the model with its feature pipeline as ONNX (raw columns in, label and probabilities out; the bytes flowlab export --format onnx writes)">"Export ONNX"</button>
                 <button class="button" data-testid="models-predict" on:click=predict>"Predict…"</button>
                 <button class="button" data-testid="models-remove" on:click=remove
                     title="Remove from this page (a saved copy stays saved)">"Remove"</button>

@@ -264,24 +264,15 @@ impl FileParser {
         if let Some(offset) = binary_offset(&head, Encoding::Utf8) {
             return Err(IngestError::Binary { file, offset });
         }
-        if matches!(enc, Encoding::Utf16Le | Encoding::Utf16Be) && bom == 0 {
-            let order = if enc == Encoding::Utf16Le { "LE" } else { "BE" };
+        if let Some(message) = encoding::note(enc, bom, raw) {
+            let file = Some(file.clone());
+            let (column, count, examples) = (None, 1, vec![]);
             self.state.notes.push(Warning {
-                file: Some(file.clone()),
-                column: None,
-                count: 1,
-                examples: vec![],
-                message: format!("UTF-16 {order} without a byte-order mark (told from its zero bytes); read as UTF-16 {order}"),
-            });
-        }
-        if enc == Encoding::Latin1 {
-            let at = encoding::first_invalid_utf8(raw).unwrap_or(0);
-            self.state.notes.push(Warning {
-                file: Some(file.clone()),
-                column: None,
-                count: 1,
-                examples: vec![],
-                message: format!("not valid UTF-8 (byte {at} is not); read as Latin-1 (ISO 8859-1): check accented text"),
+                file,
+                column,
+                count,
+                examples,
+                message,
             });
         }
         self.decoder = (enc != Encoding::Utf8 || bom > 0).then_some(decoder);
@@ -397,11 +388,6 @@ struct Sink<'a> {
     out: &'a mut dyn RowOut,
 }
 
-/// The most columns a flow table may have. The widest flow format read here, CIC-IDS2017, has 85;
-/// anything past a few thousand is not a flow table but a long line of something else (a 5 MB
-/// line with no line break split at every comma), and each column costs a builder.
-const MAX_COLUMNS: usize = 4096;
-
 impl Sink<'_> {
     fn fail(&mut self, line: u64, message: String) {
         if self.st.error.is_none() && !self.st.started {
@@ -416,11 +402,7 @@ impl Sink<'_> {
     /// The header is known: decide the format's label rule and announce the columns.
     fn begin(&mut self, line: u64) -> bool {
         let st = &mut *self.st;
-        if st.names.len() > MAX_COLUMNS {
-            let msg = format!(
-                "the header has {} fields: expected a flow table of at most {MAX_COLUMNS} columns (is this one long line of something else?)",
-                st.names.len()
-            );
+        if let Some(msg) = super::formats::too_wide(st.names.len()) {
             self.fail(line, msg);
             return false;
         }

@@ -71,6 +71,22 @@ fn utf16_without_bom(head: &[u8]) -> Option<Encoding> {
     }
 }
 
+/// What to tell the user about a file read as `enc` (with a byte-order mark of `bom` bytes), if
+/// anything: a UTF-16 file without a byte-order mark, or a Latin-1 one, was guessed.
+pub(crate) fn note(enc: Encoding, bom: usize, head: &[u8]) -> Option<String> {
+    match enc {
+        Encoding::Utf16Le | Encoding::Utf16Be if bom == 0 => {
+            let order = if enc == Encoding::Utf16Le { "LE" } else { "BE" };
+            Some(format!("UTF-16 {order} without a byte-order mark (told from its zero bytes); read as UTF-16 {order}"))
+        }
+        Encoding::Latin1 => {
+            let at = first_invalid_utf8(head).unwrap_or(0);
+            Some(format!("not valid UTF-8 (byte {at} is not); read as Latin-1 (ISO 8859-1): check accented text"))
+        }
+        _ => None,
+    }
+}
+
 /// The offset of the first byte that is not valid UTF-8, for the Latin-1 warning.
 pub(crate) fn first_invalid_utf8(head: &[u8]) -> Option<usize> {
     match std::str::from_utf8(head) {

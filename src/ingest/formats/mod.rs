@@ -75,6 +75,18 @@ pub(crate) fn unique_names(names: &[String]) -> Result<(Vec<String>, Vec<String>
     Ok((out, renamed))
 }
 
+/// The most columns a flow table may have. The widest flow format read here, CIC-IDS2017, has 85;
+/// anything past a few thousand is not a flow table but a long line of something else (a 5 MB
+/// line with no line break split at every comma), and each column costs a builder.
+pub(crate) const MAX_COLUMNS: usize = 4096;
+
+/// Why a header of `fields` names cannot be a flow table's, if it cannot.
+pub(crate) fn too_wide(fields: usize) -> Option<String> {
+    (fields > MAX_COLUMNS).then(|| {
+        format!("the header has {fields} fields: expected a flow table of at most {MAX_COLUMNS} columns (is this one long line of something else?)")
+    })
+}
+
 /// What a record that is not a data row is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum NotARow {

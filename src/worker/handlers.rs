@@ -156,26 +156,18 @@ impl WorkerState {
                 }),
                 None => self.fail(request, "nothing has been predicted yet"),
             },
+            ToWorker::ExplainRow {
+                request,
+                model,
+                row,
+            } => self.explain_row(request, model, row),
+            ToWorker::ShapImportance { request, model } => self.shap_importance(request, model),
             ToWorker::ExportPredictions { request } => self.fail(
                 request,
                 "the predictions CSV is sent to the page in parts while the file is predicted \
                  (FromWorker::PredictedCsv); the page builds the download from them",
             ),
-            ToWorker::ExportModel { request, model } => {
-                let file = self
-                    .models
-                    .borrow()
-                    .iter()
-                    .find(|(i, _)| i.id == model)
-                    .map(|(i, m)| (file_name(&i.name), model_file::write(m)));
-                match file {
-                    Some((name, Ok(bytes))) => {
-                        self.download(request, &name, "application/octet-stream", bytes)
-                    }
-                    Some((_, Err(e))) => self.fail(request, format!("cannot write the model: {e}")),
-                    None => self.fail(request, format!("no model {model} is loaded")),
-                }
-            }
+            ToWorker::ExportModel { request, model } => self.export_model(request, model),
             ToWorker::ImportModel { request, name } => {
                 let read = bytes
                     .first()
@@ -198,6 +190,23 @@ impl WorkerState {
             ToWorker::DropModel { model, .. } => {
                 self.models.borrow_mut().retain(|(i, _)| i.id != model);
             }
+        }
+    }
+
+    /// Model `model`'s file, as a download.
+    fn export_model(&self, request: u32, model: u32) {
+        let file = self
+            .models
+            .borrow()
+            .iter()
+            .find(|(i, _)| i.id == model)
+            .map(|(i, m)| (file_name(&i.name), model_file::write(m)));
+        match file {
+            Some((name, Ok(bytes))) => {
+                self.download(request, &name, "application/octet-stream", bytes)
+            }
+            Some((_, Err(e))) => self.fail(request, format!("cannot write the model: {e}")),
+            None => self.fail(request, format!("no model {model} is loaded")),
         }
     }
 
@@ -336,6 +345,7 @@ impl WorkerState {
                 // The page keeps the model file, to restore it into a restarted worker.
                 let file = model_file::write(&trained).unwrap_or_default();
                 let info = self.keep(name, trained);
+                self.keep_shap_rows(info.id, job_id);
                 let result = TrainedResult {
                     info,
                     cpu_ms,

@@ -19,6 +19,7 @@ use crate::job::TrainingMeta;
 use crate::job::{Diagnostics, JobRequest, Plan, Task};
 use crate::models::ModelSpec;
 use crate::models::Step;
+use crate::predictions::explain::{Explanations, ShapImportance};
 use crate::predictions::{PredictionPage, PredictionSummary, RowQuery};
 
 /// Sent by the page.
@@ -100,6 +101,21 @@ pub enum ToWorker {
     },
     /// A page of the current predictions → [`FromWorker::PredictionRows`].
     PredictionRows { request: u32, query: RowQuery },
+    /// Data worker: explain row `row` (its index among the predicted rows, as
+    /// [`crate::predictions::PredictionRow::row`] gives it) of the file predicted last, with
+    /// model `model` (the one that predicted it) → [`FromWorker::Explained`], every class's
+    /// explanation included. A model that is not explained (MLP, naive Bayes) →
+    /// [`FromWorker::Failed`] saying so.
+    ExplainRow {
+        request: u32,
+        model: u32,
+        row: usize,
+    },
+    /// Data worker: mean |SHAP| per column of model `model` over a seeded sample of at most
+    /// [`crate::predictions::explain::IMPORTANCE_ROWS`] rows: its first scoring fold's test rows
+    /// when it was trained on the loaded data set, else the loaded rows →
+    /// [`FromWorker::ShapImportance`].
+    ShapImportance { request: u32, model: u32 },
     /// The current predictions as a formula-safe CSV → [`FromWorker::Download`].
     ExportPredictions { request: u32 },
 
@@ -260,6 +276,22 @@ pub enum FromWorker {
     PredictionRows {
         request: u32,
         page: PredictionPage,
+    },
+    /// One predicted row explained (see [`ToWorker::ExplainRow`]).
+    Explained {
+        request: u32,
+        explanations: Box<Explanations>,
+    },
+    /// Mean |SHAP| per column of a model (see [`ToWorker::ShapImportance`]).
+    ShapImportance {
+        request: u32,
+        model: u32,
+        importance: Box<ShapImportance>,
+        /// Where the explained rows came from, in words ("test rows", …), and how many.
+        source: String,
+        rows: usize,
+        /// Time spent explaining, in milliseconds.
+        ms: f64,
     },
 
     /// The warm-up ran, in `ms` milliseconds.

@@ -101,6 +101,7 @@ impl WorkerState {
                 request,
                 model,
                 importance: Box::new(importance(&e)),
+                output: e.output,
                 source: format!("a seeded sample of {} {source}", e.rows.len()),
                 rows: e.rows.len(),
                 ms: self.now() - started,

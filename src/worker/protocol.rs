@@ -17,6 +17,7 @@ use crate::explore::Exploration;
 use crate::ingest::{LabelMap, Summary, Taxonomy};
 use crate::job::TrainingMeta;
 use crate::job::{Diagnostics, JobRequest, Plan, Task};
+use crate::models::shap::OutputSpace;
 use crate::models::ModelSpec;
 use crate::models::Step;
 use crate::predictions::explain::{Explanations, ShapImportance};
@@ -287,6 +288,8 @@ pub enum FromWorker {
         request: u32,
         model: u32,
         importance: Box<ShapImportance>,
+        /// What the contributions are on (probability or raw score).
+        output: OutputSpace,
         /// Where the explained rows came from, in words ("test rows", …), and how many.
         source: String,
         rows: usize,
@@ -327,5 +330,22 @@ mod tests {
         };
         let back: FromWorker = serde_json::from_str(&serde_json::to_string(&f).unwrap()).unwrap();
         assert_eq!(back, f);
+        let e = ToWorker::ExplainRow {
+            request: 4,
+            model: 2,
+            row: 17,
+        };
+        let text = serde_json::to_string(&e).unwrap();
+        assert_eq!(
+            text,
+            r#"{"type":"explain_row","request":4,"model":2,"row":17}"#
+        );
+        assert_eq!(serde_json::from_str::<ToWorker>(&text).unwrap(), e);
+        let s = ToWorker::ShapImportance {
+            request: 5,
+            model: 2,
+        };
+        let text = serde_json::to_string(&s).unwrap();
+        assert_eq!(text, r#"{"type":"shap_importance","request":5,"model":2}"#);
     }
 }

@@ -173,3 +173,74 @@ fn past_the_budget_it_keeps_the_least_confident_and_a_sample() {
         page.rows.iter().map(|r| r.file.as_str()).collect();
     assert_eq!(files.len(), 2, "{files:?}");
 }
+
+#[test]
+fn kept_rows_explain_as_the_whole_file_does() {
+    use flowlab::predictions::explain::{explain, explain_features, RowAt};
+    let m = model();
+    let (batches, whole) = batches(64);
+    let mut view = PredictionView::new(m.classes.clone(), m.taxonomy, 100);
+    let mut stream = PredictionStream::new(&m);
+    for b in &batches {
+        let p = stream.push(b).unwrap();
+        view.push_explainable(b, &p.predictions, &p.features);
+    }
+    let page = view.page(&RowQuery {
+        limit: 1000,
+        ..RowQuery::default()
+    });
+    assert!(page.rows.len() > 50, "{} kept", page.rows.len());
+    for r in page.rows.iter().step_by(7) {
+        let (f, file, line) = view.features(r.row).unwrap();
+        assert_eq!((file, line), (r.file.as_str(), r.line));
+        let x = flowlab::data::Matrix {
+            rows: 1,
+            cols: f.len(),
+            data: f.to_vec(),
+        };
+        let at = RowAt {
+            row: r.row,
+            file: file.to_string(),
+            line,
+        };
+        let kept = explain_features(&m, &x, &[at], true).unwrap();
+        let from_file = explain(&m, &whole, &[r.row], true).unwrap();
+        assert_eq!(kept, from_file, "row {}", r.row);
+        // The waterfall's end is the probability the table shows for the predicted class.
+        let e = &kept.rows[0];
+        assert_eq!(e.predicted, r.predicted);
+        assert!(
+            (e.explained.output - r.confidence as f64).abs() < 1e-5,
+            "{} vs {}",
+            e.explained.output,
+            r.confidence
+        );
+        assert_eq!(e.per_class.len(), m.classes.len());
+    }
+    // A row the view does not keep has no features to explain.
+    let kept: std::collections::BTreeSet<usize> = page.rows.iter().map(|r| r.row).collect();
+    let dropped = (0..550).find(|i| !kept.contains(i)).unwrap();
+    assert!(view.features(dropped).is_none());
+    // Rows pushed without features keep none.
+    let mut plain = PredictionView::new(m.classes.clone(), m.taxonomy, 1000);
+    let p = PredictionStream::new(&m).push(&batches[0]).unwrap();
+    plain.push(&batches[0], &p.predictions);
+    assert_eq!(plain.features(0).unwrap().0.len(), 0);
+}
+
+#[test]
+fn importance_sample_is_seeded_bounded_and_sorted() {
+    use flowlab::predictions::explain::sample_rows;
+    let rows: Vec<usize> = (0..1000).map(|i| i * 3).collect();
+    let a = sample_rows(&rows, 200, 7);
+    assert_eq!(a.len(), 200);
+    assert_eq!(
+        a,
+        sample_rows(&rows, 200, 7),
+        "the same seed, the same rows"
+    );
+    assert_ne!(a, sample_rows(&rows, 200, 8));
+    assert!(a.windows(2).all(|w| w[0] < w[1]), "ascending, no repeats");
+    assert!(a.iter().all(|r| r % 3 == 0), "only rows that were offered");
+    assert_eq!(sample_rows(&rows[..50], 200, 7), rows[..50].to_vec());
+}

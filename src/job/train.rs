@@ -10,6 +10,7 @@ use thiserror::Error;
 
 use super::JobRequest;
 use crate::data::budget::BudgetError;
+use crate::data::Matrix;
 use crate::eval::leakage::Finding;
 use crate::eval::metrics::Report;
 use crate::eval::split::{SplitError, SplitKind};
@@ -209,9 +210,19 @@ impl TrainedModel {
         cache: Option<&CellCache>,
     ) -> Result<Predictions, TrainError> {
         let x = self.pipeline.transform(data)?;
+        self.predict_features(&x, cache)
+    }
+
+    /// Predicts the rows of `x`, already transformed by the model's pipeline (as
+    /// [`TrainedModel::predict_cached`] does after transforming).
+    pub fn predict_features(
+        &self,
+        x: &Matrix,
+        cache: Option<&CellCache>,
+    ) -> Result<Predictions, TrainError> {
         let proba = match cache {
-            Some(cache) => self.model.predict_proba_cached(&x, cache)?,
-            None => self.model.predict_proba(&x)?,
+            Some(cache) => self.model.predict_proba_cached(x, cache)?,
+            None => self.model.predict_proba(x)?,
         };
         let k = self.classes.len();
         let predicted = argmax_rows(&proba, k);

@@ -51,29 +51,51 @@ pub struct Explanations {
 }
 
 /// Explains rows `rows` of `data` with `m` (every class's explanation too with `all_classes`).
+/// Rows past the end of `data` are left out.
 pub fn explain(
     m: &TrainedModel,
     data: &Dataset,
     rows: &[usize],
     all_classes: bool,
 ) -> Result<Explanations, TrainError> {
+    let x = m.pipeline.transform(data)?;
+    let rows: Vec<usize> = rows.iter().copied().filter(|&r| r < x.rows).collect();
+    let picked = x.select_rows(&rows);
+    let at: Vec<RowAt> = rows
+        .iter()
+        .map(|&r| RowAt {
+            row: r,
+            file: data.files[data.sources[r] as usize].path.clone(),
+            line: data.lines[r],
+        })
+        .collect();
+    explain_features(m, &picked, &at, all_classes)
+}
+
+/// Where an explained row comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowAt {
+    /// Its index (in the data set, or among the predicted rows).
+    pub row: usize,
+    pub file: String,
+    pub line: u64,
+}
+
+/// Explains the rows of `x` (already transformed by `m`'s pipeline, as a prediction keeps them;
+/// row `i` is `at[i]`), each on the class `m` predicts for it.
+pub fn explain_features(
+    m: &TrainedModel,
+    x: &Matrix,
+    at: &[RowAt],
+    all_classes: bool,
+) -> Result<Explanations, TrainError> {
     let explainer = Explainer::new(&m.model)?;
     let attribution = Attribution::new(&m.pipeline);
-    let x = m.pipeline.transform(data)?;
-    let proba = m.model.predict_proba(&x)?;
+    let proba = m.model.predict_proba(x)?;
     let k = m.classes.len();
     let predicted = argmax_rows(&proba, k);
     let (d, kk) = (explainer.n_features(), explainer.n_classes());
-    let rows: Vec<usize> = rows.iter().copied().filter(|&r| r < x.rows).collect();
-    let picked = Matrix {
-        rows: rows.len(),
-        cols: x.cols,
-        data: rows
-            .iter()
-            .flat_map(|&r| x.row(r).iter().copied())
-            .collect(),
-    };
-    let phi_all = explainer.explain(&picked)?;
+    let phi_all = explainer.explain(x)?;
     let class = |c: usize, phi: &[f64]| {
         let contributions = attribution.to_columns(phi, kk, c);
         let expected_value = explainer.expected_value()[c];
@@ -84,14 +106,14 @@ pub fn explain(
             contributions,
         }
     };
-    let mut out = Vec::with_capacity(rows.len());
-    for (i, &r) in rows.iter().enumerate() {
+    let mut out = Vec::with_capacity(x.rows);
+    for (i, a) in at.iter().enumerate().take(x.rows) {
         let phi = &phi_all[i * d * kk..(i + 1) * d * kk];
-        let p = predicted[r] as usize;
+        let p = predicted[i] as usize;
         out.push(RowExplanation {
-            row: r,
-            file: data.files[data.sources[r] as usize].path.clone(),
-            line: data.lines[r],
+            row: a.row,
+            file: a.file.clone(),
+            line: a.line,
             predicted: m.classes[p].clone(),
             explained: class(p, phi),
             per_class: if all_classes {
@@ -107,6 +129,23 @@ pub fn explain(
         output: explainer.output_space(),
         rows: out,
     })
+}
+
+/// Rows the Results tab's mean-|SHAP| panel explains at most: a 100-tree forest takes about
+/// 0.1 s per row, so 200 rows keep the data worker busy for seconds, not minutes.
+pub const IMPORTANCE_ROWS: usize = 200;
+
+/// A seeded sample of at most `n` of `rows` (all of them, in order, when there are no more
+/// than `n`; otherwise a uniform sample without replacement, returned in ascending order).
+pub fn sample_rows(rows: &[usize], n: usize, seed: u64) -> Vec<usize> {
+    if rows.len() <= n {
+        return rows.to_vec();
+    }
+    let mut picked = rows.to_vec();
+    crate::data::rng::FlowRng::new(seed, 0x5ba9).shuffle(&mut picked);
+    picked.truncate(n);
+    picked.sort_unstable();
+    picked
 }
 
 /// `{column: value}` in column order.

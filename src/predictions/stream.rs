@@ -29,6 +29,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::data::Matrix;
 use crate::eval::metrics::{auc_from_counts, Report};
 use crate::ingest::{Dataset, FileFailure, FileReport, Warning, MISSING};
 use crate::job::{Predictions, TrainError, TrainedModel};
@@ -45,6 +46,9 @@ const SCORE_GRID: f32 = 65536.0;
 #[derive(Debug, Clone)]
 pub struct PredictedBatch {
     pub predictions: Predictions,
+    /// The batch's rows as the model's pipeline transformed them (what an explanation of a
+    /// row needs; see [`PredictionView::push_explainable`](super::PredictionView::push_explainable)).
+    pub features: Matrix,
     /// The batch's CSV rows (no header).
     pub csv: Vec<u8>,
     tally: Tally,
@@ -109,15 +113,22 @@ impl BatchPredictor<'_> {
     pub fn predict(&self, batch: &Dataset) -> Result<PredictedBatch, TrainError> {
         let m = self.model;
         let k = m.classes.len();
-        let predictions = if batch.n_rows() == 0 {
-            Predictions {
+        let (predictions, features) = if batch.n_rows() == 0 {
+            let none = Predictions {
                 classes: m.classes.clone(),
                 predicted: vec![],
                 confidence: vec![],
                 proba: vec![],
-            }
+            };
+            let empty = Matrix {
+                rows: 0,
+                cols: m.pipeline.width(),
+                data: Vec::new(),
+            };
+            (none, empty)
         } else {
-            m.predict_cached(batch, Some(&self.cache))?
+            let x = m.pipeline.transform(batch)?;
+            (m.predict_features(&x, Some(&self.cache))?, x)
         };
         let mut csv = Vec::new();
         if self.csv {
@@ -173,6 +184,7 @@ impl BatchPredictor<'_> {
         }
         Ok(PredictedBatch {
             predictions,
+            features,
             csv,
             tally,
         })

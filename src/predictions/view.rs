@@ -20,10 +20,12 @@ use std::collections::{BTreeSet, BinaryHeap};
 use super::{page_of, PredictionPage, PredictionRow, PredictionSummary, RowQuery, SortKey};
 use super::{StreamSummary, Taxonomy};
 use crate::data::rng::FlowRng;
+use crate::data::Matrix;
 use crate::ingest::{Dataset, LabelMap, MISSING};
 use crate::job::Predictions;
 
-/// Rows the page's table keeps by default (~100 bytes each with a few classes: ~20 MB).
+/// Rows the page's table keeps by default (~100 bytes each with a few classes: ~20 MB, plus 4
+/// bytes per feature when they are kept to be explained).
 pub const VIEW_ROWS: usize = 200_000;
 
 /// One kept row.
@@ -38,6 +40,9 @@ struct Kept {
     /// Index into `truths`.
     truth: Option<u32>,
     proba: Box<[f32]>,
+    /// The row as the model's pipeline transformed it (empty unless pushed with
+    /// [`PredictionView::push_explainable`]): what explaining it needs.
+    features: Box<[f32]>,
 }
 
 /// Orders kept rows by confidence, then index: the heap's top is the most confident.
@@ -118,6 +123,30 @@ impl PredictionView {
 
     /// Adds a batch and its predictions.
     pub fn push(&mut self, batch: &Dataset, p: &Predictions) {
+        self.push_rows(batch, p, None)
+    }
+
+    /// Adds a batch, its predictions and its transformed rows `x` (one row per batch row), so
+    /// that every kept row can be explained later ([`PredictionView::features`]). Each kept row
+    /// then holds its `x.cols` features too (4 bytes each).
+    pub fn push_explainable(&mut self, batch: &Dataset, p: &Predictions, x: &Matrix) {
+        self.push_rows(batch, p, Some(x))
+    }
+
+    /// Row `index` (among every predicted row) if it is kept: its transformed features (empty
+    /// unless pushed with [`PredictionView::push_explainable`]), file and line.
+    pub fn features(&self, index: usize) -> Option<(&[f32], &str, u64)> {
+        self.sample
+            .iter()
+            .chain(self.low.iter().map(|b| &b.0))
+            .find(|r| r.index == index)
+            .map(|r| {
+                let file = self.files.get(r.file as usize).map_or("", String::as_str);
+                (&r.features[..], file, r.line)
+            })
+    }
+
+    fn push_rows(&mut self, batch: &Dataset, p: &Predictions, x: Option<&Matrix>) {
         for (i, f) in batch.files.iter().enumerate() {
             match self.files.get_mut(i) {
                 Some(path) => path.clone_from(&f.path),
@@ -136,6 +165,9 @@ impl PredictionView {
                 confidence: p.confidence[r],
                 truth: (codes[r] != MISSING).then(|| ids[codes[r] as usize]),
                 proba: p.proba[r * k..(r + 1) * k].into(),
+                features: x
+                    .filter(|x| r < x.rows)
+                    .map_or(Box::default(), |x| x.row(r).into()),
             };
             self.total += 1;
             self.keep(row);

@@ -8,7 +8,7 @@
 //! Colours here are plain `(r, g, b)` triples; the drawing side turns them into plotters colours.
 //!
 //! This module holds the helpers every chart shares (numbers and labels, colour maths); one child
-//! module per chart kind — `bars`, `pie`, `histogram`, `heatmap`, `lines` — holds that kind's
+//! module per chart kind — `bars`, `pie`, `histogram`, `heatmap`, `lines`, `waterfall` — holds that kind's
 //! input types and maths, all re-exported here.
 
 /// An `(r, g, b)` colour.
@@ -19,12 +19,14 @@ mod heatmap;
 mod histogram;
 mod lines;
 mod pie;
+mod waterfall;
 
 pub use bars::{bar_slot, category_fit, Bars, GroupedBars, HBars, Series, BAR_GROUP};
 pub use heatmap::{heat_rgb, HeatScale, Heatmap};
 pub use histogram::{ClassHistogram, HistogramMode};
 pub use lines::{LegendAt, Line, Lines};
 pub use pie::PieData;
+pub use waterfall::{signed, BarKind, Waterfall, WaterfallBar};
 
 // ---------------------------------------------------------------------------------------------
 // Numbers and labels

@@ -436,6 +436,8 @@ fn reply_request(reply: &FromWorker) -> Option<u32> {
         | FromWorker::Predicted { request, .. }
         | FromWorker::PredictedCsv { request, .. }
         | FromWorker::PredictionRows { request, .. }
+        | FromWorker::Explained { request, .. }
+        | FromWorker::ShapImportance { request, .. }
         | FromWorker::ModelAdded { request, .. }
         | FromWorker::WarmedUp { request, .. } => *request,
     })

@@ -156,6 +156,12 @@ impl WorkerState {
                 }),
                 None => self.fail(request, "nothing has been predicted yet"),
             },
+            ToWorker::ExplainRow {
+                request,
+                model,
+                row,
+            } => self.explain_row(request, model, row),
+            ToWorker::ShapImportance { request, model } => self.shap_importance(request, model),
             ToWorker::ExportPredictions { request } => self.fail(
                 request,
                 "the predictions CSV is sent to the page in parts while the file is predicted \
@@ -323,6 +329,7 @@ impl WorkerState {
                 // The page keeps the model file, to restore it into a restarted worker.
                 let file = model_file::write(&trained).unwrap_or_default();
                 let info = self.keep(name, trained);
+                self.keep_shap_rows(info.id, job_id);
                 let result = TrainedResult {
                     info,
                     cpu_ms,

@@ -7,6 +7,8 @@
 #[cfg(target_arch = "wasm32")]
 mod blob_reader;
 #[cfg(target_arch = "wasm32")]
+mod explaining;
+#[cfg(target_arch = "wasm32")]
 mod handlers;
 pub mod load;
 #[cfg(target_arch = "wasm32")]

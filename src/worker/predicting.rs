@@ -92,7 +92,8 @@ impl WorkerState {
             .stream
             .push(batch)
             .map_err(|e| format!("cannot predict these files: {e}"))?;
-        run.view.push(batch, &predicted.predictions);
+        run.view
+            .push_explainable(batch, &predicted.predictions, &predicted.features);
         let mut part = Vec::new();
         if !run.header_sent {
             run.header_sent = true;

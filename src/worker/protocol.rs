@@ -17,8 +17,10 @@ use crate::explore::Exploration;
 use crate::ingest::{LabelMap, Summary, Taxonomy};
 use crate::job::TrainingMeta;
 use crate::job::{Diagnostics, JobRequest, Plan, Task};
+use crate::models::shap::OutputSpace;
 use crate::models::ModelSpec;
 use crate::models::Step;
+use crate::predictions::explain::{Explanations, ShapImportance};
 use crate::predictions::{PredictionPage, PredictionSummary, RowQuery};
 
 /// Sent by the page.
@@ -100,6 +102,21 @@ pub enum ToWorker {
     },
     /// A page of the current predictions → [`FromWorker::PredictionRows`].
     PredictionRows { request: u32, query: RowQuery },
+    /// Data worker: explain row `row` (its index among the predicted rows, as
+    /// [`crate::predictions::PredictionRow::row`] gives it) of the file predicted last, with
+    /// model `model` (the one that predicted it) → [`FromWorker::Explained`], every class's
+    /// explanation included. A model that is not explained (MLP, naive Bayes) →
+    /// [`FromWorker::Failed`] saying so.
+    ExplainRow {
+        request: u32,
+        model: u32,
+        row: usize,
+    },
+    /// Data worker: mean |SHAP| per column of model `model` over a seeded sample of at most
+    /// [`crate::predictions::explain::IMPORTANCE_ROWS`] rows: its first scoring fold's test rows
+    /// when it was trained on the loaded data set, else the loaded rows →
+    /// [`FromWorker::ShapImportance`].
+    ShapImportance { request: u32, model: u32 },
     /// The current predictions as a formula-safe CSV → [`FromWorker::Download`].
     ExportPredictions { request: u32 },
 
@@ -264,6 +281,24 @@ pub enum FromWorker {
         request: u32,
         page: PredictionPage,
     },
+    /// One predicted row explained (see [`ToWorker::ExplainRow`]).
+    Explained {
+        request: u32,
+        explanations: Box<Explanations>,
+    },
+    /// Mean |SHAP| per column of a model (see [`ToWorker::ShapImportance`]).
+    ShapImportance {
+        request: u32,
+        model: u32,
+        importance: Box<ShapImportance>,
+        /// What the contributions are on (probability or raw score).
+        output: OutputSpace,
+        /// Where the explained rows came from, in words ("test rows", …), and how many.
+        source: String,
+        rows: usize,
+        /// Time spent explaining, in milliseconds.
+        ms: f64,
+    },
 
     /// The warm-up ran, in `ms` milliseconds.
     WarmedUp {
@@ -298,5 +333,22 @@ mod tests {
         };
         let back: FromWorker = serde_json::from_str(&serde_json::to_string(&f).unwrap()).unwrap();
         assert_eq!(back, f);
+        let e = ToWorker::ExplainRow {
+            request: 4,
+            model: 2,
+            row: 17,
+        };
+        let text = serde_json::to_string(&e).unwrap();
+        assert_eq!(
+            text,
+            r#"{"type":"explain_row","request":4,"model":2,"row":17}"#
+        );
+        assert_eq!(serde_json::from_str::<ToWorker>(&text).unwrap(), e);
+        let s = ToWorker::ShapImportance {
+            request: 5,
+            model: 2,
+        };
+        let text = serde_json::to_string(&s).unwrap();
+        assert_eq!(text, r#"{"type":"shap_importance","request":5,"model":2}"#);
     }
 }

@@ -141,6 +141,7 @@ pub fn start() {
         models: RefCell::new(Vec::new()),
         next_model: Cell::new(1),
         predictions: RefCell::new(None),
+        shap_rows: RefCell::new(Vec::new()),
     });
     let handler = worker.clone();
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
@@ -178,6 +179,9 @@ pub(super) struct WorkerState {
     pub(super) next_model: Cell<u32>,
     /// The rows of the file predicted last (bounded; the page keeps the CSV).
     pub(super) predictions: RefCell<Option<PredictionView>>,
+    /// Per model trained on the loaded data set: the seeded sample of its test rows that its
+    /// mean-|SHAP| panel explains (cleared when another data set is loaded).
+    pub(super) shap_rows: RefCell<Vec<(u32, Vec<usize>)>>,
 }
 
 impl WorkerState {
@@ -299,6 +303,7 @@ impl WorkerState {
                     let reply = match outcome {
                         Outcome::Loaded(data) => {
                             self.data.replace(Some(data));
+                            self.shap_rows.borrow_mut().clear();
                             self.parse_ms.set(parse_ms);
                             self.sampling.replace(sampling);
                             match self.loaded(request) {

@@ -59,6 +59,32 @@ enum Kind {
     Linear(crate::models::linear::LogisticRegression),
 }
 
+/// A decision tree's node as TreeSHAP walks it (its training rows as cover).
+impl From<&crate::models::tree::Node> for ShapNode {
+    fn from(n: &crate::models::tree::Node) -> ShapNode {
+        ShapNode {
+            left: n.left,
+            feature: n.feature,
+            threshold: n.threshold,
+            missing_left: n.missing_left,
+            cover: n.samples as f64,
+        }
+    }
+}
+
+/// A boosting tree's node as TreeSHAP walks it (its training rows as cover).
+impl From<&crate::models::boosting::RegressionNode> for ShapNode {
+    fn from(n: &crate::models::boosting::RegressionNode) -> ShapNode {
+        ShapNode {
+            left: n.left,
+            feature: n.feature,
+            threshold: n.threshold,
+            missing_left: n.missing_left,
+            cover: n.samples as f64,
+        }
+    }
+}
+
 fn dt_tree(t: &crate::models::tree::DecisionTree) -> ShapTree {
     let k = t.n_classes();
     let mut values = vec![0.0; t.nodes().len() * k];
@@ -75,30 +101,14 @@ fn dt_tree(t: &crate::models::tree::DecisionTree) -> ShapTree {
                     *v = p as f64;
                 }
             }
-            ShapNode {
-                left: n.left,
-                feature: n.feature,
-                threshold: n.threshold,
-                missing_left: n.missing_left,
-                cover: n.samples as f64,
-            }
+            ShapNode::from(n)
         })
         .collect();
     ShapTree::new(nodes, values, k)
 }
 
 fn boosted_tree(t: &crate::models::boosting::RegressionTree) -> ShapTree {
-    let nodes = t
-        .nodes
-        .iter()
-        .map(|n| ShapNode {
-            left: n.left,
-            feature: n.feature,
-            threshold: n.threshold,
-            missing_left: n.missing_left,
-            cover: n.samples as f64,
-        })
-        .collect();
+    let nodes = t.nodes.iter().map(ShapNode::from).collect();
     let values = t.nodes.iter().map(|n| n.value as f64).collect();
     ShapTree::new(nodes, values, 1)
 }

@@ -1,5 +1,5 @@
 //! Charts drawn with plotters on `<canvas>`: bars (plain, grouped, horizontal), pie, per-class
-//! histograms, labelled heatmaps and multi-series line charts.
+//! histograms, labelled heatmaps, multi-series line charts and waterfalls (one row's explanation).
 //!
 //! Every chart is a component taking its data as a `Signal` (a plain value converts with `into`),
 //! drawn when it mounts and again when the data, the window size or the colour scheme changes.
@@ -13,7 +13,7 @@
 //! [`crate::report::plot`] (plain Rust, tested natively) and are re-exported here. This module is
 //! the shared frame: [`ChartFrame`], the drawing onto the canvas, colour-scheme changes, the PNG
 //! download, and [`chart_view`], through which every chart component goes. One module per kind
-//! draws: [`bars`], [`pie`], [`histogram`], [`heatmap`], [`lines`]; [`style`] holds the theme and
+//! draws: [`bars`], [`pie`], [`histogram`], [`heatmap`], [`lines`], [`waterfall`]; [`style`] holds the theme and
 //! palette.
 
 pub mod bars;
@@ -22,6 +22,7 @@ pub mod histogram;
 pub mod lines;
 pub mod pie;
 pub mod style;
+pub mod waterfall;
 
 use leptos::html;
 use leptos::prelude::*;
@@ -46,6 +47,7 @@ pub use histogram::HistogramChart;
 pub use lines::LineChart;
 pub use pie::PieChart;
 pub use style::{series_color, series_css, Theme};
+pub use waterfall::WaterfallChart;
 
 /// The drawing surface of a chart.
 pub type Area = DrawingArea<CanvasBackend, Shift>;

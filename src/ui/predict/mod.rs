@@ -6,6 +6,7 @@
 //! The results live outside the component (a per-page store), so they survive switching tabs;
 //! a failed or cancelled prediction keeps the previous results.
 
+mod explain;
 mod metrics;
 mod results;
 mod rows;
@@ -173,6 +174,7 @@ pub(super) fn predict_files(session: Session, files: Vec<Blob>, names: Vec<Strin
                 FromWorker::Predicted { summary, .. } => {
                     st.running.set(None);
                     CSV_PARTS.with(|p| p.replace(parts.take()));
+                    explain::clear();
                     st.query.set(summary.first_page.query.clone());
                     st.page.set(Some(summary.first_page.clone()));
                     st.summary_model.set(model_name.clone());

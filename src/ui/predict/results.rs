@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::csv_blob;
+use super::explain::ExplainPanel;
 use super::metrics::Metrics;
 use super::rows::Rows;
 use crate::predictions::PredictionSummary;
@@ -61,6 +62,7 @@ pub(super) fn Results(
                 <p class="muted" data-testid="predict-table-note">{note}</p>
             })}
             <Rows classes=summary.classes.clone() labelled />
+            <ExplainPanel />
         </div>
     }
 }

@@ -2,9 +2,11 @@
 
 use leptos::prelude::*;
 
+use super::explain::explain_row;
 use super::{fetch_rows, state, LOW_CONFIDENCE, PAGE_SIZES};
 use crate::predictions::{PredictionRow, RowQuery, SortKey};
 use crate::ui::use_session;
+use crate::ui::Session;
 
 /// The rows, paged by the worker.
 #[component]
@@ -135,10 +137,11 @@ pub(super) fn Rows(
                             </th>
                             {labelled.then(|| view! { <th>"true label"</th> })}
                             {header_classes.iter().map(|c| view! { <th class="num proba" title=format!("probability of {c}")>{format!("p({c})")}</th> }).collect_view()}
+                            <th><span class="visually-hidden">"explanation"</span></th>
                         </tr>
                     </thead>
                     <tbody>
-                        {move || page.get().map(|p| p.rows.into_iter().map(|r| row_line(r, labelled)).collect_view())}
+                        {move || page.get().map(|p| p.rows.into_iter().map(|r| row_line(session, r, labelled)).collect_view())}
                     </tbody>
                 </table>
             </div>
@@ -147,8 +150,10 @@ pub(super) fn Rows(
     }
 }
 
-/// One predicted row: position, source line, prediction, confidence, label and probabilities.
-fn row_line(r: PredictionRow, labelled: bool) -> impl IntoView {
+/// One predicted row: position, source line, prediction, confidence, label, probabilities and
+/// its "Explain" button.
+fn row_line(session: Session, r: PredictionRow, labelled: bool) -> impl IntoView {
+    let row = r.row;
     let wrong = r.truth.as_ref().is_some_and(|t| *t != r.predicted);
     let best = r.proba.iter().cloned().fold(f32::MIN, f32::max);
     view! {
@@ -162,6 +167,10 @@ fn row_line(r: PredictionRow, labelled: bool) -> impl IntoView {
             {r.proba.iter().map(|&v| view! {
                 <td class="num proba" class:best={v == best}>{format!("{v:.3}")}</td>
             }).collect_view()}
+            <td>
+                <button class="button small" data-testid="predict-explain" title="Why this prediction: each column's contribution"
+                    on:click=move |_| explain_row(session, row)>"Explain"</button>
+            </td>
         </tr>
     }
 }

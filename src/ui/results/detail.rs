@@ -37,7 +37,7 @@ pub(super) fn ModelDetail(
                 <PerClassCard classes=classes.clone() metrics stem=stem.clone() error />
                 <RocPrCards diagnostics=d.clone() />
             </div>
-            <ImportanceCard diagnostics=d.clone() stem=stem.clone() error />
+            <ImportanceCard diagnostics=d.clone() model=r.info.id stem=stem.clone() error />
             <TrainingCurves diagnostics=d.clone() />
             <TreeCard tree=d.tree.clone() classes kind=r.info.kind.clone() />
             <LeakageCard findings=r.info.meta.leakage.clone() stem error />

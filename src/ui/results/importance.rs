@@ -1,7 +1,9 @@
-//! Gain and permutation importance, top features as bars, every feature in the CSV.
+//! Gain and permutation importance, top features as bars, every feature in the CSV; beside them
+//! the mean |SHAP| per column ([`super::shap`]).
 
 use leptos::prelude::*;
 
+use super::shap::ShapPanel;
 use super::{download_button, missing, save};
 use crate::job::Diagnostics;
 use crate::report::export::{importance_csv, importance_table};
@@ -13,6 +15,8 @@ use crate::ui::charts::HBarChart;
 pub(super) fn ImportanceCard(
     /// The model's diagnostics (feature names, gain, permutation importance).
     diagnostics: Diagnostics,
+    /// The worker's id of the model (its mean |SHAP| is asked for).
+    model: u32,
     /// File name stem of the downloads.
     stem: String,
     /// Where a failed download says why.
@@ -59,6 +63,9 @@ pub(super) fn ImportanceCard(
                         }.into_any(),
                         None => missing("results-permutation", "Permutation importance", "not computed: switched off in the Train tab, or no test rows").into_any(),
                     }}
+                </div>
+                <div>
+                    <ShapPanel model />
                 </div>
             </div>
         </div>

@@ -46,10 +46,8 @@ fn a_column_constant_per_capture_is_flagged_and_an_independent_one_is_not() {
     let d = load(&captures(dir.path()), IngestOptions::default()).unwrap();
     assert_eq!(d.files.len(), 3);
     let rows: Vec<usize> = (0..d.labels.len()).collect();
-    let opts = FeatureOptions {
-        exclude_columns: Vec::new(),
-        ..FeatureOptions::default()
-    };
+    // The time of day on (it is off by default because of what this test shows).
+    let opts = FeatureOptions::default().time_of_day(true);
     let p = Pipeline::fit(&d, &rows, &opts);
     let x = p.transform(&d).unwrap();
     let names: Vec<String> = p.names().iter().map(|s| s.to_string()).collect();

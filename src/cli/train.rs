@@ -40,6 +40,18 @@ pub(super) struct TrainArgs {
     /// Use port columns as features (they often leak the capture).
     #[arg(long)]
     include_ports: bool,
+    /// Use the time of day (hour_of_day) as a feature. Off by default: each capture was recorded
+    /// at its own hours, so the clock names the capture (flagged "may leak").
+    #[arg(long)]
+    time_of_day: bool,
+    /// No engineered features (ratios, rates, per-packet sizes, history letters): the data's
+    /// columns only.
+    #[arg(long)]
+    no_engineered: bool,
+    /// Switch a column or an engineered feature off by name (repeatable), e.g. `--exclude
+    /// local_orig --exclude history_length`.
+    #[arg(long, value_name = "NAME")]
+    exclude: Vec<String>,
     /// Write the model file here.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -117,8 +129,11 @@ pub(super) fn run_train(a: &TrainArgs) -> i32 {
         seed: a.read.seed,
         features: FeatureOptions {
             include_ports: a.include_ports,
+            engineered: !a.no_engineered,
             ..Default::default()
-        },
+        }
+        .time_of_day(a.time_of_day)
+        .excluding(&a.exclude),
     };
     let t = Instant::now();
     let quiet = a.json || !std::io::IsTerminal::is_terminal(&std::io::stderr());

@@ -52,6 +52,11 @@ pub(super) struct TrainArgs {
     /// local_orig --exclude history_length`.
     #[arg(long, value_name = "NAME")]
     exclude: Vec<String>,
+    /// Also score by capture (group k-fold over the files, as `--split group`) beside the
+    /// requested split, and print its macro-F1 and per-class F1 beside the split's. Needs two or
+    /// more files; costs up to five more fits.
+    #[arg(long)]
+    by_capture: bool,
     /// Write the model file here.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -148,12 +153,14 @@ pub(super) fn run_train(a: &TrainArgs) -> i32 {
     };
     let mut job = req.job(a.importance);
     job.label_map = label_map;
+    job.by_capture = a.by_capture;
     let result = job::run_local(&data, &job, &mut progress).map(|mut r| {
         let (t, mut d) = r.remove(0);
         let scan = d.capture.take();
-        (t, scan, a.importance.then_some(d))
+        let by_capture = d.by_capture.take();
+        (t, (scan, by_capture), a.importance.then_some(d))
     });
-    let (trained, scan, diagnostics) = match result {
+    let (trained, (scan, by_capture), diagnostics) = match result {
         Ok(t) => t,
         Err(e) => {
             eprintln!("\nflowlab train: {e}");
@@ -176,7 +183,14 @@ pub(super) fn run_train(a: &TrainArgs) -> i32 {
     }
     let importance = importance.as_deref();
     if a.json {
-        let v = export::train_json(&a.model, seconds, &trained, importance, scan.as_ref());
+        let v = export::train_json(
+            &a.model,
+            seconds,
+            &trained,
+            importance,
+            scan.as_ref(),
+            by_capture.as_ref(),
+        );
         print(&export::json_document(&v));
     } else {
         print(&export::train_text(
@@ -185,6 +199,7 @@ pub(super) fn run_train(a: &TrainArgs) -> i32 {
             &trained,
             importance,
             scan.as_ref(),
+            by_capture.as_ref(),
         ));
     }
     0

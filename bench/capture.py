@@ -29,20 +29,21 @@ NUMERIC = ["duration", "orig_bytes", "resp_bytes", "missed_bytes", "orig_pkts",
 HISTORY = "ShADadFfRrTtWwIiCcGgQqX^"
 
 # The ablation: a name, the flowlab `train` arguments of the rf and of the gbdt run (None: not
-# run). "old" is flowlab's defaults before issue 15 (hour of day on); every other setting starts
-# from the defaults of the flowlab binary being measured.
-LOCAL = ["--exclude", "local_orig", "--exclude", "local_resp"]
-HIST = ["--exclude", "history"]
+# run); every setting starts from the defaults of the flowlab binary being measured.
+LOCAL = ["--exclude", "local_orig", "--exclude", "local_resp", "--exclude", "history"]
+RATES = ["--exclude", "log1p_bytes_per_s", "--exclude", "log1p_pkts_per_s"]
 SETTINGS = [
     ("defaults", [], []),
     ("hour of day on", ["--time-of-day"], ["--time-of-day"]),
-    ("no engineered", ["--no-engineered"], ["--no-engineered"]),
-    ("no local_orig/local_resp", LOCAL, LOCAL),
-    ("no history category", HIST, HIST),
-    ("no local_*, no history category", LOCAL + HIST, LOCAL + HIST),
-    ("no local_*/history cat., balanced", LOCAL + HIST + ["--set", "class_weight=Balanced"], None),
-    ("no local_*/history cat., leaf 5", LOCAL + HIST + ["--set", "min_samples_leaf=5"],
-     LOCAL + HIST + ["--set", "min_samples_leaf=50"]),
+    ("no engineered features", ["--no-engineered"], ["--no-engineered"]),
+    ("no local_orig/local_resp/history category", LOCAL, LOCAL),
+    ("no tunnel_parents", ["--exclude", "tunnel_parents"], ["--exclude", "tunnel_parents"]),
+    ("no bytes/packets per second", RATES, RATES),
+    ("rf max_features=Log2 / gbdt colsample=0.5", ["--set", "max_features=Log2"],
+     ["--set", "colsample=0.5"]),
+    ("rf min_samples_leaf=5 / gbdt min_samples_leaf=50", ["--set", "min_samples_leaf=5"],
+     ["--set", "min_samples_leaf=50"]),
+    ("class_weight=Balanced (rf only)", ["--set", "class_weight=Balanced"], None),
 ]
 
 
@@ -136,8 +137,8 @@ def peer_features(files):
     return np.array(x, dtype=np.float64), np.array(y), np.array(g)
 
 
-def flowlab(files, model, extra):
-    cmd = [BIN, "train", "--json", "--model", model, "--taxonomy", "attack", "--split", "group",
+def flowlab(files, model, extra, binary=BIN):
+    cmd = [binary, "train", "--json", "--model", model, "--taxonomy", "attack", "--split", "group",
            "--folds", str(FOLDS), "--seed", "1"] + extra + files
     v = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
     return v["metrics"]["macro_f1"], {c: p["f1"] for c, p in v["per_class"].items()}
@@ -162,6 +163,10 @@ def main():
     wanted = os.environ.get("CAPTURE_SETTINGS")
     wanted = wanted.split(",") if wanted else [s[0] for s in SETTINGS]
     results = []
+    before = os.environ.get("CAPTURE_BEFORE_BIN")
+    for model in ("rf", "gbdt") if before else ():
+        name = "defaults before (%s)" % os.environ.get("CAPTURE_BEFORE_REV", before)
+        results.append(("flowlab %s" % model, name, flowlab(files, model, [], before)))
     for name, rf, gbdt in SETTINGS:
         if name not in wanted:
             continue

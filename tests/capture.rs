@@ -4,6 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use crate::common::*;
+use flowlab::data::rng::FlowRng;
 use flowlab::eval::capture::{self, FLAG_LIFT};
 use flowlab::features::{FeatureOptions, Pipeline};
 use flowlab::ingest::IngestOptions;
@@ -12,21 +13,15 @@ use flowlab::ingest::IngestOptions;
 /// and `bytes` come from one generator whatever the file, `ts` starts at 01:00, 09:00 or 17:00
 /// UTC of one day and runs for under an hour.
 fn captures(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut state = 0x2545_f491_4f6c_dd1du64;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut rng = FlowRng::new(7, 0);
     (0..3u64)
         .map(|f| {
             let mut s = String::from("ts,site,noise,bytes,label\n");
             for i in 0..300u64 {
                 let ts = 1_545_000_000 - 1_545_000_000 % 86_400 + 3_600 + f * 8 * 3_600 + i * 10;
-                let noise = next() % 1000;
-                let bytes = next() % 5000;
-                let label = if next() % 2 == 0 {
+                let noise = rng.below(1000);
+                let bytes = rng.below(5000);
+                let label = if rng.below(2) == 0 {
                     "Benign"
                 } else {
                     "Malicious"
@@ -46,10 +41,8 @@ fn a_column_constant_per_capture_is_flagged_and_an_independent_one_is_not() {
     let d = load(&captures(dir.path()), IngestOptions::default()).unwrap();
     assert_eq!(d.files.len(), 3);
     let rows: Vec<usize> = (0..d.labels.len()).collect();
-    let opts = FeatureOptions {
-        exclude_columns: Vec::new(),
-        ..FeatureOptions::default()
-    };
+    // The time of day on (it is off by default because of what this test shows).
+    let opts = FeatureOptions::default().time_of_day(true);
     let p = Pipeline::fit(&d, &rows, &opts);
     let x = p.transform(&d).unwrap();
     let names: Vec<String> = p.names().iter().map(|s| s.to_string()).collect();

@@ -184,8 +184,8 @@ fn a_tiny_memory_budget_samples_train_and_refuses_a_sample_that_cannot_fit() {
         err.contains("flowlab train: kept 314 of 3,437 rows: 50 per class; the whole file needs ~5 MiB, 1 MiB available; use --per-class/--max-rows-per-file to choose"),
         "{err}"
     );
-    // 314 rows less 42 duplicates, 25 % held out.
-    assert!(out.contains("train rows 232  test rows 40"), "{out}");
+    // 314 rows less 52 duplicates (without the time of day more rows are identical), 25 % held out.
+    assert!(out.contains("train rows 232  test rows 30"), "{out}");
     // Without the flag the machine's memory holds the whole log: nothing is said about sampling.
     let (code, _, err) = flowlab(&["train", "--model", "dt", sample]);
     assert_eq!(code, 0, "{err}");

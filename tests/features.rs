@@ -13,7 +13,19 @@ fn all_rows(n: usize) -> Vec<usize> {
 #[test]
 fn zeek_features_exclude_identifiers_and_engineer_flow_features() {
     let d = load_one("iot23-34-1.conn.log.labeled");
-    let p = Pipeline::fit(&d, &all_rows(d.n_rows()), &FeatureOptions::default());
+    // The time of day is off by default (it names the capture) and flagged when asked for.
+    let default = Pipeline::fit(&d, &all_rows(d.n_rows()), &FeatureOptions::default());
+    assert!(default.index_of("hour_of_day").is_none());
+    let off = default.excluded.iter().find(|e| e.column == "hour_of_day");
+    assert!(
+        off.is_some_and(|e| e.reason.starts_with("time of day: may leak")),
+        "{off:?}"
+    );
+    let opts = FeatureOptions::default().time_of_day(true);
+    assert!(opts.exclude_columns.is_empty());
+    let p = Pipeline::fit(&d, &all_rows(d.n_rows()), &opts);
+    assert_eq!(p.width(), default.width() + 1);
+    assert!(p.features[p.index_of("hour_of_day").unwrap()].may_leak);
     let names = p.names();
     for gone in [
         "ts",
@@ -132,7 +144,8 @@ fn pipeline_round_trips_through_json_and_applies_to_a_new_file() {
 #[test]
 fn cidds_and_nsl_kdd_features() {
     let d = load_one("cidds-001.csv");
-    let p = Pipeline::fit(&d, &all_rows(d.n_rows()), &FeatureOptions::default());
+    let opts = FeatureOptions::default().time_of_day(true);
+    let p = Pipeline::fit(&d, &all_rows(d.n_rows()), &opts);
     for want in [
         "flag_S",
         "flag_A",

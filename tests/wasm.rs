@@ -114,7 +114,9 @@ fn a_training_job_runs_and_scores_the_same_on_both_targets() {
         let r6 = |v: f64| (v * 1e6).round() / 1e6;
         f1.push([r6(model.meta.metrics.macro_f1), r6(lc.test_score), r6(top)]);
     }
-    assert_eq!(f1, [[1.0, 0.64539, 0.532147], [1.0, 0.64539, 0.0]]);
+    // 0.395891: the decision tree's top permutation drop since the hour of day is off by default
+    // (it was 0.532147 with hour_of_day, the top feature then).
+    assert_eq!(f1, [[1.0, 0.64539, 0.395891], [1.0, 0.64539, 0.0]]);
 }
 
 /// The ingest's fast number path gives the standard parser's exact bits in the browser too (it

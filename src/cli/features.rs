@@ -48,6 +48,12 @@ pub(super) struct FeaturesArgs {
     /// Use port columns as features (as `flowlab train --include-ports`).
     #[arg(long)]
     include_ports: bool,
+    /// Use the time of day as a feature (as `flowlab train --time-of-day`).
+    #[arg(long)]
+    time_of_day: bool,
+    /// No engineered features (as `flowlab train --no-engineered`).
+    #[arg(long)]
+    no_engineered: bool,
     /// Folder to write `train.csv` and `test.csv` into (created if missing).
     #[arg(long, required_unless_present = "fit")]
     out: Option<PathBuf>,
@@ -186,8 +192,10 @@ fn export(a: &FeaturesArgs) -> Result<Exported, String> {
     let mut s: Split = split::stratified_holdout(&y, a.test_size, a.read.seed);
     let opts = FeatureOptions {
         include_ports: a.include_ports,
+        engineered: !a.no_engineered,
         ..Default::default()
-    };
+    }
+    .time_of_day(a.time_of_day);
     let pipeline = Pipeline::fit(&data, &s.train, &opts);
     let x = pipeline.transform(&data).map_err(|e| e.to_string())?;
     let duplicates_removed = split::drop_test_duplicates(&x, &y, &mut s);

@@ -40,6 +40,23 @@ pub(super) struct TrainArgs {
     /// Use port columns as features (they often leak the capture).
     #[arg(long)]
     include_ports: bool,
+    /// Use the time of day (hour_of_day) as a feature. Off by default: each capture was recorded
+    /// at its own hours, so the clock names the capture (flagged "may leak").
+    #[arg(long)]
+    time_of_day: bool,
+    /// No engineered features (ratios, rates, per-packet sizes, history letters): the data's
+    /// columns only.
+    #[arg(long)]
+    no_engineered: bool,
+    /// Switch a column or an engineered feature off by name (repeatable), e.g. `--exclude
+    /// local_orig --exclude history_length`.
+    #[arg(long, value_name = "NAME")]
+    exclude: Vec<String>,
+    /// Also score by capture (group k-fold over the files, as `--split group`) beside the
+    /// requested split, and print its macro-F1 and per-class F1 beside the split's. Needs two or
+    /// more files; costs up to five more fits.
+    #[arg(long)]
+    by_capture: bool,
     /// Write the model file here.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -117,8 +134,11 @@ pub(super) fn run_train(a: &TrainArgs) -> i32 {
         seed: a.read.seed,
         features: FeatureOptions {
             include_ports: a.include_ports,
+            engineered: !a.no_engineered,
             ..Default::default()
-        },
+        }
+        .time_of_day(a.time_of_day)
+        .excluding(&a.exclude),
     };
     let t = Instant::now();
     let quiet = a.json || !std::io::IsTerminal::is_terminal(&std::io::stderr());
@@ -133,12 +153,14 @@ pub(super) fn run_train(a: &TrainArgs) -> i32 {
     };
     let mut job = req.job(a.importance);
     job.label_map = label_map;
+    job.by_capture = a.by_capture;
     let result = job::run_local(&data, &job, &mut progress).map(|mut r| {
         let (t, mut d) = r.remove(0);
         let scan = d.capture.take();
-        (t, scan, a.importance.then_some(d))
+        let by_capture = d.by_capture.take();
+        (t, (scan, by_capture), a.importance.then_some(d))
     });
-    let (trained, scan, diagnostics) = match result {
+    let (trained, (scan, by_capture), diagnostics) = match result {
         Ok(t) => t,
         Err(e) => {
             eprintln!("\nflowlab train: {e}");
@@ -161,7 +183,14 @@ pub(super) fn run_train(a: &TrainArgs) -> i32 {
     }
     let importance = importance.as_deref();
     if a.json {
-        let v = export::train_json(&a.model, seconds, &trained, importance, scan.as_ref());
+        let v = export::train_json(
+            &a.model,
+            seconds,
+            &trained,
+            importance,
+            scan.as_ref(),
+            by_capture.as_ref(),
+        );
         print(&export::json_document(&v));
     } else {
         print(&export::train_text(
@@ -170,6 +199,7 @@ pub(super) fn run_train(a: &TrainArgs) -> i32 {
             &trained,
             importance,
             scan.as_ref(),
+            by_capture.as_ref(),
         ));
     }
     0

@@ -72,6 +72,8 @@ pub struct TrainForm {
     pub permutation: bool,
     pub learning_curve: bool,
     pub engineered: bool,
+    /// The time of day as an input (off by default: it names the capture).
+    pub time_of_day: bool,
     /// Feature or port column → switched on.
     pub columns: BTreeMap<String, bool>,
     /// The port columns of the data (a subset of `columns`' keys).
@@ -99,6 +101,7 @@ impl Default for TrainForm {
             permutation: true,
             learning_curve: true,
             engineered: true,
+            time_of_day: false,
             columns: BTreeMap::new(),
             ports: Vec::new(),
             has_data: false,
@@ -188,8 +191,8 @@ impl TrainForm {
         checked.unwrap_or_default()
     }
 
-    /// The feature options: ports are used once any port is switched on, and every column
-    /// switched off (ports too, then) is excluded by name.
+    /// The feature options: ports are used once any port is switched on, every column switched
+    /// off (ports too, then) is excluded by name, and so is the time of day unless switched on.
     fn features(&self) -> FeatureOptions {
         let (mut include_ports, mut exclude) = (false, Vec::new());
         for (name, &on) in &self.columns {
@@ -205,6 +208,7 @@ impl TrainForm {
             exclude_columns: exclude,
             ..FeatureOptions::default()
         }
+        .time_of_day(self.time_of_day)
     }
 }
 
@@ -306,8 +310,12 @@ mod tests {
         .collect();
         let features = form.request().unwrap().features;
         assert!(!features.include_ports);
-        assert_eq!(features.exclude_columns, ["bytes", "dst_port", "src_port"]);
+        assert_eq!(
+            features.exclude_columns,
+            ["bytes", "dst_port", "src_port", "hour_of_day"]
+        );
         form.columns.insert("dst_port".into(), true);
+        form.time_of_day = true;
         let features = form.request().unwrap().features;
         assert!(features.include_ports);
         assert_eq!(features.exclude_columns, ["bytes", "src_port"]);

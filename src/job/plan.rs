@@ -145,9 +145,10 @@ pub fn prepare_within(
             capture_scan = capture::detect(&x, &names, &data.sources, &labelled, req.seed);
         }
         let mut s = s.clone();
-        let dropped = split::drop_test_duplicates(&x, &y, &mut s);
-        if role == FitRole::Score {
-            duplicates_removed += dropped;
+        // The by-capture fits keep test rows equal to training rows: see
+        // `SplitKind::drops_test_duplicates`.
+        if role == FitRole::Score && req.split.drops_test_duplicates() {
+            duplicates_removed += split::drop_test_duplicates(&x, &y, &mut s);
         }
         fits.push(Fit {
             role,

@@ -6,12 +6,14 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use super::format::{fmt4, fmt4_or_na, model_label, opt_value, raw, ModelScores, COLUMNS};
-use crate::eval::capture::CaptureScan;
 use crate::eval::importance::PermutationImportance;
 use crate::eval::leakage::Finding;
 use crate::eval::metrics::{ClassReport, Report};
 use crate::explore::ColumnStats;
-use crate::job::{Diagnostics, TrainedModel};
+use crate::job::Diagnostics;
+
+mod train;
+pub use train::{by_capture_text, train_json, train_text};
 
 /// A CSV cell: quoted when needed, and formula-safe (see `ingest::export::formula_safe`).
 pub fn csv_cell(v: &str) -> String {
@@ -107,9 +109,14 @@ pub fn confusion_csv(classes: &[String], confusion: &[Vec<u64>], normalised: boo
     csv_table(&head, &rows)
 }
 
-/// Per-class precision, recall, F1, support and AUCs as CSV.
-pub fn per_class_csv(classes: &[String], per_class: &[ClassReport]) -> String {
-    let head = header(&[
+/// Per-class precision, recall, F1, support and AUCs as CSV; with `by_capture` (the scores of
+/// the by-capture evaluation) also `f1_by_capture` and `support_by_capture`.
+pub fn per_class_csv(
+    classes: &[String],
+    per_class: &[ClassReport],
+    by_capture: Option<&[ClassReport]>,
+) -> String {
+    let mut names = vec![
         "class",
         "precision",
         "recall",
@@ -117,12 +124,17 @@ pub fn per_class_csv(classes: &[String], per_class: &[ClassReport]) -> String {
         "support",
         "roc_auc",
         "pr_auc",
-    ]);
+    ];
+    if by_capture.is_some() {
+        names.extend(["f1_by_capture", "support_by_capture"]);
+    }
+    let head = header(&names);
     let rows: Vec<Vec<String>> = classes
         .iter()
         .zip(per_class)
-        .map(|(c, p)| {
-            vec![
+        .enumerate()
+        .map(|(i, (c, p))| {
+            let mut row = vec![
                 c.clone(),
                 p.precision.to_string(),
                 p.recall.to_string(),
@@ -130,7 +142,13 @@ pub fn per_class_csv(classes: &[String], per_class: &[ClassReport]) -> String {
                 p.support.to_string(),
                 opt(p.roc_auc),
                 opt(p.pr_auc),
-            ]
+            ];
+            if let Some(capture) = by_capture {
+                let q = capture.get(i);
+                row.push(q.map_or(String::new(), |q| q.f1.to_string()));
+                row.push(q.map_or(String::new(), |q| q.support.to_string()));
+            }
+            row
         })
         .collect();
     csv_table(&head, &rows)
@@ -327,40 +345,6 @@ pub fn eval_json(r: &Report, classes: &[String], rows: usize) -> Value {
     v
 }
 
-/// `flowlab train --json`: [`metrics_json`], the training facts, leakage, the capture scan
-/// (`null` with one capture) and importance.
-pub fn train_json(
-    model: &str,
-    fit_seconds: f64,
-    trained: &TrainedModel,
-    importance: Option<&[ImportanceRow]>,
-    capture: Option<&CaptureScan>,
-) -> Value {
-    let m = &trained.meta;
-    let mut v = metrics_json(&m.metrics, &trained.classes);
-    if let Some(o) = v.as_object_mut() {
-        o.insert("model".into(), json!(model));
-        o.insert("fit_seconds".into(), json!(fit_seconds));
-        o.insert("split".into(), json!(m.split));
-        o.insert("train_rows".into(), json!(m.train_rows));
-        o.insert("test_rows".into(), json!(m.test_rows));
-        o.insert("duplicates_removed".into(), json!(m.duplicates_removed));
-        o.insert("features".into(), json!(trained.pipeline.width()));
-        o.insert(
-            "leakage".into(),
-            serde_json::to_value(&m.leakage).unwrap_or_default(),
-        );
-        o.insert(
-            "capture".into(),
-            serde_json::to_value(capture).unwrap_or_default(),
-        );
-        if let Some(rows) = importance {
-            o.insert("importance".into(), json!(rows));
-        }
-    }
-    v
-}
-
 /// A JSON value as the CLI prints it: pretty, with a final newline.
 pub fn json_document(v: &Value) -> String {
     format!("{}\n", serde_json::to_string_pretty(v).unwrap_or_default())
@@ -381,49 +365,6 @@ pub fn metrics_text(r: &Report, classes: &[String]) -> String {
             "{c:<28} {:>9.4} {:>9.4} {:>9.4} {:>9}\n",
             p.precision, p.recall, p.f1, p.support
         );
-    }
-    s
-}
-
-/// `flowlab train` without `--json`: facts, metrics, leakage warnings, the features that name
-/// the capture, the top 15 features.
-pub fn train_text(
-    model: &str,
-    fit_seconds: f64,
-    trained: &TrainedModel,
-    importance: Option<&[ImportanceRow]>,
-    capture: Option<&CaptureScan>,
-) -> String {
-    let m = &trained.meta;
-    let mut s = format!(
-        "model {}  split: {}  fit+score {:.2} s  train rows {}  test rows {}  duplicates removed {}  features {}\n",
-        model, m.split, fit_seconds, m.train_rows, m.test_rows, m.duplicates_removed, trained.pipeline.width()
-    );
-    s += &metrics_text(&m.metrics, &trained.classes);
-    let warned: Vec<_> = m.leakage.iter().filter(|f| f.warn).collect();
-    if !warned.is_empty() {
-        s += "leakage warnings:\n";
-        for f in warned {
-            s += &format!("  {:<20} {}\n", f.column, f.message);
-        }
-    }
-    if let Some(scan) = capture {
-        s += &format!("capture detector: {}\n", scan.summary());
-        for f in scan.flagged() {
-            s += &format!("  {:<20} {}\n", f.feature, f.message);
-        }
-    }
-    if let Some(rows) = importance {
-        s += "importance (drop in macro-F1 when shuffled; gain share for trees), top 15:\n";
-        for r in rows.iter().take(15) {
-            let gain = r.gain.map_or("   n/a".into(), |g| format!("{g:.4}"));
-            s += &format!(
-                "  {:<32} {:>8.4} ± {:.4}  gain {gain}\n",
-                r.feature,
-                r.permutation_mean.unwrap_or_default(),
-                r.permutation_std.unwrap_or_default(),
-            );
-        }
     }
     s
 }
@@ -499,8 +440,16 @@ mod tests {
             "true \\ predicted,Benign,\"Okiru, C&C\"\nBenign,0.75,0.25\n\"Okiru, C&C\",0,0\n"
         );
         assert_eq!(
-            per_class_csv(&c, &r.per_class),
+            per_class_csv(&c, &r.per_class, None),
             "class,precision,recall,f1,support,roc_auc,pr_auc\nBenign,1,0.75,0.5,4,0.875,\n\"Okiru, C&C\",0,0.5,0.5,0,,\n"
+        );
+        let mut capture = r.per_class.clone();
+        capture[0].f1 = 0.25;
+        capture[0].support = 9;
+        assert_eq!(
+            per_class_csv(&c, &r.per_class, Some(&capture)),
+            "class,precision,recall,f1,support,roc_auc,pr_auc,f1_by_capture,support_by_capture\n\
+             Benign,1,0.75,0.5,4,0.875,,0.25,9\n\"Okiru, C&C\",0,0.5,0.5,0,,,0.5,0\n"
         );
     }
 

@@ -1,11 +1,12 @@
 //! The capture detector's table, shown beside the leakage table by Explore (the data set's scan)
 //! and Results (the scan of the job's data): how well each feature alone, and all of them
 //! together, tell the captures (source files) apart. Flagged features first; a checkbox shows
-//! every feature.
+//! every feature ([`FlaggedTable`], shared with the leakage table).
 
 use leptos::prelude::*;
 
 use crate::eval::capture::{CaptureScan, FLAG_LIFT};
+use crate::ui::flagged_table::{Cell, FlaggedRow, FlaggedTable};
 
 /// The scan as a card body: a summary sentence, then the flagged features (or every one).
 #[component]
@@ -16,7 +17,6 @@ pub fn CaptureTable(
     /// checkbox `{prefix}-capture-all`.
     prefix: &'static str,
 ) -> impl IntoView {
-    let show_all = RwSignal::new(false);
     let Some(scan) = scan else {
         return view! {
             <section class="card" data-testid=format!("{prefix}-capture")>
@@ -28,7 +28,25 @@ pub fn CaptureTable(
     };
     let flagged = scan.flagged().count();
     let summary = scan.summary();
-    let findings = scan.findings.clone();
+    let rows = scan
+        .findings
+        .iter()
+        .map(|f| FlaggedRow {
+            name: f.feature.clone(),
+            flagged: f.names_capture,
+            cells: vec![
+                Cell::num(f.balanced_accuracy, "num"),
+                Cell::num(f.lift, "num"),
+                Cell::text(f.message.clone(), ""),
+            ],
+        })
+        .collect();
+    let head = vec![
+        ("Feature", ""),
+        ("Balanced accuracy", "num"),
+        ("Lift", "num"),
+        ("Why", ""),
+    ];
     view! {
         <section class="card" data-testid=format!("{prefix}-capture")>
             <h2>"Features that name the capture"
@@ -39,39 +57,7 @@ pub fn CaptureTable(
                 {format!("A lift of {FLAG_LIFT} or more is flagged: such a feature describes the recording more than the traffic, and a model that uses it scores well on a random split and worse on a new capture.")}
             </p>
             <p data-testid=format!("{prefix}-capture-summary")>{summary}</p>
-            <label class="check">
-                <input type="checkbox" data-testid=format!("{prefix}-capture-all")
-                    on:change=move |ev| show_all.set(event_target_checked(&ev)) />
-                " Show every feature"
-            </label>
-            <div class="scroll">
-                <table class="table" data-testid=format!("{prefix}-capture-table")>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Feature"</th>
-                            <th scope="col" class="num">"Balanced accuracy"</th>
-                            <th scope="col" class="num">"Lift"</th><th scope="col">"Why"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {move || {
-                            let all = show_all.get();
-                            findings
-                                .iter()
-                                .filter(|f| all || f.names_capture)
-                                .map(|f| view! {
-                                    <tr class:warn=f.names_capture data-feature=f.feature.clone()>
-                                        <th scope="row" class="mono">{if f.names_capture { "⚠ " } else { "" }}{f.feature.clone()}</th>
-                                        <td class="num">{format!("{:.3}", f.balanced_accuracy)}</td>
-                                        <td class="num">{format!("{:.3}", f.lift)}</td>
-                                        <td>{f.message.clone()}</td>
-                                    </tr>
-                                })
-                                .collect_view()
-                        }}
-                    </tbody>
-                </table>
-            </div>
+            <FlaggedTable head rows all_label=" Show every feature" testid=format!("{prefix}-capture-table") />
         </section>
     }
     .into_any()

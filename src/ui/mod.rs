@@ -8,6 +8,7 @@ mod data;
 pub mod download;
 mod drop;
 mod explore;
+mod flagged_table;
 mod leakage;
 mod models;
 mod pool;

@@ -83,19 +83,29 @@ pub fn confusion_heatmap(classes: &[String], confusion: &[Vec<u64>], normalised:
     }
 }
 
-/// Precision, recall and F1 per class as grouped bars.
-pub fn per_class_bars(classes: &[String], per_class: &[ClassReport]) -> GroupedBars {
-    let series = |name: &str, f: fn(&ClassReport) -> f64| Series {
+/// Precision, recall and F1 per class as grouped bars, and beside them the F1 by capture (group
+/// k-fold over the source files) when the model was also scored that way: the bar that shows
+/// a class the model never recognises in a capture it did not train on.
+pub fn per_class_bars(
+    classes: &[String],
+    per_class: &[ClassReport],
+    by_capture: Option<&[ClassReport]>,
+) -> GroupedBars {
+    let series = |name: &str, rows: &[ClassReport], f: fn(&ClassReport) -> f64| Series {
         name: name.into(),
-        values: per_class.iter().map(f).collect(),
+        values: rows.iter().map(f).collect(),
     };
+    let mut all = vec![
+        series("precision", per_class, |c| c.precision),
+        series("recall", per_class, |c| c.recall),
+        series("F1", per_class, |c| c.f1),
+    ];
+    if let Some(capture) = by_capture {
+        all.push(series("F1 by capture", capture, |c| c.f1));
+    }
     GroupedBars {
         categories: classes.to_vec(),
-        series: vec![
-            series("precision", |c| c.precision),
-            series("recall", |c| c.recall),
-            series("F1", |c| c.f1),
-        ],
+        series: all,
         x_label: String::new(),
         y_label: "score".into(),
         y_range: Some((0.0, 1.0)),

@@ -62,18 +62,27 @@ pub(super) fn PerClassCard(
     classes: Vec<String>,
     /// The model's scores.
     metrics: Report,
+    /// The model's scores by capture (group k-fold over the source files), when it has them:
+    /// their per-class F1 is drawn beside the split's.
+    by_capture: Option<Report>,
     /// File name stem of the downloads.
     stem: String,
     /// Where a failed download says why.
     error: RwSignal<Option<String>>,
 ) -> impl IntoView {
-    let bars = per_class_bars(&classes, &metrics.per_class);
+    let capture = by_capture.map(|r| r.per_class);
+    let bars = per_class_bars(&classes, &metrics.per_class, capture.as_deref());
+    let title = if capture.is_some() {
+        "Precision, recall and F1 per class; F1 by capture (on captures not trained on)"
+    } else {
+        "Precision, recall and F1 per class"
+    };
     let csv = move || {
         save(
             error,
             &format!("{stem}-per-class.csv"),
             "text/csv",
-            &per_class_csv(&classes, &metrics.per_class),
+            &per_class_csv(&classes, &metrics.per_class, capture.as_deref()),
         )
     };
     view! {
@@ -82,7 +91,7 @@ pub(super) fn PerClassCard(
                 <span class="spacer"></span>
                 {download_button("CSV", "results-per-class-csv", "Download per-class metrics as CSV", csv)}
             </div>
-            <GroupedBarChart title="Precision, recall and F1 per class" data=bars testid="results-per-class" height=320 />
+            <GroupedBarChart title=title data=bars testid="results-per-class" height=320 />
         </div>
     }
 }

@@ -34,7 +34,7 @@ pub(super) fn ModelDetail(
             <Facts index r=r.clone() stem=stem.clone() error />
             <div class="results-grid">
                 <ConfusionCard classes=classes.clone() confusion=metrics.confusion.clone() stem=stem.clone() error />
-                <PerClassCard classes=classes.clone() metrics stem=stem.clone() error />
+                <PerClassCard classes=classes.clone() metrics by_capture=d.by_capture.clone() stem=stem.clone() error />
                 <RocPrCards diagnostics=d.clone() />
             </div>
             <ImportanceCard diagnostics=d.clone() model=r.info.id stem=stem.clone() error />

@@ -1,4 +1,5 @@
-//! The "Features" card: engineered features on or off, and one switch per feature column. Port
+//! The "Features" card: engineered features on or off, the time of day (off: it may leak), and
+//! one switch per feature column. Port
 //! columns are flagged "may leak" and start off — a port often names the capture, and a model that
 //! uses it learns the capture, not the attack.
 
@@ -36,6 +37,8 @@ fn first_switches(summary: &Summary) -> BTreeMap<String, bool> {
 pub(super) fn FeaturesCard(
     /// Engineered features on.
     engineered: RwSignal<bool>,
+    /// The time of day as an input.
+    time_of_day: RwSignal<bool>,
     /// Column → switched on; reset whenever another data set is loaded.
     columns: RwSignal<BTreeMap<String, bool>>,
 ) -> impl IntoView {
@@ -47,7 +50,9 @@ pub(super) fn FeaturesCard(
         <fieldset class="card">
             <legend>"Features"</legend>
             <CheckField label="Engineered features" value=engineered testid="train-engineered"
-                hint=" — bytes per packet, byte and packet rates, originator shares, Zeek history letters, hour of day." />
+                hint=" — bytes per packet, byte and packet rates, originator shares, Zeek history letters." />
+            <CheckField label="Time of day (may leak)" value=time_of_day testid="train-time-of-day"
+                hint=" — hour_of_day from the timestamp. Off by default: each capture was recorded at its own hours, so the clock names the capture." />
             <p class="muted small">"Identifiers (addresses, uid), timestamps and labels are never inputs. Ports start off: a port often names the capture, and a model that uses it learns the capture, not the attack."</p>
             <div class="column-toggles" data-testid="train-columns">
                 {move || columns.get().into_iter().map(|(name, on)| view! { <ColumnSwitch name on columns /> }).collect_view()}

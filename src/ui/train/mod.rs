@@ -42,6 +42,8 @@ struct Settings {
     permutation: RwSignal<bool>,
     learning_curve: RwSignal<bool>,
     engineered: RwSignal<bool>,
+    /// The time of day as an input (off by default: it names the capture).
+    time_of_day: RwSignal<bool>,
     /// Feature or port column → switched on (ports start off: they often name the capture).
     columns: RwSignal<BTreeMap<String, bool>>,
 }
@@ -63,6 +65,7 @@ impl Settings {
             permutation: RwSignal::new(f.permutation),
             learning_curve: RwSignal::new(f.learning_curve),
             engineered: RwSignal::new(f.engineered),
+            time_of_day: RwSignal::new(f.time_of_day),
             columns: RwSignal::new(f.columns),
         }
     }
@@ -81,6 +84,7 @@ impl Settings {
             permutation: self.permutation.get(),
             learning_curve: self.learning_curve.get(),
             engineered: self.engineered.get(),
+            time_of_day: self.time_of_day.get(),
             columns: self.columns.get(),
             ports: summary.map(features::ports).unwrap_or_default(),
             has_data: summary.is_some(),
@@ -133,7 +137,7 @@ pub fn TrainTab() -> impl IntoView {
             })}
             <div class="train-grid">
                 <EvaluationCard settings />
-                <FeaturesCard engineered=settings.engineered columns=settings.columns />
+                <FeaturesCard engineered=settings.engineered time_of_day=settings.time_of_day columns=settings.columns />
             </div>
             <ModelsCard forms=settings.forms />
             <Actions request running />

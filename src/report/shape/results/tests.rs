@@ -121,7 +121,7 @@ fn comparison_bars_keep_metrics_every_model_has() {
 #[test]
 fn per_class_bars_group_precision_recall_f1() {
     let r = sample_report();
-    let g = per_class_bars(&strings(&["benign", "attack"]), &r.per_class);
+    let g = per_class_bars(&strings(&["benign", "attack"]), &r.per_class, None);
     assert_eq!(g.categories, strings(&["benign", "attack"]));
     let names: Vec<&str> = g.series.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["precision", "recall", "F1"]);
@@ -129,6 +129,16 @@ fn per_class_bars_group_precision_recall_f1() {
     assert_eq!(g.series[1].values, vec![0.75, 0.5]);
     assert_eq!(g.series[2].values, vec![0.5, 0.5]);
     assert_eq!(g.y_range, Some((0.0, 1.0)));
+    let mut capture = r.per_class.clone();
+    capture[0].f1 = 0.0;
+    let g = per_class_bars(
+        &strings(&["benign", "attack"]),
+        &r.per_class,
+        Some(&capture),
+    );
+    let names: Vec<&str> = g.series.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["precision", "recall", "F1", "F1 by capture"]);
+    assert_eq!(g.series[3].values, vec![0.0, 0.5]);
 }
 
 #[test]

@@ -77,12 +77,17 @@ if [ -n "${BENCH_REV:-}" ]; then
     git archive "$rev" | tar -x -C "$srcdir.tmp" && mv "$srcdir.tmp" "$srcdir"
   fi
   rev_fact="$rev (git archive)"
+  # A target directory of its own: `git archive` gives every file the commit's time, older than
+  # the outputs in a shared target directory, so cargo would take the current build for this
+  # revision's and build nothing.
+  targetdir=$work/target-$rev
 else
   srcdir=$root
+  targetdir=${CARGO_TARGET_DIR:-$srcdir/target}
 fi
 echo "== building flowlab (release) in $srcdir"
-(cd "$srcdir" && "${nice[@]}" cargo build --release --quiet --bin flowlab)
-bin=${CARGO_TARGET_DIR:-$srcdir/target}/release/flowlab
+(cd "$srcdir" && CARGO_TARGET_DIR=$targetdir "${nice[@]}" cargo build --release --quiet --bin flowlab)
+bin=$targetdir/release/flowlab
 
 # --- the page, for the browser column ----------------------------------------------------------
 dist=""

@@ -125,6 +125,8 @@ pub(super) fn Rows(
                 <table class="table predict-table" data-testid="predict-rows">
                     <thead>
                         <tr>
+                            // First, so that clicking it never scrolls the wide table sideways.
+                            <th><span class="visually-hidden">"explanation"</span></th>
                             <th aria-sort=move || sort_mark(SortKey::Row)>
                                 <button class="sort" data-testid="predict-sort-row" on:click=move |_| sort_by(SortKey::Row)>{move || format!("row{}", arrow(SortKey::Row))}</button>
                             </th>
@@ -137,7 +139,6 @@ pub(super) fn Rows(
                             </th>
                             {labelled.then(|| view! { <th>"true label"</th> })}
                             {header_classes.iter().map(|c| view! { <th class="num proba" title=format!("probability of {c}")>{format!("p({c})")}</th> }).collect_view()}
-                            <th><span class="visually-hidden">"explanation"</span></th>
                         </tr>
                     </thead>
                     <tbody>
@@ -150,8 +151,8 @@ pub(super) fn Rows(
     }
 }
 
-/// One predicted row: position, source line, prediction, confidence, label, probabilities and
-/// its "Explain" button.
+/// One predicted row: its "Explain" button, position, source line, prediction, confidence,
+/// label and probabilities.
 fn row_line(session: Session, r: PredictionRow, labelled: bool) -> impl IntoView {
     let row = r.row;
     let wrong = r.truth.as_ref().is_some_and(|t| *t != r.predicted);
@@ -159,6 +160,10 @@ fn row_line(session: Session, r: PredictionRow, labelled: bool) -> impl IntoView
     view! {
         <tr class:wrong=wrong data-row=r.row.to_string() data-predicted=r.predicted.clone()
             data-confidence=r.confidence.to_string() data-truth=r.truth.clone().unwrap_or_default()>
+            <td>
+                <button class="button small" data-testid="predict-explain" title="Why this prediction: each column's contribution"
+                    on:click=move |_| explain_row(session, row)>"Explain"</button>
+            </td>
             <td class="num">{(r.row + 1).to_string()}</td>
             <td class="mono">{format!("{}:{}", r.file, r.line)}</td>
             <td>{r.predicted.clone()}</td>
@@ -167,10 +172,6 @@ fn row_line(session: Session, r: PredictionRow, labelled: bool) -> impl IntoView
             {r.proba.iter().map(|&v| view! {
                 <td class="num proba" class:best={v == best}>{format!("{v:.3}")}</td>
             }).collect_view()}
-            <td>
-                <button class="button small" data-testid="predict-explain" title="Why this prediction: each column's contribution"
-                    on:click=move |_| explain_row(session, row)>"Explain"</button>
-            </td>
         </tr>
     }
 }

@@ -181,26 +181,18 @@ pub(super) fn run_train(a: &TrainArgs) -> i32 {
             return 2;
         }
     }
-    let importance = importance.as_deref();
+    let report = export::TrainReport {
+        model: &a.model,
+        fit_seconds: seconds,
+        trained: &trained,
+        importance: importance.as_deref(),
+        capture: scan.as_ref(),
+        by_capture: by_capture.as_ref(),
+    };
     if a.json {
-        let v = export::train_json(
-            &a.model,
-            seconds,
-            &trained,
-            importance,
-            scan.as_ref(),
-            by_capture.as_ref(),
-        );
-        print(&export::json_document(&v));
+        print(&export::json_document(&report.json()));
     } else {
-        print(&export::train_text(
-            &a.model,
-            seconds,
-            &trained,
-            importance,
-            scan.as_ref(),
-            by_capture.as_ref(),
-        ));
+        print(&report.text());
     }
     0
 }

@@ -13,7 +13,7 @@ use crate::explore::ColumnStats;
 use crate::job::Diagnostics;
 
 mod train;
-pub use train::{by_capture_text, train_json, train_text};
+pub use train::{by_capture_text, TrainReport};
 
 /// A CSV cell: quoted when needed, and formula-safe (see `ingest::export::formula_safe`).
 pub fn csv_cell(v: &str) -> String {

@@ -6,7 +6,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{
-    chart_view, draw_empty, draw_legend_row, err, series_color, style_mesh, Area, Plot, Theme,
+    chart_view, draw_category_mesh, draw_empty, draw_legend_row, err, series_color, style_mesh,
+    Area, Plot, Theme,
 };
 use crate::report::plot::{
     bar_slot, category_at, category_fit, compact, headroom, Bars, GroupedBars, HBars, BAR_GROUP,
@@ -244,19 +245,7 @@ fn draw_hbars(area: &Area, theme: &Theme, d: &HBars) -> Result<(), String> {
         // Category i at y = n - 1 - i so the first label is on top.
         .build_cartesian_2d(lo..headroom(hi), -0.5f64..(n as f64 - 0.5))
         .map_err(err)?;
-    let labels: Vec<String> = d.labels.iter().rev().cloned().collect();
-    let fmt_y = move |y: &f64| category_at(&labels, *y, 28);
-    let fmt_x = |x: &f64| compact(*x);
-    let mut mesh = chart.configure_mesh();
-    style_mesh(&mut mesh, theme);
-    mesh.disable_y_mesh()
-        .y_labels(n)
-        .x_labels(6)
-        .y_label_formatter(&fmt_y)
-        .x_label_formatter(&fmt_x)
-        .x_desc(d.x_label.as_str())
-        .draw()
-        .map_err(err)?;
+    draw_category_mesh(&mut chart, theme, &d.labels, &d.x_label)?;
     let color = theme.accent;
     chart
         .draw_series(d.values.iter().enumerate().map(|(i, &v)| {

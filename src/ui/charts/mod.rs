@@ -240,6 +240,30 @@ pub(crate) fn style_mesh<DB, X, Y>(
         .light_line_style(TRANSPARENT);
 }
 
+/// The axes of a horizontal chart with one row per category, `labels` from the top (category i
+/// drawn at y = n − 1 − i): each category named on the y axis, six ticks on the value axis
+/// titled `x_label`, no horizontal grid lines.
+pub(crate) fn draw_category_mesh(
+    chart: &mut Plot<'_>,
+    theme: &Theme,
+    labels: &[String],
+    x_label: &str,
+) -> Result<(), String> {
+    let bottom_up: Vec<String> = labels.iter().rev().cloned().collect();
+    let fmt_y = move |y: &f64| crate::report::plot::category_at(&bottom_up, *y, 28);
+    let fmt_x = |x: &f64| compact(*x);
+    let mut mesh = chart.configure_mesh();
+    style_mesh(&mut mesh, theme);
+    mesh.disable_y_mesh()
+        .y_labels(labels.len())
+        .x_labels(6)
+        .y_label_formatter(&fmt_y)
+        .x_label_formatter(&fmt_x)
+        .x_desc(x_label)
+        .draw()
+        .map_err(err)
+}
+
 /// A one-line legend across the top of the area (grouped bars, histograms).
 pub(crate) fn draw_legend_row(area: &Area, theme: &Theme, names: &[String]) -> Result<(), String> {
     let mut x = theme.px(12.0);

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{chart_view, draw_empty, err, style_mesh, Area, Theme};
-use crate::report::plot::{category_at, compact, signed, BarKind, Waterfall};
+use super::{chart_view, draw_category_mesh, draw_empty, err, Area, Theme};
+use crate::report::plot::{signed, BarKind, Waterfall};
 
 /// Raises the value (red, as SHAP draws it).
 const UP: RGBColor = RGBColor(0xe1, 0x57, 0x59);
@@ -58,19 +58,8 @@ fn draw_waterfall(area: &Area, theme: &Theme, d: &Waterfall) -> Result<(), Strin
         // Bar i at y = n - 1 - i so the expected value is on top.
         .build_cartesian_2d(lo..hi, -0.5f64..(n as f64 - 0.5))
         .map_err(err)?;
-    let labels: Vec<String> = bars.iter().rev().map(|b| b.label.clone()).collect();
-    let fmt_y = move |y: &f64| category_at(&labels, *y, 28);
-    let fmt_x = |x: &f64| compact(*x);
-    let mut mesh = chart.configure_mesh();
-    style_mesh(&mut mesh, theme);
-    mesh.disable_y_mesh()
-        .y_labels(n)
-        .x_labels(6)
-        .y_label_formatter(&fmt_y)
-        .x_label_formatter(&fmt_x)
-        .x_desc(d.x_label.as_str())
-        .draw()
-        .map_err(err)?;
+    let labels: Vec<String> = bars.iter().map(|b| b.label.clone()).collect();
+    draw_category_mesh(&mut chart, theme, &labels, &d.x_label)?;
     let color = |k: BarKind| match k {
         BarKind::Total => theme.muted,
         BarKind::Up => UP,

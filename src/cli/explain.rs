@@ -8,7 +8,6 @@ use std::time::Instant;
 use super::{feed_files, print};
 use crate::ingest::{IngestOptions, Loader};
 use crate::job::TrainedModel;
-use crate::model_file;
 use crate::predictions::explain::{explain, explanations_json};
 use crate::report::export;
 
@@ -42,9 +41,7 @@ pub(super) fn run(a: &ExplainArgs) -> i32 {
 }
 
 fn run_inner(a: &ExplainArgs) -> Result<(), String> {
-    let bytes = std::fs::read(&a.model).map_err(|e| format!("{}: {e}", a.model.display()))?;
-    let m: TrainedModel =
-        model_file::read(&bytes).map_err(|e| format!("{}: {e}", a.model.display()))?;
+    let m: TrainedModel = super::read_model_file(&a.model)?;
     let mut loader = Loader::new(IngestOptions::default());
     let want = a.rows.max(1);
     feed_files(&mut loader, &a.files, &mut |l, _| l.pending_rows() < want);

@@ -229,9 +229,7 @@ fn export(a: &FeaturesArgs) -> Result<Exported, String> {
 
 /// Writes `rows.csv`: the features of every row under `model`'s pipeline, batch by batch.
 fn apply(a: &FeaturesArgs, model: &Path) -> Result<usize, String> {
-    let bytes = std::fs::read(model).map_err(|e| format!("{}: {e}", model.display()))?;
-    let m: crate::job::TrainedModel =
-        crate::model_file::read(&bytes).map_err(|e| format!("{}: {e}", model.display()))?;
+    let m = super::read_model_file(model)?;
     let dir = a.out.as_deref().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let path = dir.join("rows.csv");

@@ -167,6 +167,12 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
     }
 }
 
+/// A saved model file; errors name the file.
+fn read_model_file(path: &Path) -> Result<crate::job::TrainedModel, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    crate::model_file::read(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
 /// Reads the label map of `--map FILE` (none: the empty map); a bad line is reported with the
 /// file's name and the line's number.
 fn read_label_map(path: Option<&Path>) -> Result<LabelMap, String> {

@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use crate::job::TrainedModel;
-use crate::model_file;
 use crate::onnx::{self, InputKind};
 
 /// Export formats.
@@ -41,9 +40,7 @@ pub fn run(a: &ExportArgs) -> i32 {
 }
 
 fn run_inner(a: &ExportArgs) -> Result<(), String> {
-    let bytes = std::fs::read(&a.model).map_err(|e| format!("{}: {e}", a.model.display()))?;
-    let m: TrainedModel =
-        model_file::read(&bytes).map_err(|e| format!("{}: {e}", a.model.display()))?;
+    let m: TrainedModel = super::read_model_file(&a.model)?;
     let Format::Onnx = a.format;
     let out = onnx::export(&m).map_err(|e| format!("{}: {e}", a.model.display()))?;
     std::fs::write(&a.out, &out).map_err(|e| format!("{}: {e}", a.out.display()))?;

@@ -16,7 +16,6 @@ use std::sync::{Arc, Mutex};
 use super::{print, read_batches, Batch};
 use crate::ingest::{IngestError, IngestOptions};
 use crate::job::{TrainError, TrainedModel};
-use crate::model_file;
 use crate::predictions::{PredictedBatch, PredictionStream, StreamSummary};
 use crate::report::export;
 
@@ -52,9 +51,7 @@ pub(super) struct UseArgs {
 /// The model of `a`, with the label map of `--map` instead of its own when given.
 fn read_model(a: &UseArgs) -> Result<TrainedModel, String> {
     let path = &a.model;
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut m: TrainedModel =
-        model_file::read(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut m: TrainedModel = super::read_model_file(path)?;
     if a.map.is_some() {
         m.label_map = super::read_label_map(a.map.as_deref())?;
     }

@@ -548,7 +548,7 @@ fn predict_peak_kib(
 #[test]
 fn predict_memory_stays_bounded() {
     // ~50 MB of conn.log (400,000 rows), in batches of 8 Ki rows: the peak is reached after a
-    // few batches and stays there, so a quarter of the file peaks (nearly) as high.
+    // few batches and stays there, so a quarter of the file peaks about as high.
     let dir = tempfile::tempdir().unwrap();
     let big = repeated(dir.path(), "iot23-34-1.conn.log.labeled", 1000);
     let small_dir = tempfile::tempdir().unwrap();
@@ -574,9 +574,14 @@ fn predict_memory_stays_bounded() {
         (peak_big as usize) < held / 1024,
         "{peak_big} KiB: more than the rows' columns take in memory"
     );
+    // Holding the extra 300,000 rows would add three quarters of `held`; streaming adds only
+    // noise (allocator arenas of the scoring threads vary by a few MB from run to run: measured
+    // 45–48 MB at 100k rows and 48–52 MB at 400k on 2 cores). Allow a quarter of the extra rows.
+    let extra_rows_kib = (held * 3 / 4 / 1024) as u64;
     assert!(
-        peak_big < peak_small + peak_small / 10,
-        "memory grows with the input: {peak_small} KiB → {peak_big} KiB"
+        peak_big < peak_small + extra_rows_kib / 4,
+        "memory grows with the input: {peak_small} KiB → {peak_big} KiB \
+         (the extra rows' columns: {extra_rows_kib} KiB)"
     );
 }
 

@@ -12,13 +12,17 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SAMPLE_ROWS, TIMEOUT, canvasDrawn, root, screenshots, startPage } from './harness.mjs';
 
 const TRAIN_TIMEOUT = 600_000;
-const SAMPLE = join(root, 'public', 'sample', 'iot23-sample.conn.log.labeled');
-// `flowlab train --model dt --out dt.flowlab SAMPLE; flowlab explain dt.flowlab SAMPLE --rows 30
-// --json`: these columns are among the three largest contributions of 29 of the 30 rows.
+// The embedded sample's files (one per recording period), predicted together.
+const SAMPLE_DIR = join(root, 'public', 'sample');
+const SAMPLE = readdirSync(SAMPLE_DIR).filter((f) => f.endsWith('.labeled')).sort().map((f) => join(SAMPLE_DIR, f));
+// `flowlab train --model dt --out dt.flowlab public/sample/*.labeled; flowlab explain dt.flowlab
+// public/sample/*.labeled --rows 30 --json`: resp_bytes is among the three largest contributions
+// of all 30 rows.
 const TOP_COLUMNS = ['orig_ip_bytes', 'conn_state', 'resp_bytes'];
 
 /** Shows tab `id`. */

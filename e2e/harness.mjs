@@ -19,7 +19,7 @@ export const fixtures = join(root, 'tests', 'fixtures');
 export const screenshots = join(root, 'e2e', 'screenshots');
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 export const TIMEOUT = 120_000;
-/** The embedded sample's row count (`flowlab inspect --json public/sample/*`). */
+/** The embedded sample's row count over its 12 files (`flowlab inspect --json public/sample/*.labeled`). */
 export const SAMPLE_ROWS = 3437;
 // Same flags as webdriver.json: quiet on a closed network.
 export const ARGS = [

@@ -9,7 +9,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -23,6 +23,7 @@ import {
   foreignRequests,
   freePort,
   reportCspViolations,
+  root,
   screenshots,
   waitForHttp,
 } from './harness.mjs';
@@ -31,7 +32,8 @@ const TIMEOUT = 60_000;
 
 // Expected values: `cargo run --bin flowlab -- inspect --json FILE` on the same files.
 const SAMPLE = {
-  file: 'iot23-sample.conn.log.labeled',
+  // One file per recording period (public/sample/README.md), in the page's order.
+  files: readdirSync(join(root, 'public', 'sample')).filter((f) => f.endsWith('.labeled')).sort(),
   rows: 3437,
   labels: {
     Attack: 600,
@@ -151,7 +153,8 @@ describe('flowlab page', () => {
     await page.goto(`${origin}/index.html`);
     await waitForRows(page, SAMPLE.rows);
     assert.deepEqual(await labelCounts(page), SAMPLE.labels);
-    assert.deepEqual(await filePaths(page), [SAMPLE.file]);
+    assert.deepEqual(await filePaths(page), SAMPLE.files);
+    assert.equal(SAMPLE.files.length, 12);
     assert.equal(await page.locator('[data-testid="error"]').count(), 0);
     assert.equal(await page.textContent('h1'), 'flowlab');
   });

@@ -13,7 +13,7 @@
 // A new deployment installs a new worker (this file's bytes change only when CACHE changes, but
 // the browser also re-checks it on each navigation); `activate` deletes caches of older versions.
 
-const CACHE = 'flowlab-shell-v1';
+const CACHE = 'flowlab-shell-v2';
 
 // Always cached, besides what the page itself references.
 const EXTRA = [
@@ -23,7 +23,18 @@ const EXTRA = [
   './icons/icon-192.png',
   './icons/icon-512.png',
   './icons/icon-maskable-512.png',
-  './sample/iot23-sample.conn.log.labeled',
+  './sample/iot23-2018-05-09.conn.log.labeled',
+  './sample/iot23-2018-05-11.conn.log.labeled',
+  './sample/iot23-2018-05-19.conn.log.labeled',
+  './sample/iot23-2018-07-20.conn.log.labeled',
+  './sample/iot23-2018-07-31.conn.log.labeled',
+  './sample/iot23-2018-10-25.conn.log.labeled',
+  './sample/iot23-2018-12-20.conn.log.labeled',
+  './sample/iot23-2019-01-10.conn.log.labeled',
+  './sample/iot23-2019-02-28.conn.log.labeled',
+  './sample/iot23-2019-03-08.conn.log.labeled',
+  './sample/iot23-2019-07-03.conn.log.labeled',
+  './sample/iot23-2019-09-20.conn.log.labeled',
   './worker_loader.js',
 ];
 

@@ -4,6 +4,7 @@
 use crate::common::flowlab;
 
 use crate::common::fixture;
+use crate::common::sample_files;
 
 fn path(name: &str) -> String {
     fixture(name).display().to_string()
@@ -171,30 +172,43 @@ fn parameter_reference_in_docs_is_current() {
     assert!(printed.contains("| `n_trees` | `100` | an integer ≥ 1 | trees in the forest |"));
 }
 
+/// `&str`s of `args`, for [`flowlab`].
+fn refs(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
+}
+
 #[test]
 fn a_tiny_memory_budget_samples_train_and_refuses_a_sample_that_cannot_fit() {
-    let sample = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/public/sample/iot23-sample.conn.log.labeled"
-    );
-    // 1 MiB holds about 722 rows of this log (see data::budget): 7 classes (+2 unseen) → 50 each.
-    let (code, out, err) = flowlab(&["train", "--memory-budget", "1", "--model", "dt", sample]);
+    // The embedded sample: 12 files, one per recording period.
+    let files = sample_files();
+    let sample: Vec<&str> = files.iter().map(|p| p.to_str().unwrap()).collect();
+    let with = |args: &[&str]| -> Vec<String> {
+        args.iter().chain(&sample).map(|a| a.to_string()).collect()
+    };
+    // 1 MiB holds about 718 rows of these logs (see data::budget): 6 classes (+1 unseen) → 100 each.
+    let (code, out, err) = flowlab(&refs(&with(&[
+        "train",
+        "--memory-budget",
+        "1",
+        "--model",
+        "dt",
+    ])));
     assert_eq!(code, 0, "{err}");
     assert!(
-        err.contains("flowlab train: kept 314 of 3,437 rows: 50 per class; the whole file needs ~5 MiB, 1 MiB available; use --per-class/--max-rows-per-file to choose"),
+        err.contains("flowlab train: kept 614 of 3,437 rows: 100 per class; all the files need ~5 MiB, 1 MiB available; use --per-class/--max-rows-per-file to choose"),
         "{err}"
     );
-    // 314 rows less 52 duplicates (without the time of day more rows are identical), 25 % held out.
-    assert!(out.contains("train rows 232  test rows 30"), "{out}");
+    // 614 rows less 106 duplicates (without the time of day more rows are identical), 25 % held out.
+    assert!(out.contains("train rows 460  test rows 48"), "{out}");
     // Without the flag the machine's memory holds the whole log: nothing is said about sampling.
-    let (code, _, err) = flowlab(&["train", "--model", "dt", sample]);
+    let (code, _, err) = flowlab(&refs(&with(&["train", "--model", "dt"])));
     assert_eq!(code, 0, "{err}");
     assert!(!err.contains("kept"), "{err}");
     // The user chose the caps: they do not fit, so the load is refused, not resampled.
     let dir = std::env::temp_dir().join(format!("flowlab-budget-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let out_file = dir.join("s.csv");
-    let (code, _, err) = flowlab(&[
+    let (code, _, err) = flowlab(&refs(&with(&[
         "sample",
         "--memory-budget",
         "1",
@@ -202,16 +216,15 @@ fn a_tiny_memory_budget_samples_train_and_refuses_a_sample_that_cannot_fit() {
         "100000",
         "--out",
         out_file.to_str().unwrap(),
-        sample,
-    ]);
+    ])));
     assert_eq!(code, 2);
     assert!(
-        err.contains("the rows asked for do not fit in the 1 MiB of memory available (about 3,437 rows; about 722 fit): lower --per-class or --max-rows-per-file, or raise --memory-budget"),
+        err.contains("the rows asked for do not fit in the 1 MiB of memory available (about 3,053 rows; about 718 fit): lower --per-class or --max-rows-per-file, or raise --memory-budget"),
         "{err}"
     );
     assert!(!out_file.exists());
     // A sample that fits is written whole.
-    let (code, _, err) = flowlab(&[
+    let (code, _, err) = flowlab(&refs(&with(&[
         "sample",
         "--memory-budget",
         "1",
@@ -219,8 +232,7 @@ fn a_tiny_memory_budget_samples_train_and_refuses_a_sample_that_cannot_fit() {
         "20",
         "--out",
         out_file.to_str().unwrap(),
-        sample,
-    ]);
+    ])));
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("wrote 134 rows (Attack: 20, Benign: 20, C&C: 20, C&C-FileDownload: 3, DDoS: 20, Okiru: 20, PartOfAHorizontalPortScan: 20, benign: 11)"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);

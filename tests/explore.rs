@@ -333,13 +333,11 @@ fn the_exploration_is_small_and_round_trips_as_json() {
 }
 
 /// The numbers e2e/explore.test.mjs expects on the page for the embedded sample (Python over the
-/// raw file: 3,437 rows; duration 2,373 missing, max 322.370929, 1,044 distinct; service top ssh
+/// raw files: 3,437 rows; duration 2,373 missing, max 322.370929, 1,044 distinct; service top ssh
 /// 583; nothing repeated in full).
 #[test]
 fn the_embedded_sample_as_the_explore_tab_shows_it() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("public/sample/iot23-sample.conn.log.labeled");
-    let d = load(&[path], IngestOptions::default()).unwrap();
+    let d = load(&sample_files(), IngestOptions::default()).unwrap();
     let e = explore(&d, Taxonomy::Raw);
     assert_eq!(e.rows, 3437);
     assert_eq!(e.classes.len(), 8);

@@ -40,6 +40,7 @@ mod metrics_sklearn;
 mod onnx;
 mod prediction_view;
 mod properties;
+mod sample;
 mod shared_data;
 mod stream;
 mod train;

@@ -125,7 +125,12 @@ fn kept(
     let need = plan.map_or(String::new(), |p| {
         let bytes =
             budget.memory as f64 * rows.max(p.estimated_rows) as f64 / p.fit_rows.max(1) as f64;
-        format!("the whole file needs ~{}, ", size(bytes as u64))
+        let whole = if data.files.len() == 1 {
+            "the whole file needs"
+        } else {
+            "all the files need"
+        };
+        format!("{whole} ~{}, ", size(bytes as u64))
     });
     format!(
         "kept {} of {} rows: {} per class; {need}{} available; use --per-class/--max-rows-per-file to choose",

@@ -15,6 +15,7 @@ mod pool;
 mod predict;
 pub(crate) mod recover;
 mod results;
+mod sample;
 mod train;
 mod worker_client;
 
@@ -23,13 +24,10 @@ use std::rc::Rc;
 
 use js_sys::Uint8Array;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, File, FileList, Response};
+use web_sys::{Blob, File, FileList};
 
 use crate::ingest::{LabelMap, Summary, Taxonomy};
 use crate::worker::protocol::{FromWorker, ModelInfo, ToWorker, TrainedResult};
-use crate::worker::web::js_error_message;
 use data::DataTab;
 use drop::DropZone;
 use explore::ExploreTab;
@@ -55,11 +53,6 @@ fn is_final(reply: &FromWorker) -> bool {
 
 /// Handles files dropped on the page while a tab other than Data wants them.
 pub type DropHandler = Rc<dyn Fn(Vec<Blob>, Vec<String>)>;
-
-/// The embedded sample, loaded when the page opens (relative, so the page works from any path).
-pub const SAMPLE_URL: &str = "./sample/iot23-sample.conn.log.labeled";
-/// The sample's file name as shown in the Data tab.
-pub const SAMPLE_NAME: &str = "iot23-sample.conn.log.labeled";
 
 /// A load in flight and how far it got.
 #[derive(Debug, Clone, PartialEq)]
@@ -398,19 +391,6 @@ impl Session {
         let request = self.request_id();
         self.send(&ToWorker::SetLabelMap { request, label_map }, &[]);
     }
-
-    /// Fetches the embedded sample (same origin) and loads it.
-    pub fn load_sample(&self) {
-        let session = *self;
-        leptos::task::spawn_local(async move {
-            match fetch_blob(SAMPLE_URL).await {
-                Ok(blob) => session.load(vec![blob], vec![SAMPLE_NAME.to_string()]),
-                Err(e) => session.state.banner.set(Some(Banner::Error(format!(
-                    "cannot load the sample {SAMPLE_URL}: {e}"
-                )))),
-            }
-        });
-    }
 }
 
 /// The files of a file input or a drop, as blobs with their names.
@@ -447,25 +427,6 @@ fn reply_request(reply: &FromWorker) -> Option<u32> {
 /// The session provided by [`App`].
 pub fn use_session() -> Session {
     use_context::<Session>().expect("Session is provided by App")
-}
-
-async fn fetch_blob(url: &str) -> Result<Blob, String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let response: Response = JsFuture::from(window.fetch_with_str(url))
-        .await
-        .map_err(js_error_message)?
-        .unchecked_into();
-    if !response.ok() {
-        return Err(format!(
-            "HTTP {} {}",
-            response.status(),
-            response.status_text()
-        ));
-    }
-    let blob = JsFuture::from(response.blob().map_err(js_error_message)?)
-        .await
-        .map_err(js_error_message)?;
-    Ok(blob.unchecked_into())
 }
 
 /// The page's tabs, in order.

@@ -11,6 +11,18 @@ pub fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// The page's embedded sample: one file per recording period, in name (= time) order.
+pub fn sample_files() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("public/sample");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".conn.log.labeled"))
+        .collect();
+    files.sort();
+    files
+}
+
 /// The shared data folder, or `None` (and a note on stderr) when it is absent.
 pub fn shared(rel: &str) -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))

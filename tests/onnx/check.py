@@ -29,7 +29,8 @@ TOL = 1e-5
 ROOT = Path(__file__).resolve().parents[2]
 # (file, extra `flowlab train` arguments, tag).
 FIXTURES = [
-    (ROOT / "public/sample/iot23-sample.conn.log.labeled", [], ""),
+    # The embedded sample's largest recording period: six classes, 1,399 rows.
+    (ROOT / "public/sample/iot23-2018-12-20.conn.log.labeled", [], ""),
     (ROOT / "tests/fixtures/iot23-mix.csv", [], ""),
     # Two classes: boosting's sigmoid link, two-target tree ensembles, the label of a tie.
     (ROOT / "tests/fixtures/iot23-mix.csv", ["--taxonomy", "binary"], "binary"),

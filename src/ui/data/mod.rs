@@ -10,7 +10,8 @@ mod tables;
 use leptos::prelude::*;
 use web_sys::HtmlInputElement;
 
-use super::{use_session, Banner, LoadProgress, SAMPLE_NAME};
+use super::sample::SAMPLE_FILES;
+use super::{use_session, Banner, LoadProgress};
 use crate::ingest::Taxonomy;
 use crate::report::format::bytes;
 pub(crate) use archive::max_files;
@@ -75,7 +76,10 @@ fn Toolbar() -> impl IntoView {
             <button
                 class="button"
                 data-testid="load-sample"
-                title=format!("Load the embedded sample, {SAMPLE_NAME}")
+                title=format!(
+                    "Load the embedded sample: 3,437 IoT-23 flows from {} recording periods, a file each",
+                    SAMPLE_FILES.len()
+                )
                 on:click=move |_| session.load_sample()
             >
                 "Load sample"

@@ -68,7 +68,7 @@ fn GapBanner() -> impl IntoView {
                             "{}: macro-F1 {:.3} on the split, {:.3} on captures it never saw (−{:.3}). ",
                             g.model, g.split, g.capture, g.gap
                         )).collect::<String>()}
-                        "Expect the by-capture number on new traffic."
+                        "On new traffic, from captures it never saw, expect the by-capture number."
                     </span>
                 </div>
             }
@@ -81,6 +81,7 @@ fn GapBanner() -> impl IntoView {
                             "{}: {:.3} on the split vs {:.3} by capture (−{:.3}). ",
                             g.model, g.split, g.capture, g.gap
                         )).collect::<String>()}
+                        "On traffic from a capture it never saw, expect the by-capture number."
                     </span>
                 </div>
             }

@@ -119,6 +119,17 @@ describe('Results tab', { timeout: TRAIN_TIMEOUT + 180_000 }, () => {
     const warning = await page.textContent('[data-testid="results-gap-warning"]');
     assert.match(warning, /captures it never saw/);
     assert.match(warning, /new traffic/);
+    // The recommendation: the best by capture (or within 0.01 of it and faster to fit), with the
+    // numbers behind it.
+    const rec = page.locator('[data-testid="results-recommendation"]');
+    const chosen = Number(await rec.getAttribute('data-model'));
+    const best = Math.max(...Object.values(byKind).map((m) => m.capture));
+    const pick = Object.entries(byKind).find(([, m]) => m.i === chosen);
+    assert.ok(pick && pick[1].capture >= best - 0.01 - 1e-9, `recommended row ${chosen}: ${JSON.stringify(byKind)}`);
+    const why = await rec.textContent();
+    console.log(`# ${why}`);
+    assert.match(why, new RegExp(`^Recommended: ${chosen + 1}\\. ${TITLES[pick[0]]}: macro-F1 ${pick[1].capture.toFixed(3)} on captures it never saw \\(${pick[1].f1.toFixed(3)} on the split, a gap of `));
+    assert.match(why, /It fits in [\d.]+ s, predicts [\d,]+ rows\/s and its model file is [\d.]+ (B|KiB|MiB)\.$/);
     await page.waitForSelector('[data-testid="results-compare-canvas"]');
     assert.ok(await canvasDrawn(page, '[data-testid="results-compare-canvas"]'), 'comparison chart drawn');
 

@@ -231,7 +231,7 @@ impl Prepared {
     }
 
     /// Fit `fit`'s training data and its test rows' matrix, from one transform of the data.
-    pub(super) fn fit_and_test(
+    pub fn fit_and_test(
         &self,
         data: &Dataset,
         fit: usize,

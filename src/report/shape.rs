@@ -8,4 +8,5 @@
 
 pub mod explore;
 pub mod predict;
+pub mod recommend;
 pub mod results;

@@ -192,6 +192,13 @@ pub struct TrainedResult {
     /// Assembling and scoring, in the data worker.
     pub assemble_ms: f64,
     pub diagnostics: Diagnostics,
+    /// Bytes of the model file the page keeps (and downloads).
+    #[serde(default)]
+    pub model_bytes: usize,
+    /// Rows per second predicted from raw columns, measured in the data worker after
+    /// training (see `handlers::predict_speed`); `None` when it could not be measured.
+    #[serde(default)]
+    pub predict_rows_per_s: Option<f64>,
 }
 
 /// Sent by a worker.

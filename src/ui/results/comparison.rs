@@ -1,8 +1,9 @@
 //! The comparison of every model: the split-vs-capture explanation, the gap warning, the table
-//! with its CSV and JSON downloads, and the grouped bars.
+//! with its CSV and JSON downloads, the recommended model, and the grouped bars.
 
 use leptos::prelude::*;
 
+use super::recommendation::RecommendationBanner;
 use super::table::ComparisonTable;
 use super::{all_scores, download_button, save, use_session};
 use crate::report::export::{comparison_csv, comparison_json};
@@ -41,6 +42,7 @@ pub(super) fn Comparison(
             </p>
             <GapBanner />
             <ComparisonTable />
+            <RecommendationBanner />
         </div>
         <div class="card">
             <GroupedBarChart title="Metrics by model" data=chart testid="results-compare" height=340 />

@@ -15,6 +15,7 @@ mod confusion;
 mod curves;
 mod detail;
 mod importance;
+mod recommendation;
 mod shap;
 mod table;
 mod tree;

@@ -33,6 +33,7 @@ import io
 import json
 import os
 import shlex
+import time
 
 import numpy as np
 import pandas as pd
@@ -237,18 +238,23 @@ def main():
     spark.sparkContext.setLogLevel("WARN")
     for variant in a.variant.split(","):
         out = os.path.join(a.out, variant)
+        start = time.perf_counter()
         if variant == "onnx":
             classes = model_classes(a.onnx)
             df = score_onnx(spark, a.input, a.onnx, classes)
             df.write.mode("overwrite").csv(out, header=True)
         elif variant == "pipe":
-            # A local path (local mode, or the driver's copy) absolute; otherwise the name that
-            # `spark-submit --files` put in each executor's working folder.
-            flowlab = os.path.abspath(a.flowlab) if os.path.exists(a.flowlab) else "./" + a.flowlab
-            model = os.path.abspath(a.model) if os.path.exists(a.model) else a.model
+            # Local mode: the paths as given. On a cluster: the names `spark-submit --files`
+            # put in each executor's working folder.
+            if spark.sparkContext.master.startswith("local"):
+                flowlab, model = os.path.abspath(a.flowlab), os.path.abspath(a.model)
+            else:
+                flowlab, model = "./" + os.path.basename(a.flowlab), os.path.basename(a.model)
             score_pipe(spark, a.input, flowlab, model, a.threads).saveAsTextFile(out)
         else:
             raise SystemExit(f"score.py: unknown variant {variant!r} (onnx or pipe)")
+        # The job's time, Spark's start-up excluded (bench/fleet.sh reads this line).
+        print(f"score.py: {variant} scored {a.input} → {out} in {time.perf_counter() - start:.1f} s")
     spark.stop()
 
 

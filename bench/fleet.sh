@@ -20,8 +20,9 @@
 # 4. prints a Markdown table and writes it to bench/fleet.md.
 #
 # Settings (environment): BENCH_PREDICT_ROWS (7900000), BENCH_FLEET_FILES (16), BENCH_SEED (1),
-# SHARED_DATA (../shared/data). Everything runs under `nice -n 10`; generated files go to
-# bench/.data/ (git-ignored). Needs Java 17+ and spark/.venv (made by spark/check.sh).
+# SHARED_DATA (../shared/data), BENCH_FLEET_REPORT_ONLY (1: print the last run's table again).
+# Everything runs under `nice -n 10`; generated files go to bench/.data/ (git-ignored). Needs
+# Java 17+ and spark/.venv (made by spark/check.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -78,8 +79,13 @@ if [ ! -d "$parts" ]; then
   mv "$parts.tmp" "$parts"
 fi
 
-# --- timed runs ---------------------------------------------------------------------------------
+# --- timed runs (BENCH_FLEET_REPORT_ONLY=1: none, the last run's table again) --------------------
 results=$work/fleet-results.jsonl
+if [ "${BENCH_FLEET_REPORT_ONLY:-0}" = 1 ]; then
+  # shellcheck disable=SC1091
+  . "$work/fleet-run.env"
+else
+printf 'load_before="%s"\nstarted=%s\n' "$load_before" "$started" > "$work/fleet-run.env"
 : > "$results"
 record() { # name seconds [job-seconds]
   printf '{"name": "%s", "seconds": %s, "job_seconds": %s}\n' "$1" "$2" "${3:-null}" >> "$results"
@@ -107,9 +113,10 @@ for variant in onnx pipe; do
   record "Spark local[2], $variant variant" "$(echo "$t1 - $t0" | bc)" "$job"
 done
 rm -rf "$work/fleet-out"
+printf 'load_after="%s"\nfinished=%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" "$(date +%s)" >> "$work/fleet-run.env"
+fi
 
 # --- report -------------------------------------------------------------------------------------
-load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 python3 - "$results" "$rows" "$(stat -c %s "$big")" "$iot23_flows" <<EOF2 | tee bench/fleet.md
 import json, sys
 runs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
@@ -142,8 +149,8 @@ print("|---|" + "---:|" * len(ns))
 for name, v in sp:
     print("| %s | " % name.replace("Spark local[2], ", "") + " | ".join(dur(full / (v * n)) for n in ns) + " |")
 print("\nMachine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, shared with other builds.")
-print("$("$venv/bin/python" -c 'import pyspark, onnxruntime, pandas, sys; print("Python %d.%d.%d, pyspark %s, onnxruntime %s, pandas %s" % (sys.version_info[:3] + (pyspark.__version__, onnxruntime.__version__, pandas.__version__)))'), $(java -version 2>&1 | head -n1).")
+print("$("$venv/bin/python" -c 'import pyspark, onnxruntime, pandas, sys; print("Python %d.%d.%d, pyspark %s, onnxruntime %s, pandas %s" % (sys.version_info[:3] + (pyspark.__version__, onnxruntime.__version__, pandas.__version__)))'), $(java -version 2>&1 | head -n1 | tr -d '"').")
 print("Load average (1/5/15 min): $load_before before, $load_after after (on $(nproc) cores a load above $(nproc) means other")
 print("work shared the machine and slowed every run: the figures are under load, the ratios of one run are the")
-print("better guide); everything ran under nice -n 10; whole run $(( $(date +%s) - started )) s.")
+print("better guide); everything ran under nice -n 10; whole run $(( finished - started )) s.")
 EOF2

@@ -33,6 +33,8 @@ def reference(flowlab, model, logs):
     """`flowlab predict` of every file of LOGS_DIR, one process per file (the file as named)."""
     frames = []
     for f in sorted(Path(logs).iterdir()):
+        if f.stat().st_size == 0:
+            continue  # score.py skips empty files; flowlab predict refuses them
         out = subprocess.run(
             [flowlab, "predict", model, str(f)], check=True, capture_output=True, text=True
         ).stdout

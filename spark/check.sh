@@ -53,6 +53,8 @@ cp public/sample/iot23-sample.conn.log.labeled tests/fixtures/iot23-34-1.conn.lo
   tests/fixtures/stratosphere-008.conn.log.labeled tests/fixtures/formats/iot23-34-1.conn.json \
   "$work/logs/"
 cp tests/fixtures/iot23-34-1.conn.log.labeled.gz "$work/logs/iot23-34-1-copy.conn.log.labeled.gz"
+# An empty file (Zeek rotation without flows) is skipped, not an error.
+: > "$work/logs/empty.conn.log"
 
 echo "== spark-submit --master local[2] spark/score.py --variant onnx,pipe ($(ls "$work/logs" | wc -l) files)"
 start=$(date +%s)

@@ -55,7 +55,8 @@ def filesystem(uri):
 
 
 def list_files(uri):
-    """The files of a folder (recursively; names starting with `.` or `_` skipped), or the file."""
+    """The files of a folder (recursively; empty files and names starting with `.` or `_`
+    skipped), or the file."""
     fs, path = filesystem(uri)
     info = fs.get_file_info(path)
     if info.type == pafs.FileType.File:
@@ -66,7 +67,9 @@ def list_files(uri):
     files = [
         i.path
         for i in infos
-        if i.type == pafs.FileType.File and not i.base_name.startswith((".", "_"))
+        # An empty file (a rotation with no flows) has no rows; `flowlab predict -` would
+        # refuse it as input without a header, failing the pipe variant's task.
+        if i.type == pafs.FileType.File and not i.base_name.startswith((".", "_")) and i.size
     ]
     return sorted(files)
 

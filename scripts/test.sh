@@ -24,6 +24,9 @@ cargo test
 section "ONNX export checked against onnxruntime (tests/onnx/check.sh)"
 bash tests/onnx/check.sh
 
+section "Spark recipe, local[2]: ONNX in mapInPandas and the CLI through RDD.pipe (spark/check.sh)"
+bash spark/check.sh
+
 section "Tests, wasm32 in headless Chromium (wasm-bindgen-test)"
 cargo test --target wasm32-unknown-unknown
 

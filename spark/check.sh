@@ -45,11 +45,12 @@ trap 'rm -rf "$work"' EXIT
 
 echo "== training a 20-tree forest and exporting it to ONNX"
 "$flowlab" train --model rf --set n_trees=20 --out "$work/model.flowlab" \
-  public/sample/iot23-sample.conn.log.labeled tests/fixtures/stratosphere-008.conn.log.labeled > /dev/null
+  public/sample/*.conn.log.labeled tests/fixtures/stratosphere-008.conn.log.labeled > /dev/null
 "$flowlab" export --format onnx "$work/model.flowlab" --out "$work/model.onnx"
 
 mkdir "$work/logs"
-cp public/sample/iot23-sample.conn.log.labeled tests/fixtures/iot23-34-1.conn.log.labeled \
+# The embedded sample's 12 recording periods (four of them 1–3 rows), and fixtures.
+cp public/sample/*.conn.log.labeled tests/fixtures/iot23-34-1.conn.log.labeled \
   tests/fixtures/stratosphere-008.conn.log.labeled tests/fixtures/formats/iot23-34-1.conn.json \
   "$work/logs/"
 cp tests/fixtures/iot23-34-1.conn.log.labeled.gz "$work/logs/iot23-34-1-copy.conn.log.labeled.gz"

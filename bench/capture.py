@@ -21,6 +21,9 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import f1_score
 from sklearn.model_selection import GroupKFold
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
+from split_sample import day, recording_periods, ts  # noqa: E402  (the one rule for periods)
+
 BIN, WORK, SHARED = sys.argv[1], sys.argv[2], sys.argv[3]
 FOLDS = int(sys.argv[4]) if len(sys.argv) > 4 else 5
 ROWS = int(os.environ.get("CAPTURE_ROWS", "8000"))
@@ -75,16 +78,7 @@ def periods(paths, out):
         h, r = zeek_rows(p)
         head = head or [x for x in h if not x.startswith(("#open", "#close"))]
         lines += r
-    ts = lambda l: float(l.split("\t", 1)[0])
-    day = lambda l: datetime.datetime.fromtimestamp(ts(l), datetime.UTC).date()
-    lines.sort(key=ts)
-    groups, last = [], None
-    for l in lines:
-        d = day(l)
-        if last is None or (d - last).days >= 2:
-            groups.append([])
-        groups[-1].append(l)
-        last = d
+    groups = recording_periods(lines)
     rng = random.Random(int(os.environ.get("CAPTURE_SEED", "1")))
     files = []
     for g in groups:

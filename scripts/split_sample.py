@@ -16,21 +16,35 @@ import os
 import sys
 
 
-def main(src, out):
-    head, rows = [], []
-    with open(src, encoding="utf-8") as f:
-        for line in f:
-            (head if line.startswith("#") else rows).append(line)
-    ts = lambda l: float(l.split("\t", 1)[0])
-    day = lambda l: datetime.datetime.fromtimestamp(ts(l), datetime.timezone.utc).date()
-    rows.sort(key=ts)
+def ts(line):
+    """A Zeek row's `ts` (its first field)."""
+    return float(line.split("\t", 1)[0])
+
+
+def day(line):
+    """The UTC day of a Zeek row."""
+    return datetime.datetime.fromtimestamp(ts(line), datetime.timezone.utc).date()
+
+
+def recording_periods(rows):
+    """Zeek data rows sorted by time and cut where two UTC days or more pass without a flow (the
+    rule bench/capture.py uses too)."""
     periods, last = [], None
-    for line in rows:
+    for line in sorted(rows, key=ts):
         d = day(line)
         if last is None or (d - last).days >= 2:
             periods.append([])
         periods[-1].append(line)
         last = d
+    return periods
+
+
+def main(src, out):
+    head, rows = [], []
+    with open(src, encoding="utf-8") as f:
+        for line in f:
+            (head if line.startswith("#") else rows).append(line)
+    periods = recording_periods(rows)
     os.makedirs(out, exist_ok=True)
     for p in periods:
         name = "iot23-%s.conn.log.labeled" % day(p[0]).isoformat()

@@ -624,3 +624,94 @@ fn cli_predict_streams_every_labelled_format() {
         );
     }
 }
+
+/// Every data set's labels fold as the README's taxonomy table documents (`attack`: its attack
+/// families; `binary`: `Benign` / `Malicious`, plus `Background` where a data set has it).
+#[test]
+fn every_formats_labels_fold_into_the_documented_taxonomies() {
+    type Folded = (
+        &'static str,
+        &'static [(&'static str, u64)],
+        &'static [(&'static str, u64)],
+    );
+    let cases: &[Folded] = &[
+        (
+            "iot23-34-1.conn.json",
+            &[
+                ("Benign", 120),
+                ("C&C", 120),
+                ("DDoS", 120),
+                ("PortScan", 40),
+            ],
+            &[("Benign", 120), ("Malicious", 280)],
+        ),
+        (
+            "cic-ids2017.csv",
+            &[("Benign", 22), ("DDoS", 12), ("PortScan", 8)],
+            &[("Benign", 22), ("Malicious", 20)],
+        ),
+        (
+            "cic-ids2017-labelled.csv",
+            &[("Benign", 24), ("DDoS", 12)],
+            &[("Benign", 24), ("Malicious", 12)],
+        ),
+        (
+            "cse-cic-ids2018.csv",
+            &[("Benign", 10), ("BruteForce", 20)],
+            &[("Benign", 10), ("Malicious", 20)],
+        ),
+        (
+            "ctu13.binetflow",
+            &[("Background", 12), ("Botnet", 20), ("Normal", 10)],
+            &[("Background", 12), ("Benign", 10), ("Malicious", 20)],
+        ),
+        (
+            "ton-iot.csv",
+            &[
+                ("Backdoor", 2),
+                ("DDoS", 6),
+                ("Password", 6),
+                ("Scanning", 6),
+                ("XSS", 6),
+                ("normal", 12),
+            ],
+            &[("Benign", 12), ("Malicious", 26)],
+        ),
+        (
+            "bot-iot.csv",
+            &[
+                ("DDoS", 10),
+                ("DoS", 10),
+                ("Reconnaissance", 10),
+                ("Theft", 5),
+                ("normal", 5),
+            ],
+            &[("Benign", 5), ("Malicious", 35)],
+        ),
+        // The NetFlow variant writes its own `Benign` in the `Attack` column; it is kept.
+        (
+            "nf-unsw-nb15.csv",
+            &[
+                ("Benign", 10),
+                ("DoS", 5),
+                ("Exploits", 5),
+                ("Fuzzers", 5),
+                ("Reconnaissance", 5),
+            ],
+            &[("Benign", 10), ("Malicious", 20)],
+        ),
+    ];
+    for &(name, attack, binary) in cases {
+        let d = load_fmt(name);
+        assert_eq!(
+            counts(&d, Taxonomy::Attack),
+            pairs(attack),
+            "{name}, attack"
+        );
+        assert_eq!(
+            counts(&d, Taxonomy::Binary),
+            pairs(binary),
+            "{name}, binary"
+        );
+    }
+}

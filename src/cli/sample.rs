@@ -1,11 +1,12 @@
-//! `flowlab sample`: a class-balanced sample of real rows, written as CSV or as a Zeek log.
+//! `flowlab sample`: a class-balanced sample of real rows, written as CSV or as a Zeek log (TSV
+//! or JSON lines, as the files were).
 
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::Path;
 
 use super::{load, ReadArgs};
-use crate::ingest::export::{write_csv, write_zeek};
+use crate::ingest::export::{write_csv, write_zeek, write_zeek_json};
 use crate::ingest::Format;
 
 pub(super) fn run(read: &ReadArgs, per_class: u64, out: &Path) -> i32 {
@@ -32,10 +33,15 @@ pub(super) fn run(read: &ReadArgs, per_class: u64, out: &Path) -> i32 {
         return 2;
     }
     let rows: Vec<usize> = (0..data.n_rows()).collect();
-    let zeek = data.files.iter().all(|f| f.format == Format::Zeek)
-        && !out
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    // Zeek logs are written back as Zeek logs (TSV or JSON, as read), unless `--out` ends `.csv`.
+    let csv_out = out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let all = |format| data.files.iter().all(|f| f.format == format);
+    let (zeek, zeek_json) = (
+        !csv_out && all(Format::Zeek),
+        !csv_out && all(Format::ZeekJson),
+    );
     let file = match File::create(out) {
         Ok(f) => BufWriter::new(f),
         Err(e) => {
@@ -45,6 +51,8 @@ pub(super) fn run(read: &ReadArgs, per_class: u64, out: &Path) -> i32 {
     };
     let written = if zeek {
         write_zeek(&data, &rows, file)
+    } else if zeek_json {
+        write_zeek_json(&data, &rows, file)
     } else {
         write_csv(&data, &rows, false, file)
     };

@@ -116,6 +116,66 @@ pub fn write_zeek<W: Write>(data: &Dataset, rows: &[usize], mut out: W) -> std::
     Ok(())
 }
 
+/// Writes `rows` of `data` as Zeek JSON lines (`LogAscii::use_json=T`), the shape
+/// [`super::formats::zeek_json`] reads: one object per row with the columns as flat keys in
+/// column order, unset fields omitted, numbers as JSON numbers, `bool` fields as `true`/`false`,
+/// `set[string]` fields as arrays (`(empty)` → `[]`), everything else as strings.
+pub fn write_zeek_json<W: Write>(
+    data: &Dataset,
+    rows: &[usize],
+    mut out: W,
+) -> std::io::Result<()> {
+    let keys: Vec<String> = data
+        .columns
+        .iter()
+        .map(|c| serde_json::to_string(&c.name).unwrap_or_default())
+        .collect();
+    let mut line = String::new();
+    for &r in rows {
+        line.clear();
+        line.push('{');
+        for (c, key) in keys.iter().enumerate() {
+            let Some(value) = json_value(data, c, r) else {
+                continue;
+            };
+            if line.len() > 1 {
+                line.push(',');
+            }
+            line.push_str(key);
+            line.push(':');
+            line.push_str(&value);
+        }
+        line.push('}');
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+/// Column `col` of row `row` as JSON text, `None` when unset.
+fn json_value(data: &Dataset, col: usize, row: usize) -> Option<String> {
+    let text = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    match &data.columns[col].data {
+        ColumnData::Numeric(v) if v[row].is_nan() => None,
+        // JSON has no infinities: written as the text the reader parses back.
+        ColumnData::Numeric(v) if !v[row].is_finite() => Some(text(&format!("{}", v[row]))),
+        ColumnData::Numeric(v) => Some(format!("{}", v[row])),
+        ColumnData::Text(t) if t.codes[row] == MISSING => None,
+        ColumnData::Text(t) => {
+            let v = t.values[t.codes[row] as usize].as_str();
+            Some(match (zeek_type(&data.columns[col].name), v) {
+                ("bool", "T") => "true".into(),
+                ("bool", "F") => "false".into(),
+                ("set[string]", "(empty)") => "[]".into(),
+                ("set[string]", v) => {
+                    let items: Vec<String> = v.split(',').map(text).collect();
+                    format!("[{}]", items.join(","))
+                }
+                (_, v) => text(v),
+            })
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,8 @@
 // End-to-end: the Data tab's label mapping on the embedded sample. Merging two pairs of classes
 // and dropping one changes the class count and the label distribution without re-reading the
 // file (the data worker relabels the data set it holds), the Explore tab sees the same classes,
-// and Reset brings the file's classes back. The `family` taxonomy is offered beside the others.
+// a model trained with the mapping shows it in the Models tab, and Reset brings the file's
+// classes back. The `family` taxonomy is offered beside the others.
 // Expected counts: the sample's raw labels (page.test.mjs, `flowlab inspect --json`).
 
 import { after, before, describe, it } from 'node:test';
@@ -66,6 +67,19 @@ describe('label mapping', () => {
       null,
       { timeout: TIMEOUT },
     );
+
+    // A model trained now carries the mapping; the Models tab says so.
+    await page.click('[data-testid="tab-train"]');
+    for (const kind of ['dt', 'rf', 'gbdt', 'mlp', 'logreg', 'nb']) {
+      await page.locator(`[data-testid="train-model-${kind}"]`).setChecked(kind === 'dt');
+    }
+    await page.click('[data-testid="train-start"]');
+    await page.waitForSelector('[data-testid="train-status-0"]:text("done")', { timeout: TIMEOUT });
+    await page.click('[data-testid="tab-models"]');
+    const labels = page.locator('[data-testid="models-row"] [data-testid="models-labels"]').first();
+    assert.match(await labels.textContent(), /^raw, mapped: .+ \(\+1 more\)$/);
+    const rules = (await labels.getAttribute('title')).split('\n').slice(1).sort();
+    assert.deepEqual(rules, ['Attack → drop', 'C&C-FileDownload → C&C', 'benign → Benign']);
     await page.click('[data-testid="tab-data"]');
 
     await page.click('[data-testid="label-map-reset"]');

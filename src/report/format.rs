@@ -4,6 +4,7 @@
 
 use crate::eval::metrics::Report;
 use crate::explore::format_value;
+use crate::ingest::LabelMap;
 use crate::job::scheduler::{ModelProgress, Status};
 
 /// A gap (random-split macro-F1 minus by-capture macro-F1) at least this large is a warning.
@@ -52,6 +53,31 @@ pub fn fmt4_or_na(v: Option<f64>) -> String {
 /// The name a model goes by in the page (several runs may train the same kind): `"2. Random forest"`.
 pub fn model_label(i: usize, title: &str) -> String {
     format!("{}. {title}", i + 1)
+}
+
+/// The Models table's "labels" cell and its tooltip: the taxonomy and, when the model carries
+/// the user's label mapping, its rules (the first two in the cell, all in the tooltip).
+pub fn model_labels(taxonomy: &str, map: &LabelMap) -> (String, String) {
+    let rules: Vec<String> = map
+        .to_text()
+        .lines()
+        .map(|l| l.replace(" -> ", " → "))
+        .collect();
+    if rules.is_empty() {
+        return (
+            taxonomy.to_string(),
+            format!("taxonomy {taxonomy}; no label mapping"),
+        );
+    }
+    let shown = rules[..rules.len().min(2)].join("; ");
+    let more = match rules.len() {
+        n if n > 2 => format!(" (+{} more)", n - 2),
+        _ => String::new(),
+    };
+    (
+        format!("{taxonomy}, mapped: {shown}{more}"),
+        format!("taxonomy {taxonomy}; label mapping:\n{}", rules.join("\n")),
+    )
 }
 
 /// One trained model's numbers, as the comparison table and its exports read them.
@@ -336,6 +362,25 @@ pub fn progress_time(m: &ModelProgress, now: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn model_labels_name_the_taxonomy_and_the_mapping() {
+        let none = model_labels("attack", &LabelMap::default());
+        assert_eq!(
+            none,
+            ("attack".into(), "taxonomy attack; no label mapping".into())
+        );
+        let map = LabelMap::parse("C&C-* -> C&C\nBackground -> drop\nbenign -> Benign\n").unwrap();
+        let (cell, title) = model_labels("raw", &map);
+        assert_eq!(
+            cell,
+            "raw, mapped: C&C-* → C&C; Background → drop (+1 more)"
+        );
+        assert_eq!(
+            title,
+            "taxonomy raw; label mapping:\nC&C-* → C&C\nBackground → drop\nbenign → Benign"
+        );
+    }
 
     #[test]
     fn thousands_groups_digits() {

@@ -31,6 +31,7 @@ pub fn model_info(id: u32, name: String, m: &TrainedModel) -> ModelInfo {
         taxonomy: m.taxonomy,
         features: m.pipeline.names().iter().map(|s| s.to_string()).collect(),
         meta: m.meta.clone(),
+        label_map: m.label_map.clone(),
     }
 }
 

@@ -181,6 +181,9 @@ pub struct ModelInfo {
     pub taxonomy: Taxonomy,
     pub features: Vec<String>,
     pub meta: TrainingMeta,
+    /// The user's label mapping saved with the model (empty: none).
+    #[serde(default)]
+    pub label_map: LabelMap,
 }
 
 /// A model trained in this page: its info, how long it took, and everything to plot.

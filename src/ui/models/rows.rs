@@ -10,7 +10,7 @@ use super::{
     export_model, load_into_worker, refresh_saved, saved_name_of, state, store, ExportFormat,
     SavedEntry,
 };
-use crate::report::format::bytes;
+use crate::report::format::{bytes, model_labels};
 use crate::ui::download::save_bytes;
 use crate::ui::{use_session, Tab};
 use crate::worker::protocol::ModelInfo;
@@ -119,6 +119,7 @@ pub(super) fn ModelRow(
     let predict = move |_| session.goto(Tab::Predict);
     let f1 = format!("{:.4}", info.meta.metrics.macro_f1);
     let classes_title = info.classes.join(", ");
+    let (labels, labels_title) = model_labels(info.taxonomy.name(), &info.label_map);
     view! {
         <tr data-testid="models-row" data-id=id.to_string() data-name=info.name.clone() data-kind=info.kind.clone()
             data-saved=move || saved_as.get().unwrap_or_default()>
@@ -130,6 +131,7 @@ pub(super) fn ModelRow(
             <td title=info.title.clone()>{info.kind.clone()}</td>
             <td class="num" title=classes_title>{info.classes.len().to_string()}</td>
             <td class="num" title=info.features.join(", ")>{info.features.len().to_string()}</td>
+            <td data-testid="models-labels" title=labels_title>{labels}</td>
             <td class="wrap">{sources(&info)}</td>
             <td>{info.meta.split.clone()}</td>
             <td class="num" data-testid="models-f1">{f1}</td>

@@ -68,7 +68,7 @@ pub fn ModelsTab() -> impl IntoView {
                         <table class="table models-table" data-testid="models-list">
                             <thead>
                                 <tr>
-                                    <th>"name"</th><th>"model"</th><th class="num">"classes"</th><th class="num">"features"</th>
+                                    <th>"name"</th><th>"model"</th><th class="num">"classes"</th><th class="num">"features"</th><th>"labels"</th>
                                     <th>"trained on"</th><th>"split"</th><th class="num">"macro-F1"</th><th>"saved"</th><th>"actions"</th>
                                 </tr>
                             </thead>

@@ -45,6 +45,25 @@ async function tabTo(page, selector, { back = false, max = 400 } = {}) {
   throw new Error(`${selector} not reached in ${max} key presses`);
 }
 
+/**
+ * Shows tab `id` the way the tab row is meant to be used: Shift+Tab back to the row's one tab stop
+ * (the selected tab), → until `id` has focus (visible at each step), Enter.
+ */
+async function showTab(page, id) {
+  await tabTo(page, '[role="tab"][aria-selected="true"]', { back: true });
+  for (let i = 0; i < 6 && !(await page.evaluate((t) => document.activeElement?.dataset.testid === t, `tab-${id}`)); i++) {
+    await page.keyboard.press('ArrowRight');
+    const f = await focused(page);
+    assert.ok(f.visible, `focus is not visible on ${f.name}`);
+  }
+  assert.equal((await focused(page)).testid, `tab-${id}`);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`[data-testid="${id}-tab"]`, { timeout: TIMEOUT });
+  // One tab stop in the row: the selected tab.
+  const stops = await page.$$eval('[role="tab"]', (tabs) => tabs.filter((t) => t.tabIndex === 0).map((t) => t.dataset.testid));
+  assert.deepEqual(stops, [`tab-${id}`]);
+}
+
 describe('keyboard only', () => {
   let h;
   before(async () => {
@@ -60,9 +79,7 @@ describe('keyboard only', () => {
     await waitForRows(page, SAMPLE_ROWS);
 
     // Train: only the decision tree ticked (Space toggles a check box), then Train.
-    await tabTo(page, '[data-testid="tab-train"]', { back: true });
-    await page.keyboard.press('Enter');
-    await page.waitForSelector('[data-testid="train-tab"]', { timeout: TIMEOUT });
+    await showTab(page, 'train');
     for (const kind of KINDS) {
       await tabTo(page, `[data-testid="train-model-${kind}"]`);
       const checked = await page.isChecked(`[data-testid="train-model-${kind}"]`);
@@ -74,15 +91,12 @@ describe('keyboard only', () => {
     await page.waitForSelector('[data-testid="train-status-0"]:text("done")', { timeout: TIMEOUT });
 
     // Results: the trained model is in the comparison table, which the keyboard can scroll.
-    await tabTo(page, '[data-testid="tab-results"]', { back: true });
-    await page.keyboard.press('Enter');
+    await showTab(page, 'results');
     await page.waitForSelector('[data-testid="results-table"] tbody tr', { timeout: TIMEOUT });
     await tabTo(page, '.scroll:has([data-testid="results-table"])');
 
     // Predict: the drop zone opens the file chooser on Enter.
-    await tabTo(page, '[data-testid="tab-predict"]', { back: true });
-    await page.keyboard.press('Enter');
-    await page.waitForSelector('[data-testid="predict-tab"]', { timeout: TIMEOUT });
+    await showTab(page, 'predict');
     await tabTo(page, '[data-testid="predict-drop"]');
     const [chooser] = await Promise.all([
       page.waitForEvent('filechooser', { timeout: TIMEOUT }),

@@ -44,8 +44,8 @@ else
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
 fi
 
-section "npm devDependencies (playwright-core, binaryen's wasm-opt)"
-if [ -f node_modules/.package-lock.json ] && [ -x node_modules/.bin/wasm-opt ] \
+section "npm devDependencies (playwright-core, binaryen's wasm-opt, axe-core)"
+if [ -f node_modules/.package-lock.json ] && [ -x node_modules/.bin/wasm-opt ] && [ -f node_modules/axe-core/axe.min.js ] \
   && [ ! package-lock.json -nt node_modules/.package-lock.json ] \
   && [ ! package.json -nt node_modules/.package-lock.json ]; then
   echo "up to date: $(node_modules/.bin/wasm-opt --version)"

@@ -57,7 +57,7 @@ pub fn CaptureTable(
                 {format!("A lift of {FLAG_LIFT} or more is flagged: such a feature describes the recording more than the traffic, and a model that uses it scores well on a random split and worse on a new capture.")}
             </p>
             <p data-testid=format!("{prefix}-capture-summary")>{summary}</p>
-            <FlaggedTable head rows all_label=" Show every feature" testid=format!("{prefix}-capture-table") />
+            <FlaggedTable head rows label="Features that may name the capture" all_label=" Show every feature" testid=format!("{prefix}-capture-table") />
         </section>
     }
     .into_any()

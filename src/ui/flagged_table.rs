@@ -52,6 +52,8 @@ pub fn FlaggedTable(
     all_label: &'static str,
     /// Test id of the table; the checkbox's is this with `-table` replaced by `-all`.
     testid: String,
+    /// What the table is, for assistive technology (its scrolling region's `aria-label`).
+    label: &'static str,
 ) -> impl IntoView {
     let show_all = RwSignal::new(false);
     let all_testid = testid.replace("-table", "-all");
@@ -61,7 +63,7 @@ pub fn FlaggedTable(
                 on:change=move |ev| show_all.set(event_target_checked(&ev)) />
             {all_label}
         </label>
-        <div class="scroll">
+        <div class="scroll" tabindex="0" role="region" aria-label=label>
             <table class="table" data-testid=testid>
                 <thead>
                     <tr>

@@ -46,7 +46,7 @@ pub fn LeakageTable(
         ("Why", ""),
     ];
     view! {
-        <FlaggedTable head rows all_label=" Show every column" testid=format!("{prefix}-leakage-table") />
+        <FlaggedTable head rows label="Columns that may leak the label" all_label=" Show every column" testid=format!("{prefix}-leakage-table") />
     }
     .into_any()
 }

@@ -1,4 +1,4 @@
-//! The page (Leptos, client-side rendered): a header, five tabs, and the session that talks to the
+//! The page (Leptos, client-side rendered): a header, six tabs (`tabs.rs`), and the session that talks to the
 //! parsing worker. Nothing is parsed on the main thread: files go to the worker as `Blob`s and only
 //! summaries come back.
 
@@ -16,6 +16,7 @@ mod predict;
 pub(crate) mod recover;
 mod results;
 mod sample;
+mod tabs;
 mod train;
 mod worker_client;
 
@@ -34,6 +35,7 @@ use explore::ExploreTab;
 use models::ModelsTab;
 use predict::PredictTab;
 use results::ResultsTab;
+use tabs::TabBar;
 use train::TrainTab;
 use worker_client::WorkerClient;
 
@@ -509,31 +511,7 @@ pub fn App() -> impl IntoView {
             <h1 class="brand">"flowlab"</h1>
             <p class="tagline">"Network flows → classifier, in your browser. Nothing leaves this machine."</p>
         </header>
-        <nav class="tabs" role="tablist" aria-label="Sections">
-            {Tab::ALL
-                .into_iter()
-                .map(|t| {
-                    view! {
-                        <button
-                            role="tab"
-                            id=format!("tab-{}", t.id())
-                            data-testid=format!("tab-{}", t.id())
-                            aria-controls=format!("panel-{}", t.id())
-                            aria-selected=move || (tab.get() == t).to_string()
-                            class="tab"
-                            class:active=move || tab.get() == t
-                            on:click=move |_| {
-                                if tab.get_untracked() != t {
-                                    tab.set(t);
-                                }
-                            }
-                        >
-                            {t.label()}
-                        </button>
-                    }
-                })
-                .collect_view()}
-        </nav>
+        <TabBar tab />
         // An error outside the Data tab's own (e.g. a worker that crashed) shows on every tab.
         {move || match (tab.get(), session.state.banner.get()) {
             (t, Some(Banner::Error(text))) if t != Tab::Data => Some(view! {

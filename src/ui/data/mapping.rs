@@ -125,18 +125,19 @@ fn MapRow(
 ) -> impl IntoView {
     let class = draft.class.get_value();
     let key = class.clone();
+    let (key_name, key_drop) = (class.clone(), class.clone());
     view! {
         <tr data-class=key>
             <th scope="row" class="label-name">{class}</th>
             <td class="num">{thousands(rows)}</td>
             <td>
-                <input type="text" data-testid="map-name"
+                <input type="text" data-testid="map-name" aria-label=format!("New name for {key_name}")
                     prop:value=move || draft.name.get()
                     prop:disabled=move || draft.drop.get()
                     on:input=move |ev| draft.name.set(event_target_value(&ev)) />
             </td>
             <td>
-                <input type="checkbox" data-testid="map-drop"
+                <input type="checkbox" data-testid="map-drop" aria-label=format!("Drop the rows of {key_drop}")
                     prop:checked=move || draft.drop.get()
                     on:change=move |ev| draft.drop.set(event_target_checked(&ev)) />
             </td>

@@ -31,7 +31,7 @@ pub(super) fn FilesTable(
     view! {
         <section class="card">
             <h2>"Files"</h2>
-            <div class="scroll">
+            <div class="scroll" tabindex="0" role="region" aria-label="Files">
                 <table class="table" data-testid="files">
                     <thead>
                         <tr>
@@ -116,7 +116,7 @@ pub(super) fn ColumnsTable(
     view! {
         <section class="card">
             <h2>"Columns"</h2>
-            <div class="scroll">
+            <div class="scroll" tabindex="0" role="region" aria-label="Columns">
                 <table class="table" data-testid="columns">
                     <thead>
                         <tr>

@@ -80,7 +80,7 @@ pub(super) fn ColumnTable(
                 </div>
             </div>
             {move || error.get().map(|e| view! { <p class="chart-error" role="alert">{e}</p> })}
-            <div class="scroll">
+            <div class="scroll" tabindex="0" role="region" aria-label="Column statistics">
                 <table class="table stats-table" data-testid="explore-stats-table">
                     <thead>
                         <tr>

@@ -60,7 +60,7 @@ pub(super) fn QualityPanel(
                         view! { <p class="muted">"No missing values."</p> }.into_any()
                     } else {
                         view! {
-                            <div class="scroll short">
+                            <div class="scroll short" tabindex="0" role="region" aria-label="Missing values">
                                 <table class="table" data-testid="explore-missing">
                                     <thead><tr><th>"Column"</th><th class="num">"Missing"</th><th class="num">"Share"</th><th></th></tr></thead>
                                     <tbody>

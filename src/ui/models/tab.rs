@@ -64,7 +64,7 @@ pub fn ModelsTab() -> impl IntoView {
                         </div>
                     }
                 >
-                    <div class="scroll">
+                    <div class="scroll" tabindex="0" role="region" aria-label="Models trained or imported">
                         <table class="table models-table" data-testid="models-list">
                             <thead>
                                 <tr>
@@ -90,7 +90,7 @@ pub fn ModelsTab() -> impl IntoView {
                     when=move || saved.with(|s| !s.is_empty())
                     fallback=|| view! { <p class="muted" data-testid="models-saved-empty">"No model saved yet: use “Save in browser” on a model above."</p> }
                 >
-                    <div class="scroll">
+                    <div class="scroll" tabindex="0" role="region" aria-label="Models saved in this browser">
                         <table class="table" data-testid="models-saved">
                             <thead>
                                 <tr><th>"name"</th><th>"model"</th><th class="num">"classes"</th><th class="num">"macro-F1"</th><th>"saved"</th><th class="num">"size"</th><th>"in this page"</th><th>"actions"</th></tr>

@@ -53,7 +53,7 @@ pub(super) fn Metrics(
             </div>
             <div class="predict-metrics-grid">
                 <div>
-                    <div class="scroll">
+                    <div class="scroll" tabindex="0" role="region" aria-label="Per-class scores">
                         <table class="table" data-testid="predict-per-class">
                             <thead><tr><th>"class"</th><th class="num">"precision"</th><th class="num">"recall"</th><th class="num">"F1"</th><th class="num">"support"</th></tr></thead>
                             <tbody>

@@ -121,7 +121,7 @@ pub(super) fn Rows(
                 </label>
                 <span class="muted" data-testid="predict-matching" data-value=move || matching().to_string()>{range}</span>
             </div>
-            <div class="scroll">
+            <div class="scroll" tabindex="0" role="region" aria-label="Predictions">
                 <table class="table predict-table" data-testid="predict-rows">
                     <thead>
                         <tr>

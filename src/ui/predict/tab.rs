@@ -104,7 +104,6 @@ pub fn PredictTab() -> impl IntoView {
                         data-testid="predict-drop"
                         role="button"
                         tabindex="0"
-                        aria-label="Choose flow files to predict"
                         on:click=move |_| { if let Some(i) = input_ref.get_untracked() { i.click(); } }
                         on:keydown=move |ev: leptos::ev::KeyboardEvent| {
                             if ev.key() == "Enter" || ev.key() == " " {
@@ -118,16 +117,19 @@ pub fn PredictTab() -> impl IntoView {
                     >
                         <strong>"Drop flow files here to predict them, or click to choose"</strong>
                         <span class="muted">"Zeek conn.log(.labeled), CSV, CIDDS, NSL-KDD, UNSW-NB15 — also .gz and .zip; labelled or not. Files never leave this machine."</span>
-                        <input
-                            type="file"
-                            multiple
-                            class="visually-hidden"
-                            node_ref=input_ref
-                            data-testid="predict-file"
-                            on:change=on_pick
-                            on:click=|ev| ev.stop_propagation()
-                        />
                     </div>
+                    // Outside the drop zone (an input inside a role="button" is nested-interactive);
+                    // out of the tab order: the drop zone is its keyboard path (Enter or Space).
+                    <input
+                        type="file"
+                        multiple
+                        class="visually-hidden"
+                        tabindex="-1"
+                        aria-label="Flow files to predict"
+                        node_ref=input_ref
+                        data-testid="predict-file"
+                        on:change=on_pick
+                    />
                     <RunProgress />
                     {move || error.get().map(|e| view! {
                         <div class="banner error" role="alert" data-testid="predict-error">

@@ -26,7 +26,7 @@ fn value_cell(i: usize, c: &Col, s: &ModelScores, best: Option<f64>) -> impl Int
 pub(super) fn ComparisonTable() -> impl IntoView {
     let results = use_session().results;
     view! {
-        <div class="scroll">
+        <div class="scroll" tabindex="0" role="region" aria-label="Model comparison">
             <table class="table results-table" data-testid="results-table">
                 <thead>
                     <tr>

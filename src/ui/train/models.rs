@@ -51,29 +51,32 @@ fn ModelCard(
     let invalid = error.is_some();
     let on = form.on;
     view! {
-        <details class="model-card" class:on=on class:invalid=invalid open=on || invalid>
-            <summary>
-                <label class="check" on:click=|ev| ev.stop_propagation()>
-                    <input type="checkbox" data-testid=format!("train-model-{kind}") prop:checked=on
-                        on:change=move |ev| {
-                            let checked = event_target::<HtmlInputElement>(&ev).checked();
-                            forms.update(|f| f[index].on = checked);
-                        } />
-                    {title}
-                </label>
-            </summary>
-            <div class="params">
-                {form.fields.into_iter().map(|(name, text)| view! { <ParamField index kind name text forms /> }).collect_view()}
-                <button class="link" on:click=move |_| forms.update(|f| {
-                    if let Ok(k) = registry::kind(kind) {
-                        f[index] = ModelForm::new(k, true);
-                    }
-                })>
-                    "defaults"
-                </button>
-            </div>
+        // The tick box stands outside `<summary>`: an input inside a summary is an interactive
+        // element nested in another (axe-core's nested-interactive), unreachable for screen readers.
+        <div class="model-card" class:on=on class:invalid=invalid>
+            <label class="check">
+                <input type="checkbox" data-testid=format!("train-model-{kind}") prop:checked=on
+                    on:change=move |ev| {
+                        let checked = event_target::<HtmlInputElement>(&ev).checked();
+                        forms.update(|f| f[index].on = checked);
+                    } />
+                {title}
+            </label>
+            <details open=on || invalid>
+                <summary>{format!("{title}: hyper-parameters")}</summary>
+                <div class="params">
+                    {form.fields.into_iter().map(|(name, text)| view! { <ParamField index kind name text forms /> }).collect_view()}
+                    <button class="link" on:click=move |_| forms.update(|f| {
+                        if let Ok(k) = registry::kind(kind) {
+                            f[index] = ModelForm::new(k, true);
+                        }
+                    })>
+                        "defaults"
+                    </button>
+                </div>
+            </details>
             {error.map(|e| view! { <p class="error small" data-testid=format!("train-{kind}-error")>{e}</p> })}
-        </details>
+        </div>
     }
 }
 

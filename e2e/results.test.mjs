@@ -48,7 +48,7 @@ describe('Results tab', { timeout: TRAIN_TIMEOUT + 180_000 }, () => {
     const { page } = h;
     await page.click('[data-testid="tab-train"]');
     await page.waitForSelector('[data-testid="train-start"]');
-    for (const kind of ['dt', 'rf', 'gbdt', 'mlp', 'logreg', 'nb']) {
+    for (const kind of ['dt', 'rf', 'gbdt', 'mlp', 'logreg', 'nb', 'svm']) {
       const box = page.locator(`[data-testid="train-model-${kind}"]`);
       await box.setChecked(MODELS.includes(kind));
     }
@@ -206,7 +206,7 @@ describe('Results tab', { timeout: TRAIN_TIMEOUT + 180_000 }, () => {
     const { page } = h;
     await page.click('[data-testid="tab-train"]');
     await page.waitForSelector('[data-testid="train-start"]');
-    for (const kind of ['dt', 'rf', 'gbdt', 'mlp', 'logreg', 'nb']) {
+    for (const kind of ['dt', 'rf', 'gbdt', 'mlp', 'logreg', 'nb', 'svm']) {
       await page.locator(`[data-testid="train-model-${kind}"]`).setChecked(kind === 'dt');
     }
     await page.click('[data-testid="train-start"]');

@@ -34,7 +34,7 @@ def main():
     ap.add_argument("data", help="folder with train.csv and test.csv")
     ap.add_argument("--max-iter", type=int, default=1000)
     ap.add_argument("--components", type=int, default=256)
-    ap.add_argument("--svc-rows", type=int, default=5000)
+    ap.add_argument("--svc-rows", type=int, default=20000)
     ap.add_argument("--linear-only", action="store_true")
     ap.add_argument("--svc-only", action="store_true", help="only the exact SVC")
     ap.add_argument("--seed", type=int, default=0)

@@ -11,12 +11,12 @@
 # columns (bench/svm.py). Both linear solvers (LIBLINEAR's and flowlab's) are capped at
 # BENCH_SVM_MAX_ITER passes (100): neither converges within its default 1000 on these heavy-tailed
 # columns, and 1000 passes took minutes on the loaded machine. Prints a Markdown table. Settings:
-# BENCH_SEED (1), BENCH_SVC_ROWS (5000), BENCH_SVM_MAX_ITER (100), SHARED_DATA (../shared/data). Runs under `nice -n 10`; files go to bench/.data/svm/.
+# BENCH_SEED (1), BENCH_SVC_ROWS (20000), BENCH_SVM_MAX_ITER (100), SHARED_DATA (../shared/data). Runs under `nice -n 10`; files go to bench/.data/svm/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 seed=${BENCH_SEED:-1}
-svc_rows=${BENCH_SVC_ROWS:-5000}
+svc_rows=${BENCH_SVC_ROWS:-20000}
 iters=${BENCH_SVM_MAX_ITER:-100}
 shared=${SHARED_DATA:-$root/../shared/data}
 work=$root/bench/.data/svm

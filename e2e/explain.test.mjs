@@ -74,7 +74,7 @@ describe('Explanations', { timeout: TRAIN_TIMEOUT + 300_000 }, () => {
   it('trains a decision tree and a naive Bayes', { timeout: TRAIN_TIMEOUT }, async () => {
     const { page } = h;
     await tab(page, 'train');
-    for (const kind of ['dt', 'rf', 'gbdt', 'mlp', 'logreg', 'nb']) {
+    for (const kind of ['dt', 'rf', 'gbdt', 'mlp', 'logreg', 'nb', 'svm']) {
       await page.locator(`[data-testid="train-model-${kind}"]`).setChecked(kind === 'dt' || kind === 'nb');
     }
     await page.click('[data-testid="train-start"]');

@@ -63,7 +63,7 @@ describe('predicting a big file', { skip: missing.length ? `SKIP: ${missing.join
     // A small model on the sample the page opens with.
     await page.click('[data-testid="tab-train"]');
     await page.waitForSelector('[data-testid="train-tab"]');
-    for (const kind of ['dt', 'rf', 'gbdt', 'mlp', 'logreg', 'nb']) {
+    for (const kind of ['dt', 'rf', 'gbdt', 'mlp', 'logreg', 'nb', 'svm']) {
       await page.setChecked(`[data-testid="train-model-${kind}"]`, kind === 'dt');
     }
     await page.click('[data-testid="train-start"]');

@@ -28,7 +28,7 @@ async function rowsShown(page) {
 /** Trains a decision tree alone. */
 async function trainDt(page) {
   await tab(page, 'train');
-  for (const kind of ['dt', 'rf', 'gbdt', 'mlp', 'logreg', 'nb']) {
+  for (const kind of ['dt', 'rf', 'gbdt', 'mlp', 'logreg', 'nb', 'svm']) {
     await page.setChecked(`[data-testid="train-model-${kind}"]`, kind === 'dt');
   }
   await page.click('[data-testid="train-start"]');

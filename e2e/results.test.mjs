@@ -51,7 +51,7 @@ describe('Results tab', { timeout: TRAIN_TIMEOUT + 180_000 }, () => {
     await page.click('[data-testid="tab-train"]');
     await page.waitForSelector('[data-testid="train-start"]');
     // As a new user finds it: the default models ticked, nothing else touched.
-    for (const kind of ['dt', 'rf', 'gbdt', 'mlp', 'logreg', 'nb']) {
+    for (const kind of ['dt', 'rf', 'gbdt', 'mlp', 'logreg', 'nb', 'svm']) {
       const on = await page.locator(`[data-testid="train-model-${kind}"]`).isChecked();
       assert.equal(on, MODELS.includes(kind), `${kind} ticked by default: ${on}`);
     }
@@ -226,7 +226,7 @@ describe('Results tab', { timeout: TRAIN_TIMEOUT + 180_000 }, () => {
     const { page } = h;
     await page.click('[data-testid="tab-train"]');
     await page.waitForSelector('[data-testid="train-start"]');
-    for (const kind of ['dt', 'rf', 'gbdt', 'mlp', 'logreg', 'nb']) {
+    for (const kind of ['dt', 'rf', 'gbdt', 'mlp', 'logreg', 'nb', 'svm']) {
       await page.locator(`[data-testid="train-model-${kind}"]`).setChecked(kind === 'dt');
     }
     await page.click('[data-testid="train-start"]');

@@ -86,7 +86,7 @@ describe('the page at real size', { skip: !present && 'no ../shared/data' }, () 
   it('trains rf and gbdt on the sample', { timeout: 2 * TIMEOUT }, async () => {
     const { page } = h;
     await tab(page, 'train');
-    for (const kind of ['dt', 'rf', 'gbdt', 'mlp', 'logreg', 'nb']) {
+    for (const kind of ['dt', 'rf', 'gbdt', 'mlp', 'logreg', 'nb', 'svm']) {
       await page.setChecked(`[data-testid="train-model-${kind}"]`, kind === 'rf' || kind === 'gbdt');
     }
     await page.fill('[data-testid="train-rf-n_trees"]', '20');

@@ -8,7 +8,7 @@ import { foreignRequests, screenshots, startPage, TIMEOUT } from './harness.mjs'
 
 /** Ticks exactly the models in `kinds`. */
 async function chooseModels(page, kinds) {
-  for (const kind of ['dt', 'rf', 'gbdt', 'mlp', 'logreg', 'nb']) {
+  for (const kind of ['dt', 'rf', 'gbdt', 'mlp', 'logreg', 'nb', 'svm']) {
     await page.setChecked(`[data-testid="train-model-${kind}"]`, kinds.includes(kind));
   }
 }

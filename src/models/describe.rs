@@ -45,6 +45,16 @@ impl Model {
                 Some(best) => format!("{} epochs (best {})", m.epochs, best + 1),
                 None => format!("{} epochs", m.epochs),
             }),
+            Model::Svm(m) => Some(format!(
+                "{} support vectors in {} one-vs-rest SVM{}{}",
+                m.support.iter().sum::<usize>(),
+                m.support.len(),
+                if m.support.len() == 1 { "" } else { "s" },
+                match &m.fourier {
+                    Some(f) => format!(", {} random Fourier features", f.offset.len()),
+                    None => String::new(),
+                }
+            )),
             _ => None,
         }
     }

@@ -1,4 +1,4 @@
-//! Models: binned decision trees, random forest, gradient boosting, MLP, and linear baselines.
+//! Models: binned decision trees, random forest, gradient boosting, MLP, an SVM, and linear baselines.
 //!
 //! Every model follows one shape (as in linfa): a hyper-parameter struct that is validated before
 //! fitting (`Params::validate`), `fit(params, x, y, n_classes, progress)`, and `predict_proba`
@@ -68,6 +68,7 @@ pub(crate) mod partition;
 pub mod registry;
 pub mod shap;
 pub mod standardize;
+pub mod svm;
 pub mod tree;
 
 pub use coded::CellCache;
@@ -119,7 +120,7 @@ pub enum ModelError {
     #[error("cancelled")]
     Cancelled,
     /// A model the explanations do not cover (no exact method and no estimate for it).
-    #[error("{model} predictions are not explained: explanations exist for the decision tree, random forest, gradient boosting and logistic regression")]
+    #[error("{model} predictions are not explained: explanations exist for the decision tree, random forest, gradient boosting, logistic regression and the linear SVM")]
     NotExplained { model: &'static str },
 }
 
@@ -245,6 +246,7 @@ classifier! {
     mlp::Mlp => |_| None, |_| None;
     linear::LogisticRegression => |_| None, |_| None;
     naive_bayes::GaussianNb => |_| None, |_| None;
+    svm::Svm => |_| None, |_| None;
 }
 
 /// Index of the largest probability in each row of a `rows × n_classes` probability matrix.

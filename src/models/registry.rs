@@ -8,7 +8,7 @@
 //! let spec = ModelSpec::default_for("rf").unwrap();
 //! assert_eq!((spec.name(), spec.title()), ("rf", "random forest"));
 //! assert!(spec.validate().is_ok());
-//! assert_eq!(MODELS.iter().map(|m| m.name).collect::<Vec<_>>(), ["dt", "rf", "gbdt", "mlp", "logreg", "nb"]);
+//! assert_eq!(MODELS.iter().map(|m| m.name).collect::<Vec<_>>(), ["dt", "rf", "gbdt", "mlp", "logreg", "nb", "svm"]);
 //! let err = ModelSpec::with_values("rf", &[("n_trees", "0")]).unwrap_err();
 //! assert_eq!(err.to_string(), "hyper-parameter n_trees = 0: expected an integer ≥ 1");
 //! ```
@@ -23,6 +23,7 @@ use super::linear::{LogisticParams, LogisticRegression};
 use super::mlp::{Mlp, MlpParams};
 use super::naive_bayes::{GaussianNb, GaussianNbParams};
 use super::params::{markdown, Param, Params};
+use super::svm::{Svm, SvmParams};
 use super::tree::{DecisionTree, DecisionTreeParams};
 use super::{CellCache, Classifier, ModelError, Progress};
 use crate::data::Matrix;
@@ -123,6 +124,7 @@ registry! {
     Mlp(MlpParams => Mlp) "mlp", "MLP", true;
     Logreg(LogisticParams => LogisticRegression) "logreg", "logistic regression", false;
     Nb(GaussianNbParams => GaussianNb) "nb", "Gaussian naive Bayes", false;
+    Svm(SvmParams => Svm) "svm", "SVM", false;
 }
 
 /// Why a model name and `NAME=VALUE` settings do not make a model.
@@ -165,7 +167,7 @@ pub fn parse_value(text: &str) -> Value {
 }
 
 impl ModelSpec {
-    /// The short name used on the command line (`dt`, `rf`, `gbdt`, `mlp`, `logreg`, `nb`).
+    /// The short name used on the command line (`dt`, `rf`, `gbdt`, `mlp`, `logreg`, `nb`, `svm`).
     pub fn name(&self) -> &'static str {
         self.kind().name
     }
@@ -270,6 +272,7 @@ impl Model {
             Model::Mlp(m) => m.check(),
             Model::Logreg(m) => m.check(),
             Model::Nb(m) => m.check(),
+            Model::Svm(m) => m.check(),
         }
     }
 
@@ -331,10 +334,15 @@ mod tests {
                 ..
             }))
         ));
-        let e = ModelSpec::with_values("svm", &[("c", "1")]).unwrap_err();
+        let e = ModelSpec::with_values("svc", &[("c", "1")]).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "unknown model \"svm\"; the models are: dt, rf, gbdt, mlp, logreg, nb"
+            "unknown model \"svc\"; the models are: dt, rf, gbdt, mlp, logreg, nb, svm"
+        );
+        let e = ModelSpec::with_values("svm", &[("kernel", "poly")]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "hyper-parameter kernel = poly: expected one of linear, rbf"
         );
         let ModelSpec::Dt(p) =
             ModelSpec::with_values("dt", &[("max_features", "{\"Count\": 3}")]).unwrap()

@@ -160,5 +160,6 @@ fn kind(m: &crate::models::Model) -> &'static str {
         Model::Mlp(_) => "mlp",
         Model::Logreg(_) => "logreg",
         Model::Nb(_) => "nb",
+        Model::Svm(_) => "svm",
     }
 }

@@ -9,7 +9,9 @@
 //! `+inf` is first lowered to `f32::MAX` as flowlab's walk does. Since the feature matrix holds
 //! flowlab's `f32` values (see `features.rs`), every row reaches the leaf it reaches in flowlab.
 //! The forest's average and boosting's link (sigmoid or softmax, in `f64`) follow. Logistic
-//! regression standardises and multiplies in `f64` like flowlab; the MLP in `f32`.
+//! regression standardises and multiplies in `f64` like flowlab; the MLP in `f32`. The SVM is
+//! the same as logistic regression on its decision values, with the RBF kernel's random Fourier
+//! map (`MatMul`, `Add`, `Cos`, `Mul`) in between, in `f64`.
 
 use super::builder::{Attr, Builder, ML};
 use super::proto::dtype;
@@ -67,6 +69,29 @@ pub fn probabilities(b: &mut Builder, model: &Model, x: &str) -> Result<String, 
             Ok(a)
         }
         Model::Nb(_) => Err(OnnxError::UnsupportedModel("nb")),
+        Model::Svm(m) => {
+            let mut z = standardize(b, &m.standardizer, x);
+            if let Some(f) = &m.fourier {
+                // φ = scale · cos(z·ω + b), in f64 as `FourierFeatures::map`.
+                let d = m.standardizer.n_features() as i64;
+                let c = f.offset.len() as i64;
+                let w = b.doubles(&[d, c], &f.weights);
+                let offset = b.doubles(&[c], &f.offset);
+                let t = b.bin("MatMul", &z, &w);
+                let t = b.bin("Add", &t, &offset);
+                let t = b.op("Cos", &[&t], vec![]);
+                let scale = b.double(f.scale);
+                z = b.bin("Mul", &t, &scale);
+            }
+            let k = m.n_classes() as i64;
+            let inputs = (m.coef.len() / m.n_classes().max(1)) as i64;
+            let w = b.doubles(&[inputs, k], &m.coef);
+            let bias = b.doubles(&[k], &m.intercept);
+            let scores = b.bin("MatMul", &z, &w);
+            let scores = b.bin("Add", &scores, &bias);
+            let p = b.op("Softmax", &[&scores], vec![("axis", Attr::Int(-1))]);
+            Ok(b.cast(&p, dtype::FLOAT))
+        }
     }
 }
 

@@ -9,7 +9,7 @@
 //! first still took 1.19–1.49 s against 0.93–1.11 s for the next one in the same pool.
 //!
 //! ```
-//! assert_eq!(flowlab::worker::warm_up::warm_up().unwrap(), 6);
+//! assert_eq!(flowlab::worker::warm_up::warm_up().unwrap(), 7);
 //! ```
 
 use crate::data::rng::FlowRng;
@@ -22,6 +22,7 @@ use crate::models::forest::{RandomForest, RandomForestParams};
 use crate::models::linear::LogisticParams;
 use crate::models::mlp::MlpParams;
 use crate::models::naive_bayes::GaussianNbParams;
+use crate::models::svm::{Kernel, SvmParams};
 use crate::models::tree::DecisionTreeParams;
 use crate::models::{Model, ModelSpec};
 
@@ -59,6 +60,12 @@ pub fn warm_up() -> Result<usize, String> {
             ..Default::default()
         }),
         ModelSpec::Nb(GaussianNbParams::default()),
+        ModelSpec::Svm(SvmParams {
+            kernel: Kernel::Rbf,
+            components: 32,
+            max_iter: 10,
+            ..Default::default()
+        }),
     ];
     let opts = PermutationOptions {
         repeats: 1,

@@ -1,4 +1,4 @@
-//! MLP, multinomial logistic regression and Gaussian naive Bayes.
+//! MLP, multinomial logistic regression, Gaussian naive Bayes and the SVM.
 //!
 //! Determinism natively *and* in wasm: the model checksums asserted below are the same constants on
 //! both targets (`cargo test --target wasm32-unknown-unknown` runs this file in headless Chromium),
@@ -92,5 +92,6 @@ fn small_mlp() -> MlpParams {
 mod real_flows;
 mod robustness;
 mod sklearn;
+mod svm;
 mod training;
 mod validation;

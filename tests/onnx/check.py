@@ -45,6 +45,9 @@ MODELS = {
     "gbdt": ["--set", "n_rounds=30"],
     "logreg": ["--set", "max_iter=30"],
     "mlp": ["--set", "max_epochs=5"],
+    "svm": [],
+    # A name after "-" tells two settings of one model apart.
+    "svm-rbf": ["--set", "kernel=rbf", "--set", "components=64"],
 }
 MISSING = {"", "-", "?", "NA", "N/A", "NaN", "nan", "---", "null", "NULL", "None", "(empty)"}
 
@@ -187,7 +190,7 @@ def check(flowlab, data, model, extra, work, tag):
     """Trains, exports and checks one model on one fixture (and the edge rows for the CSV)."""
     stem = f"{data.name.split('.')[0]}{'-' + tag if tag else ''}-{model}"
     saved, out = work / f"{stem}.flowlab", work / f"{stem}.onnx"
-    run(flowlab, "train", "--model", model, *extra, "--out", str(saved), str(data))
+    run(flowlab, "train", "--model", model.split("-")[0], *extra, "--out", str(saved), str(data))
     run(flowlab, "export", "--format", "onnx", str(saved), "--out", str(out))
     onnx.checker.check_model(onnx.load(str(out)), full_check=True)
     worst = compare(flowlab, saved, out, data, stem)

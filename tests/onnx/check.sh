@@ -2,7 +2,8 @@
 # The ONNX export checked against onnxruntime (issue 14): creates tests/onnx/.venv with the
 # pinned onnx, onnxruntime and numpy (tests/onnx/requirements.txt) when they are missing, builds
 # the `flowlab` CLI (debug), then runs tests/onnx/check.py on the fixtures (dt, rf, gbdt, logreg,
-# mlp). Idempotent; generated models go to a temporary directory removed on exit.
+# mlp, svm linear and rbf). Idempotent; generated models go to a temporary directory removed on
+# exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 venv=tests/onnx/.venv

@@ -11,7 +11,9 @@
 //!   inputs): `coef[j][k] · z_j` with `z_j` the standardised value (0 at the training mean), the
 //!   expected value being the intercept. A probability is not linear in the features, so the
 //!   contributions are exact on the score. Output: the raw score.
-//! - MLP and naive Bayes are not explained ([`ModelError::NotExplained`]).
+//! - Linear SVM: the same, on the decision values (the one-vs-rest SVMs' scores, the softmax's
+//!   inputs). Output: the raw score (the decision value).
+//! - MLP, naive Bayes and the RBF SVM are not explained ([`ModelError::NotExplained`]).
 
 pub(crate) mod tree;
 
@@ -55,8 +57,17 @@ enum Kind {
         outputs: usize,
         binary: bool,
     },
-    /// Logistic regression: `coef` `features × classes` on standardised inputs.
-    Linear(crate::models::linear::LogisticRegression),
+    /// Logistic regression, linear SVM: class scores linear in the standardised inputs.
+    Linear(Linear),
+}
+
+/// Class scores `intercept[c] + Σ_j coef[j][c] · z_j` on standardised inputs `z`.
+#[derive(Debug, Clone)]
+struct Linear {
+    standardizer: crate::models::standardize::Standardizer,
+    /// `features × classes`, row-major.
+    coef: Vec<f64>,
+    intercept: Vec<f64>,
 }
 
 /// A decision tree's node as TreeSHAP walks it (its training rows as cover).
@@ -146,11 +157,30 @@ impl Explainer {
                 OutputSpace::RawScore,
             ),
             Model::Logreg(m) => (
-                Kind::Linear(m.clone()),
+                Kind::Linear(Linear {
+                    standardizer: m.standardizer.clone(),
+                    coef: m.coef.clone(),
+                    intercept: m.intercept.clone(),
+                }),
                 m.n_features(),
                 m.n_classes(),
                 OutputSpace::RawScore,
             ),
+            Model::Svm(m) if m.fourier.is_none() => (
+                Kind::Linear(Linear {
+                    standardizer: m.standardizer.clone(),
+                    coef: m.coef.clone(),
+                    intercept: m.intercept.clone(),
+                }),
+                m.n_features(),
+                m.n_classes(),
+                OutputSpace::RawScore,
+            ),
+            Model::Svm(_) => {
+                return Err(ModelError::NotExplained {
+                    model: "SVM with the RBF kernel",
+                })
+            }
             Model::Mlp(_) => return Err(ModelError::NotExplained { model: "MLP" }),
             Model::Nb(_) => {
                 return Err(ModelError::NotExplained {

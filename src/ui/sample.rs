@@ -1,12 +1,12 @@
 //! The embedded sample: its files, fetched from the page's own origin when the page opens or
 //! "Load sample" is pressed, and loaded as one data set (`public/sample/README.md`).
 
-use leptos::prelude::Set;
+use leptos::prelude::{Set, WithUntracked};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, Response};
 
-use super::{Banner, Session};
+use super::{Banner, LoadProgress, Session};
 use crate::worker::web::js_error_message;
 
 /// The embedded sample's folder, relative so the page works from any path.
@@ -29,10 +29,22 @@ pub const SAMPLE_FILES: [&str; 12] = [
     "iot23-2019-09-20.conn.log.labeled",
 ];
 
+/// The request id of a sample load whose files are still being fetched (no worker request yet;
+/// a Cancel for it reaches no load).
+const FETCHING: u32 = u32::MAX;
+
 impl Session {
-    /// Fetches the embedded sample's files (same origin) and loads them as one data set.
+    /// Fetches the embedded sample's files (same origin) and loads them as one data set. The
+    /// load shows as in progress from the click on, not only once the twelve fetches are done:
+    /// otherwise the page would look idle, and then jump to the Data tab when the parse starts.
     pub fn load_sample(&self) {
         let session = *self;
+        session.state.loading.set(Some(LoadProgress {
+            request: FETCHING,
+            done: 0,
+            total: 0,
+            file: "the embedded sample".into(),
+        }));
         leptos::task::spawn_local(async move {
             let mut blobs = Vec::with_capacity(SAMPLE_FILES.len());
             for name in SAMPLE_FILES {
@@ -42,6 +54,12 @@ impl Session {
                     Err(e) => {
                         let error = format!("cannot load the sample file {url}: {e}");
                         session.state.banner.set(Some(Banner::Error(error)));
+                        let fetching = |l: &Option<LoadProgress>| {
+                            l.as_ref().is_some_and(|l| l.request == FETCHING)
+                        };
+                        if session.state.loading.with_untracked(fetching) {
+                            session.state.loading.set(None);
+                        }
                         return;
                     }
                 }

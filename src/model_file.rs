@@ -47,6 +47,39 @@ fn config() -> impl bincode::config::Config {
     bincode::config::standard().with_limit::<LIMIT>()
 }
 
+/// How many bytes of memory a payload of `n` bytes may claim while it is decoded: containers
+/// take more room in memory than in the file (a varint `u64` of one byte is eight in memory, a
+/// struct of small fields several times its encoding), so [`EXPANSION`] times the payload, at
+/// least [`MIN_CLAIM`], at most [`LIMIT`].
+const EXPANSION: usize = 64;
+const MIN_CLAIM: usize = 1 << 20;
+
+/// Decodes `payload` with a bincode limit that fits its length. bincode allocates a container
+/// for the length its prefix claims before reading it, and its limit is a type parameter, so a
+/// 38-byte file claiming a 32 MiB string made it allocate 32 MiB (and up to 2 GiB) — found by
+/// the `model_file` fuzz target as a timeout (`tests/fixtures/fuzz-regressions/model_file/`).
+/// The limit is now the smallest of a ladder of powers of four at least [`EXPANSION`] × the
+/// payload, so a claim the file cannot back is refused before anything is allocated.
+fn decode_bounded<T: DeserializeOwned>(
+    payload: &[u8],
+) -> Result<(T, usize), bincode::error::DecodeError> {
+    fn with<T: DeserializeOwned, const L: usize>(
+        payload: &[u8],
+    ) -> Result<(T, usize), bincode::error::DecodeError> {
+        let config = bincode::config::standard().with_limit::<L>();
+        bincode::serde::decode_from_slice(payload, config)
+    }
+    match payload.len().saturating_mul(EXPANSION).max(MIN_CLAIM) {
+        n if n <= 1 << 20 => with::<T, { 1 << 20 }>(payload),
+        n if n <= 1 << 22 => with::<T, { 1 << 22 }>(payload),
+        n if n <= 1 << 24 => with::<T, { 1 << 24 }>(payload),
+        n if n <= 1 << 26 => with::<T, { 1 << 26 }>(payload),
+        n if n <= 1 << 28 => with::<T, { 1 << 28 }>(payload),
+        n if n <= 1 << 30 => with::<T, { 1 << 30 }>(payload),
+        _ => with::<T, LIMIT>(payload),
+    }
+}
+
 /// Encodes `value` as a model file.
 pub fn write<T: Serialize>(value: &T) -> Result<Vec<u8>, ModelFileError> {
     let payload = bincode::serde::encode_to_vec(value, config())
@@ -94,8 +127,12 @@ pub fn read<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ModelFileError> {
             need,
         });
     }
-    let (value, used) = bincode::serde::decode_from_slice(&bytes[HEADER..need], config())
-        .map_err(|e| ModelFileError::Corrupt(e.to_string()))?;
+    let (value, used) = decode_bounded(&bytes[HEADER..need]).map_err(|e| match e {
+        bincode::error::DecodeError::LimitExceeded => ModelFileError::Corrupt(format!(
+            "a length in it claims more memory than its {len} bytes can hold"
+        )),
+        e => ModelFileError::Corrupt(e.to_string()),
+    })?;
     if used != len {
         return Err(ModelFileError::Corrupt(format!(
             "{} bytes left over after the model",

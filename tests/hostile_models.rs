@@ -246,3 +246,25 @@ fn a_network_whose_layers_do_not_fit_is_refused() {
     let msg = refused(&model_file::write(&bad).unwrap());
     assert!(msg.contains("MLP: the input scaling"), "{msg}");
 }
+
+/// Found by the `model_file` fuzz target (a timeout under the sanitizer): a 38-byte file whose
+/// 10-byte payload claims a 32 MiB string. bincode allocated the claimed bytes before finding
+/// the input too short; the decoder's limit now fits the payload, so the claim is refused
+/// before any allocation, and so is a claim of 2 GiB.
+#[test]
+fn a_small_file_claiming_a_huge_string_is_refused_before_allocating() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/fuzz-regressions/model_file/timeout-huge-string-claim");
+    let bytes = std::fs::read(path).unwrap();
+    assert_eq!(bytes.len(), 38);
+    let e = flowlab::model_file::read::<flowlab::job::TrainedModel>(&bytes).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "the model file is damaged: a length in it claims more memory than its 10 bytes can hold"
+    );
+    // The same with the length prefix raised to 0x7f00_0000 (2,130,706,432 bytes).
+    let mut big = bytes.clone();
+    big[29..33].copy_from_slice(&0x7f00_0000u32.to_le_bytes());
+    let e = flowlab::model_file::read::<flowlab::job::TrainedModel>(&big).unwrap_err();
+    assert!(e.to_string().contains("claims more memory"), "{e}");
+}

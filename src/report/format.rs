@@ -55,6 +55,17 @@ pub fn model_label(i: usize, title: &str) -> String {
     format!("{}. {title}", i + 1)
 }
 
+/// File names as a table cell: all of them when there are at most `shown`, else how many, the
+/// first `shown - 1` and the last (`12 files: a, b, …, l`).
+pub fn file_list(names: &[String], shown: usize) -> String {
+    if names.len() <= shown.max(1) {
+        return names.join(", ");
+    }
+    let first = names[..shown.max(2) - 1].join(", ");
+    let last = names.last().map_or("", String::as_str);
+    format!("{} files: {first}, …, {last}", names.len())
+}
+
 /// The Models table's "labels" cell and its tooltip: the taxonomy and, when the model carries
 /// the user's label mapping, its rules (the first two in the cell, all in the tooltip).
 pub fn model_labels(taxonomy: &str, map: &LabelMap) -> (String, String) {
@@ -362,6 +373,13 @@ pub fn progress_time(m: &ModelProgress, now: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_file_lists_are_shortened() {
+        let names: Vec<String> = (1..=12).map(|i| format!("f{i}.log")).collect();
+        assert_eq!(file_list(&names[..3], 3), "f1.log, f2.log, f3.log");
+        assert_eq!(file_list(&names, 3), "12 files: f1.log, f2.log, …, f12.log");
+    }
 
     #[test]
     fn model_labels_name_the_taxonomy_and_the_mapping() {

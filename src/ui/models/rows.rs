@@ -10,7 +10,7 @@ use super::{
     export_model, load_into_worker, refresh_saved, saved_name_of, state, store, ExportFormat,
     SavedEntry,
 };
-use crate::report::format::{bytes, model_labels};
+use crate::report::format::{bytes, file_list, model_labels};
 use crate::ui::download::save_bytes;
 use crate::ui::{use_session, Tab};
 use crate::worker::protocol::ModelInfo;
@@ -36,7 +36,7 @@ fn sources(info: &ModelInfo) -> String {
     if info.meta.sources.is_empty() {
         "—".into()
     } else {
-        info.meta.sources.join(", ")
+        file_list(&info.meta.sources, 3)
     }
 }
 
@@ -132,7 +132,7 @@ pub(super) fn ModelRow(
             <td class="num" title=classes_title>{info.classes.len().to_string()}</td>
             <td class="num" title=info.features.join(", ")>{info.features.len().to_string()}</td>
             <td data-testid="models-labels" title=labels_title>{labels}</td>
-            <td class="wrap">{sources(&info)}</td>
+            <td class="wrap" title=info.meta.sources.join("\n")>{sources(&info)}</td>
             <td>{info.meta.split.clone()}</td>
             <td class="num" data-testid="models-f1">{f1}</td>
             <td>{move || saved_date().unwrap_or_else(|| "not saved".into())}</td>

@@ -200,12 +200,8 @@ impl GaussianNb {
 
     /// Class probabilities, `rows × n_classes` row-major (each row sums to 1).
     pub fn predict_proba(&self, x: &Matrix) -> Result<Vec<f32>, ModelError> {
-        let mut jll = self.joint_log_likelihood(x)?;
-        let k = self.n_classes;
-        for row in jll.chunks_mut(k.max(1)) {
-            num::softmax64_in_place(row);
-        }
-        Ok(jll.into_iter().map(|p| p as f32).collect())
+        let jll = self.joint_log_likelihood(x)?;
+        Ok(num::softmax_rows_f32(jll, self.n_classes))
     }
 
     /// Number of classes (columns of [`Self::predict_proba`]).

@@ -321,6 +321,15 @@ pub(crate) fn softmax_in_place(z: &mut [f32]) -> f64 {
     max + ln(sum)
 }
 
+/// Class probabilities from `rows × k` row-major scores: the softmax of each row, as `f32`
+/// (what `predict_proba` returns for naive Bayes and the SVM).
+pub(crate) fn softmax_rows_f32(mut scores: Vec<f64>, k: usize) -> Vec<f32> {
+    for row in scores.chunks_mut(k.max(1)) {
+        softmax64_in_place(row);
+    }
+    scores.into_iter().map(|p| p as f32).collect()
+}
+
 /// Softmax of one `f64` row in place; returns `ln Σ e^z`. Same `NaN`/`∞` rules as
 /// [`softmax_in_place`].
 pub(crate) fn softmax64_in_place(z: &mut [f64]) -> f64 {

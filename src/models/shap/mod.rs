@@ -70,6 +70,22 @@ struct Linear {
     intercept: Vec<f64>,
 }
 
+impl Linear {
+    /// The explanation of a linear model (logistic regression, linear SVM): a copy of its
+    /// standardisation and weights.
+    fn kind(
+        standardizer: &crate::models::standardize::Standardizer,
+        coef: &[f64],
+        intercept: &[f64],
+    ) -> Kind {
+        Kind::Linear(Linear {
+            standardizer: standardizer.clone(),
+            coef: coef.to_vec(),
+            intercept: intercept.to_vec(),
+        })
+    }
+}
+
 /// A decision tree's node as TreeSHAP walks it (its training rows as cover).
 impl From<&crate::models::tree::Node> for ShapNode {
     fn from(n: &crate::models::tree::Node) -> ShapNode {
@@ -157,21 +173,13 @@ impl Explainer {
                 OutputSpace::RawScore,
             ),
             Model::Logreg(m) => (
-                Kind::Linear(Linear {
-                    standardizer: m.standardizer.clone(),
-                    coef: m.coef.clone(),
-                    intercept: m.intercept.clone(),
-                }),
+                Linear::kind(&m.standardizer, &m.coef, &m.intercept),
                 m.n_features(),
                 m.n_classes(),
                 OutputSpace::RawScore,
             ),
             Model::Svm(m) if m.fourier.is_none() => (
-                Kind::Linear(Linear {
-                    standardizer: m.standardizer.clone(),
-                    coef: m.coef.clone(),
-                    intercept: m.intercept.clone(),
-                }),
+                Linear::kind(&m.standardizer, &m.coef, &m.intercept),
                 m.n_features(),
                 m.n_classes(),
                 OutputSpace::RawScore,

@@ -347,12 +347,8 @@ impl Svm {
 
     /// Class probabilities: the softmax of each row's decision values (see the module docs).
     pub fn predict_proba(&self, x: &Matrix) -> Result<Vec<f32>, ModelError> {
-        let mut scores = self.decision_function(x)?;
-        let k = self.n_classes.max(1);
-        for row in scores.chunks_mut(k) {
-            num::softmax64_in_place(row);
-        }
-        Ok(scores.into_iter().map(|p| p as f32).collect())
+        let scores = self.decision_function(x)?;
+        Ok(num::softmax_rows_f32(scores, self.n_classes))
     }
 
     /// Number of classes (columns of [`Self::predict_proba`]).

@@ -143,9 +143,12 @@ fn stream(
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
+    // Only the model's inputs are typed: the identifiers (`uid`, addresses) and other columns
+    // it does not read are skipped while parsing.
     let opts = IngestOptions {
         taxonomy: m.taxonomy,
         label_column: a.label_column.clone(),
+        only_columns: Some(m.pipeline.input_columns()),
         ..IngestOptions::default()
     };
     let files = &a.files;

@@ -1,7 +1,7 @@
 //! `flowlab predict` and `flowlab eval`: a saved model over files of any size, streamed.
 //!
-//! One reader thread parses the files and hands out batches of `--batch-rows` rows ([`BATCH_ROWS`]:
-//! 8 Ki by default; [`Loader::take_batch`](crate::ingest::Loader::take_batch)); one worker per core
+//! One reader thread parses the files and hands out batches of `--batch-rows` rows (8 Ki by
+//! default: `cli::BATCH_ROWS`; [`Loader::take_batch`](crate::ingest::Loader::take_batch)); one worker per core
 //! predicts batches ([`BatchPredictor::predict`]); this thread writes their CSV rows in input order and keeps the
 //! summary ([`PredictionStream`]). Channels between them hold a few batches, so memory is
 //! bounded by the batch size and the number of threads, not by the input.
@@ -44,17 +44,9 @@ pub(super) struct UseArgs {
     #[arg(long)]
     threads: Option<usize>,
     /// Rows per batch: memory holds a few batches per thread, whatever the input size.
-    #[arg(long, default_value_t = BATCH_ROWS, value_name = "N")]
+    #[arg(long, default_value_t = super::BATCH_ROWS, value_name = "N")]
     batch_rows: usize,
 }
-
-/// Rows per batch of `predict` and `eval` by default. Smaller than a streamed load's
-/// (`cli::BATCH_ROWS`, 64 Ki): each batch's feature matrix (rows × inputs × 4 bytes, ~25 MB at
-/// 64 Ki rows of a Zeek model's ~100 inputs) is allocated and freed once per batch, and at 8 Ki
-/// rows the few batches in flight stay in the allocator's reused heap instead of fresh pages.
-/// Measured on 1.9 M conn.log rows, 100-tree forest, 3 alternating runs each at load ~8: peak RSS
-/// 264–339 → 97–104 MB, user + system CPU 3.51 → 3.34 s, the same CSV.
-const BATCH_ROWS: usize = 8 * 1024;
 
 /// The model of `a`, with the label map of `--map` instead of its own when given.
 fn read_model(a: &UseArgs) -> Result<TrainedModel, String> {

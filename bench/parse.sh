@@ -91,7 +91,7 @@ except Exception: print("")')
 declare -A secs rss note
 echo "== flowlab inspect (native)"
 read -r secs[flowlab] rss[flowlab] < <(best_of "$flowlab" inspect "$data")
-note[flowlab]="flowlab $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src Cargo.toml || echo '+changes'), 1 thread, read + parse + summary (wall)"
+note[flowlab]="flowlab $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src Cargo.toml || echo '+changes'), one parsing thread, columns typed on all cores, summary on another thread: read + parse + summary (wall)"
 
 if [ "$browser" = 1 ]; then
   echo "== the page's worker (Chromium)"

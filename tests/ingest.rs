@@ -548,3 +548,42 @@ fn columns_filled_in_parallel_equal_one_thread() {
         "missing numbers are part of the check"
     );
 }
+
+/// A load that types only some columns (a model's inputs) gives exactly those columns, equal to
+/// the full load's, in the same rows, lines and labels; a name is matched ignoring ASCII case,
+/// and per-file sampling still sees every column it needs.
+#[test]
+fn only_the_asked_columns_are_typed() {
+    let files = [
+        fixture("iot23-34-1.conn.log.labeled"),
+        fixture("iot23-mix.csv"),
+    ];
+    let full = load(&files, IngestOptions::default()).unwrap();
+    let only = IngestOptions {
+        only_columns: Some(vec!["DURATION".into(), "proto".into(), "history".into()]),
+        ..Default::default()
+    };
+    let part = load(&files, only.clone()).unwrap();
+    let names: Vec<&str> = part.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["proto", "duration", "history"]);
+    let same: Vec<_> = names
+        .iter()
+        .map(|n| full.column(n).unwrap().clone())
+        .collect();
+    same_columns(&part.columns, &same).unwrap();
+    assert_eq!((part.n_rows(), &part.lines), (full.n_rows(), &full.lines));
+    assert_eq!(
+        counts(&part, Taxonomy::Attack),
+        counts(&full, Taxonomy::Attack)
+    );
+    let capped = |o: IngestOptions| IngestOptions {
+        max_rows_per_file: Some(50),
+        seed: 3,
+        ..o
+    };
+    let full = load(&files, capped(IngestOptions::default())).unwrap();
+    let part = load(&files, capped(only)).unwrap();
+    assert_eq!(part.lines, full.lines);
+    let duration = |d: &flowlab::ingest::Dataset| d.column("duration").unwrap().clone();
+    same_columns(&[duration(&part)], &[duration(&full)]).unwrap();
+}

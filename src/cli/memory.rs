@@ -69,6 +69,7 @@ pub(super) fn load(
         seed: read.seed,
         max_files: read.max_files,
         sample_files: read.sample_files,
+        only_columns: None,
     };
     let auto = !LoadGuard::asked(&options);
     let mut first_plan = None;

@@ -1,7 +1,7 @@
 //! `flowlab predict` and `flowlab eval`: a saved model over files of any size, streamed.
 //!
-//! One reader thread parses the files and hands out batches of `--batch-rows` rows (64 Ki by
-//! default; [`Loader::take_batch`](crate::ingest::Loader::take_batch)); one worker per core
+//! One reader thread parses the files and hands out batches of `--batch-rows` rows (8 Ki by
+//! default: `cli::BATCH_ROWS`; [`Loader::take_batch`](crate::ingest::Loader::take_batch)); one worker per core
 //! predicts batches ([`BatchPredictor::predict`]); this thread writes their CSV rows in input order and keeps the
 //! summary ([`PredictionStream`]). Channels between them hold a few batches, so memory is
 //! bounded by the batch size and the number of threads, not by the input.
@@ -143,9 +143,12 @@ fn stream(
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
+    // Only the model's inputs are typed: the identifiers (`uid`, addresses) and other columns
+    // it does not read are skipped while parsing.
     let opts = IngestOptions {
         taxonomy: m.taxonomy,
         label_column: a.label_column.clone(),
+        only_columns: Some(m.pipeline.input_columns()),
         ..IngestOptions::default()
     };
     let files = &a.files;

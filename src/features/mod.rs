@@ -301,6 +301,20 @@ impl Pipeline {
         self.features.iter().map(|f| f.name.as_str()).collect()
     }
 
+    /// The data set's columns that [`transform`](Self::transform) reads, each once, in order of
+    /// first use: what a load for this pipeline needs to type (`IngestOptions::only_columns`).
+    pub fn input_columns(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for f in &self.features {
+            for c in f.spec.columns() {
+                if !names.iter().any(|n| n == c) {
+                    names.push(c.to_string());
+                }
+            }
+        }
+        names
+    }
+
     pub fn index_of(&self, name: &str) -> Option<usize> {
         self.features.iter().position(|f| f.name == name)
     }

@@ -35,6 +35,10 @@ pub struct IngestOptions {
     pub max_files: Option<u64>,
     /// With `max_files`: a seeded uniform sample of the members instead of the first ones.
     pub sample_files: bool,
+    /// Type only these columns (by name, ASCII case ignored); the others are not parsed and
+    /// are not in the data set. `None`: every column. A model's inputs
+    /// (`features::Pipeline::input_columns`) when predicting.
+    pub only_columns: Option<Vec<String>>,
 }
 
 enum Stage {
@@ -74,9 +78,11 @@ pub struct Loader {
 
 impl Loader {
     pub fn new(opts: IngestOptions) -> Self {
+        let mut table = TableBuilder::default();
+        table.only(opts.only_columns.clone());
         Loader {
             out: Output {
-                table: TableBuilder::default(),
+                table,
                 rng: FlowRng::new(opts.seed, 0x5a3b1e),
                 file_id: 0,
                 file_cols: Vec::new(),

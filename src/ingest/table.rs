@@ -33,21 +33,24 @@ pub(crate) struct TableBuilder {
     sources: Vec<u32>,
     lines: Vec<u64>,
     pending: Pending,
+    /// Only these columns are typed (see [`TableBuilder::only`]); `None`: all.
+    only: Option<Vec<String>>,
     /// Fill the columns of a block on every core (native only; see [`TableBuilder::parallel`]).
     #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     parallel: bool,
 }
 
-/// Rows pushed but not yet typed: one file's rows, their fields back to back.
+/// Rows pushed but not yet typed: one file's rows, their kept fields back to back.
 #[derive(Debug, Default)]
 struct Pending {
-    /// The fields' text, concatenated.
+    /// The kept fields' text, concatenated.
     text: String,
-    /// Where each field ends in `text`, row after row (`width` per row).
+    /// Where each kept field ends in `text`, row after row (`width` per row).
     ends: Vec<usize>,
-    /// Fields per row, and the table column of each field (the file's column map).
+    /// Kept fields per row; the file's column map; the position in the row of each kept field.
     width: usize,
     map: Vec<usize>,
+    kept: Vec<usize>,
     /// The file the rows come from (id, name), and the table row of the first pending row.
     file: (u32, String),
     first_row: usize,
@@ -58,6 +61,9 @@ impl Pending {
         self.ends.len().checked_div(self.width).unwrap_or(0)
     }
 }
+
+/// The column map's entry of a field that is not typed (its column is not asked for).
+pub(crate) const SKIP: usize = usize::MAX;
 
 /// Rows held before the columns are filled: large enough that the fill of each column is a long
 /// loop (and worth a thread), small enough to stay in cache (~1 MiB of flow lines).
@@ -88,13 +94,31 @@ impl TableBuilder {
         self.parallel = on;
     }
 
-    /// Maps a file's columns to table columns, adding the new ones.
+    /// Types only the columns named in `names` (ASCII case ignored); the fields of the others
+    /// are never parsed and their columns are not in the table. For a caller that knows what it
+    /// will read, such as a model's inputs: a prediction does not intern Zeek's `uid` (a new
+    /// string on every row) nor the addresses. Set before the first file.
+    pub fn only(&mut self, names: Option<Vec<String>>) {
+        self.only = names;
+    }
+
+    fn wanted(&self, name: &str) -> bool {
+        self.only
+            .as_ref()
+            .is_none_or(|o| o.iter().any(|n| n.trim().eq_ignore_ascii_case(name)))
+    }
+
+    /// Maps a file's columns to table columns, adding the new ones ([`SKIP`] for a column that
+    /// is not asked for).
     pub fn map_columns(&mut self, fc: &FileColumns) -> Vec<usize> {
         fc.names
             .iter()
             .enumerate()
             .map(|(i, name)| {
                 let name = name.trim();
+                if !self.wanted(name) {
+                    return SKIP;
+                }
                 if let Some(&c) = self.by_name.get(name) {
                     return c;
                 }
@@ -116,26 +140,25 @@ impl TableBuilder {
         label: Option<&str>,
     ) {
         let p = &mut self.pending;
-        if p.rows() > 0 && (p.file.0 != file.0 || p.width != map.len()) {
+        if p.rows() > 0 && (p.file.0 != file.0 || p.map != map) {
             self.flush();
         }
         let p = &mut self.pending;
         if p.ends.is_empty() {
-            p.width = map.len();
             p.map.clear();
             p.map.extend_from_slice(map);
+            p.kept.clear();
+            p.kept.extend((0..map.len()).filter(|&j| map[j] != SKIP));
+            p.width = p.kept.len();
             if p.file.0 != file.0 || p.file.1 != file.1 {
                 p.file = (file.0, file.1.to_string());
             }
             p.first_row = self.rows;
         }
-        for value in fields.iter().take(map.len()) {
-            p.text.push_str(value);
-            p.ends.push(p.text.len());
-        }
         // A row shorter than the map (the file parser checks widths, so only a caller's slip)
         // gets missing values, as pushing value by value would give.
-        for _ in fields.len()..map.len() {
+        for &j in &p.kept {
+            p.text.push_str(fields.get(j).copied().unwrap_or(""));
             p.ends.push(p.text.len());
         }
         self.rows += 1;
@@ -156,8 +179,8 @@ impl TableBuilder {
         if n > 0 {
             // The field that feeds each column (a column appears at most once in a file's map).
             let mut field_of = vec![usize::MAX; self.cols.len()];
-            for (j, &c) in p.map.iter().enumerate() {
-                field_of[c] = j;
+            for (j, &f) in p.kept.iter().enumerate() {
+                field_of[p.map[f]] = j;
             }
             let lines = &self.lines[p.first_row..p.first_row + n];
             let fill = |(c, col): (usize, &mut ColumnBuilder)| {
@@ -206,6 +229,7 @@ impl TableBuilder {
         let by_name = std::mem::take(&mut self.by_name);
         let rows = self.rows;
         let pending = std::mem::take(&mut self.pending);
+        let only = self.only.clone();
         let full = std::mem::replace(
             self,
             TableBuilder {
@@ -217,6 +241,7 @@ impl TableBuilder {
                 lines: Vec::with_capacity(rows),
                 rows: 0,
                 pending,
+                only,
                 parallel: self.parallel,
             },
         );

@@ -45,6 +45,7 @@ impl WorkerState {
         let started = self.now();
         let options = IngestOptions {
             taxonomy: model.taxonomy,
+            only_columns: Some(model.pipeline.input_columns()),
             ..IngestOptions::default()
         };
         let mut run = Run {

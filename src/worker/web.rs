@@ -293,6 +293,7 @@ impl WorkerState {
                     seed,
                     max_files,
                     sample_files,
+                    only_columns: None,
                 };
                 spawn_local(async move {
                     let started = self.now();

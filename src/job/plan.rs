@@ -166,10 +166,26 @@ pub fn prepare_within(
             },
         });
     }
+    if req.models.iter().any(ModelSpec::reads_windows) {
+        // Sequence models read the same splits with the sequence context appended (see
+        // `features::context`): one more fit per fit, which only they use.
+        let with_context: Vec<Fit> = fits
+            .iter()
+            .map(|f| Fit {
+                role: f.role,
+                pipeline: f.pipeline.with_context(data),
+                split: f.split.clone(),
+            })
+            .collect();
+        fits.extend(with_context);
+    }
     let leakage = leakage::detect(data, &y, classes.len(), &scoring[0]);
     let mut tasks = Vec::new();
     for (m, spec) in req.models.iter().enumerate() {
         for (f, fit) in fits.iter().enumerate() {
+            if fit.pipeline.has_context() != spec.reads_windows() {
+                continue;
+            }
             let (rows, cols) = (fit.split.train.len(), fit.pipeline.width());
             let parts = match spec {
                 ModelSpec::Rf(p) => tree_chunks(p.n_trees, workers)
@@ -225,6 +241,16 @@ pub fn prepare_within(
 }
 
 impl Prepared {
+    /// The fits model `spec` is fitted on, with their indices: the sequence models' fits carry
+    /// the sequence context, the others' do not.
+    pub fn fits_of<'a>(&'a self, spec: &ModelSpec) -> impl Iterator<Item = (usize, &'a Fit)> {
+        let windows = spec.reads_windows();
+        self.fits
+            .iter()
+            .enumerate()
+            .filter(move |(_, f)| f.pipeline.has_context() == windows)
+    }
+
     /// The training matrix and labels of fit `fit`.
     pub fn fit_data(&self, data: &Dataset, fit: usize) -> Result<FitData, TrainError> {
         self.fit_and_test(data, fit).map(|(train, _)| train)

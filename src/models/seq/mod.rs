@@ -274,6 +274,15 @@ impl Gru {
         Ok(out)
     }
 
+    /// How many rows of `x` there are, and how many have at least one earlier flow of their
+    /// group among them (a window with a history): few means the file is too short per host
+    /// for this model.
+    pub fn history(&self, x: &Matrix) -> Result<(usize, usize), ModelError> {
+        check_width(self.n_features(), x)?;
+        let win = Windows::build(x, self.params.grouping.column(), self.params.window);
+        Ok((x.rows, win.with_history()))
+    }
+
     /// Most probable class of each row.
     pub fn predict(&self, x: &Matrix) -> Result<Vec<u32>, ModelError> {
         Ok(argmax_rows(&self.predict_proba(x)?, self.n_classes()))

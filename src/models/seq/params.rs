@@ -20,6 +20,15 @@ pub enum Grouping {
 }
 
 impl Grouping {
+    /// What one sequence follows, in words.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Grouping::Host => "host",
+            Grouping::Pair => "host pair",
+            Grouping::Responder => "responder",
+        }
+    }
+
     /// Its context column (see `features::context`).
     pub fn column(self) -> usize {
         match self {

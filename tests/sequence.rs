@@ -154,3 +154,57 @@ fn a_gru_without_context_columns_says_so() {
         "hyper-parameter layers = 3: expected an integer in 1 ..= 2"
     );
 }
+
+#[test]
+fn the_cli_trains_a_gru_and_predict_says_when_a_file_is_too_short_per_host() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("gru.flowlab");
+    let (mix, zeek) = (
+        fixture("iot23-mix.csv"),
+        fixture("iot23-34-1.conn.log.labeled"),
+    );
+    let (code, out, err) = flowlab(&[
+        "train",
+        "--model",
+        "gru",
+        "--set",
+        "hidden=8",
+        "--set",
+        "max_epochs=2",
+        "--by-capture",
+        "--out",
+        model.to_str().unwrap(),
+        mix.to_str().unwrap(),
+        zeek.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("model gru "), "{out}");
+    assert!(
+        out.contains("by capture (group k-fold over the files): macro-F1"),
+        "{out}"
+    );
+    let model = model.to_str().unwrap();
+    // Whole file: most flows have history, no warning.
+    let (code, _, err) = flowlab(&["predict", model, zeek.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("earlier flow"), "{err}");
+    // A file where every flow comes from a host of its own: windows of one flow, and it says so.
+    let text = std::fs::read_to_string(&mix).unwrap();
+    let mut lines = text.lines();
+    let mut one_each = format!("{}\n", lines.next().unwrap());
+    for (i, line) in lines.enumerate() {
+        let mut cells: Vec<&str> = line.split(',').collect();
+        let host = format!("10.0.{}.{}", i / 256, i % 256);
+        cells[2] = &host;
+        one_each.push_str(&cells.join(","));
+        one_each.push('\n');
+    }
+    let short = dir.path().join("one-flow-per-host.csv");
+    std::fs::write(&short, one_each).unwrap();
+    let (code, _, err) = flowlab(&["predict", model, short.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("flows have no earlier flow of their host in the file: the model reads windows of 16 flows per host"),
+        "{err}"
+    );
+}

@@ -437,6 +437,9 @@ fn merge_warning(all: &mut Vec<Warning>, w: &Warning) {
     }
 }
 
+/// What the warning of [`short_history`] says, for the callers that pick it out.
+pub const SHORT_HISTORY: &str = "have no earlier flow of their";
+
 /// A warning when fewer than half the rows of a batch have an earlier flow of their host in it:
 /// a sequence model then scores most flows from a window of one (see `models::seq`).
 fn short_history(m: &TrainedModel, x: &Matrix) -> Result<Option<Warning>, TrainError> {
@@ -453,7 +456,7 @@ fn short_history(m: &TrainedModel, x: &Matrix) -> Result<Option<Warning>, TrainE
         count: (rows - with_history) as u64,
         examples: Vec::new(),
         message: format!(
-            "{} of {rows} flows have no earlier flow of their {} in the file: the model reads windows of {} flows per {}, so it sees too little history here (a longer capture, or --batch-rows covering the whole file, gives it more)",
+            "{} of {rows} flows {SHORT_HISTORY} {} in the file: the model reads windows of {} flows per {}, so it sees too little history here (a longer capture, or --batch-rows covering the whole file, gives it more)",
             rows - with_history,
             g.params.grouping.noun(),
             g.params.window,

@@ -316,11 +316,11 @@ impl Gru {
         if self.net.layers.is_empty()
             || k == 0
             || Some(self.net.head_w.len()) != width.checked_mul(k)
-            || self.params.window == 0
+            || !(1..=256).contains(&self.params.window)
         {
             return Err(ModelError::Malformed {
                 model: MODEL,
-                what: "no layers, no window, or a head that does not match the last layer",
+                what: "no layers, a window outside 1 ..= 256, or a head that does not match the last layer",
             });
         }
         Ok(())

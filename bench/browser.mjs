@@ -2,6 +2,7 @@
 // run, timed by the page itself.
 //
 //   node bench/browser.mjs --dist DIR --dataset NAME [--seed 1] [--mlp-epochs 20] [--mlp-seed 0]
+//        [--gru-epochs 3]
 //        [--models dt,rf,gbdt,mlp] [--test-size 0.25] [--shap 1] FILE...
 //
 // Serves DIR (a `trunk build --release` output) on 127.0.0.1, opens it in /usr/bin/chromium
@@ -33,7 +34,7 @@ import { ARGS, CHROMIUM, freePort, waitForHttp } from '../e2e/harness.mjs';
 const TIMEOUT = Number(process.env.BENCH_BROWSER_TIMEOUT_MS ?? 30 * 60_000);
 const STEP = 60_000; // any single UI step (not a load or a fit)
 const argv = process.argv.slice(2);
-const opts = { seed: '1', 'mlp-epochs': '20', 'mlp-seed': '0', models: 'dt,rf,gbdt,mlp', 'test-size': '0.25' };
+const opts = { seed: '1', 'gru-epochs': '3', 'mlp-epochs': '20', 'mlp-seed': '0', models: 'dt,rf,gbdt,mlp', 'test-size': '0.25' };
 const files = [];
 for (let i = 0; i < argv.length; i++) {
   if (argv[i].startsWith('--')) opts[argv[i].slice(2)] = argv[++i];
@@ -152,8 +153,15 @@ async function main() {
     log(`${opts.dataset}: ${warmUp}`);
 
     for (const model of opts.models.split(',')) {
-      for (const kind of ['dt', 'rf', 'gbdt', 'mlp', 'logreg', 'nb']) {
+      for (const kind of ['dt', 'rf', 'gbdt', 'mlp', 'logreg', 'nb', 'svm', 'gru']) {
         await page.setChecked(`[data-testid="train-model-${kind}"]`, kind === model);
+      }
+      if (model === 'gru') {
+        // A fixed number of epochs over every training window (no validation split), so the
+        // pool's CPU time over (epochs × batches) is a step time.
+        await setField(page, 'train-gru-max_epochs', opts['gru-epochs']);
+        await setField(page, 'train-gru-validation_fraction', '0');
+        await setField(page, 'train-gru-patience', '0');
       }
       if (model === 'mlp') {
         await setField(page, 'train-mlp-max_epochs', opts['mlp-epochs']);

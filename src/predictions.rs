@@ -15,7 +15,7 @@ mod csv_rows;
 pub mod explain;
 mod stream;
 mod view;
-pub use stream::{BatchPredictor, PredictedBatch, PredictionStream, StreamSummary};
+pub use stream::{BatchPredictor, PredictedBatch, PredictionStream, StreamSummary, SHORT_HISTORY};
 pub use view::{PredictionView, VIEW_ROWS};
 
 /// How to sort prediction rows.

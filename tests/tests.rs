@@ -41,6 +41,7 @@ mod onnx;
 mod prediction_view;
 mod properties;
 mod sample;
+mod sequence;
 mod shared_data;
 mod stream;
 mod train;

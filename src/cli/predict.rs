@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use super::{print, read_batches, Batch};
 use crate::ingest::{IngestError, IngestOptions};
 use crate::job::{TrainError, TrainedModel};
-use crate::predictions::{PredictedBatch, PredictionStream, StreamSummary};
+use crate::predictions::{PredictedBatch, PredictionStream, StreamSummary, SHORT_HISTORY};
 use crate::report::export;
 
 /// Options of `flowlab eval` and `flowlab predict`.
@@ -115,6 +115,13 @@ pub(super) fn run_predict(a: &UseArgs) -> i32 {
                 _ => "stdout".into(),
             };
             eprintln!("flowlab predict: {} rows → {to} ({dist})", s.rows);
+            for w in s
+                .warnings
+                .iter()
+                .filter(|w| w.message.contains(SHORT_HISTORY))
+            {
+                eprintln!("flowlab predict: warning: {w}");
+            }
             0
         }
         // A closed pipe (`flowlab predict … | head`) is not an error.

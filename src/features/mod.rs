@@ -37,6 +37,7 @@
 //! ```
 
 pub mod attribution;
+pub mod context;
 mod spec;
 
 use std::collections::HashMap;
@@ -47,6 +48,7 @@ use thiserror::Error;
 use crate::ingest::{ColumnData, Dataset, Role, MISSING};
 
 pub use attribution::Attribution;
+pub use context::{SeqPart, CONTEXT, CONTEXT_NAMES};
 pub use spec::FeatureSpec;
 
 use crate::data::Matrix;

@@ -39,6 +39,14 @@ pub enum FeatureSpec {
     LogDivide { num: Vec<String>, den: Vec<String> },
     /// Hour of day (UTC, 0–23) of a timestamp column in seconds since 1970.
     HourOfDay { column: String },
+    /// A sequence-context column (see [`super::context`]): host ids, order and time per file,
+    /// from the originating and responding host columns and the time column found when fitted.
+    Sequence {
+        part: super::SeqPart,
+        orig: Option<String>,
+        resp: Option<String>,
+        time: Option<String>,
+    },
 }
 
 fn col<'a>(data: &'a Dataset, name: &str) -> Result<&'a Column, FeatureError> {
@@ -50,7 +58,7 @@ fn col<'a>(data: &'a Dataset, name: &str) -> Result<&'a Column, FeatureError> {
 /// missing): a batch of a streamed file may have inferred as text a column that the whole file
 /// holds as numbers (see `ingest::Loader::take_batch`), and an all-missing text column (a column
 /// that is empty in one file has no type of its own) reads as all missing.
-fn numeric<'a>(data: &'a Dataset, name: &str) -> Result<Cow<'a, [f64]>, FeatureError> {
+pub(super) fn numeric<'a>(data: &'a Dataset, name: &str) -> Result<Cow<'a, [f64]>, FeatureError> {
     match &col(data, name)?.data {
         ColumnData::Numeric(v) => Ok(Cow::Borrowed(v)),
         ColumnData::Text(t) => {
@@ -77,7 +85,7 @@ fn numeric<'a>(data: &'a Dataset, name: &str) -> Result<Cow<'a, [f64]>, FeatureE
 
 /// A text column. A numeric column is read as text, each number written as the column builder
 /// writes the numbers of a text column (`format!("{x}")`), for the same reason as [`numeric`].
-fn text<'a>(data: &'a Dataset, name: &str) -> Result<Cow<'a, TextColumn>, FeatureError> {
+pub(super) fn text<'a>(data: &'a Dataset, name: &str) -> Result<Cow<'a, TextColumn>, FeatureError> {
     match &col(data, name)?.data {
         ColumnData::Text(t) => Ok(Cow::Borrowed(t)),
         ColumnData::Numeric(v) => {
@@ -149,6 +157,13 @@ impl FeatureSpec {
                 num.iter().chain(den).map(String::as_str).collect()
             }
             FeatureSpec::Share { a, b } => vec![a, b],
+            FeatureSpec::Sequence {
+                orig, resp, time, ..
+            } => [orig, resp, time]
+                .into_iter()
+                .flatten()
+                .map(String::as_str)
+                .collect(),
         }
     }
 
@@ -222,6 +237,18 @@ impl FeatureSpec {
                     }
                 })
                 .collect(),
+            FeatureSpec::Sequence {
+                part,
+                orig,
+                resp,
+                time,
+            } => super::context::compute(
+                data,
+                *part,
+                orig.as_deref(),
+                resp.as_deref(),
+                time.as_deref(),
+            )?,
         })
     }
 }

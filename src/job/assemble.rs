@@ -74,12 +74,20 @@ pub fn assemble(
     for (t, o) in tasks.iter().zip(outputs) {
         per_fit[t.fit].push(o);
     }
+    let used: Vec<usize> = prepared.fits_of(spec).map(|(f, _)| f).collect();
     let mut scored = (Vec::new(), Vec::new(), Vec::new());
     let mut capture = (Vec::new(), Vec::new(), Vec::new());
     let mut saved = None;
     let mut first: Option<(Model, FitData, Matrix)> = None;
-    let total = prepared.fits.len();
-    for (f, (fit, outs)) in prepared.fits.iter().zip(per_fit).enumerate() {
+    let total = used.len();
+    for (i, (f, (fit, outs))) in prepared
+        .fits
+        .iter()
+        .zip(per_fit)
+        .enumerate()
+        .filter(|(f, _)| used.contains(f))
+        .enumerate()
+    {
         let (fd, test_x) = prepared.fit_and_test(data, f)?;
         let m = merge(spec, &fd, outs)?;
         if !fit.split.test.is_empty() {
@@ -94,17 +102,17 @@ pub fn assemble(
             into.2.extend(proba);
         }
         let keep = match prepared.request.split {
-            SplitKind::Random { .. } => f == 0,
+            SplitKind::Random { .. } => i == 0,
             _ => fit.role == FitRole::Final,
         };
-        if f == 0 {
+        if i == 0 {
             first = Some((m.clone(), fd, test_x));
         }
         if keep {
             saved = Some((fit.pipeline.clone(), m, fit.split.train.len()));
         }
         if !progress(Step {
-            done: f + 1,
+            done: i + 1,
             total,
             loss: None,
             val_loss: None,

@@ -72,6 +72,50 @@ fn check_budget(
     Ok(())
 }
 
+/// Sequence models read the same splits with the sequence context appended (see
+/// `features::context`): one more fit per fit, which only they use.
+fn add_context_fits(data: &Dataset, fits: &mut Vec<Fit>) {
+    let with_context: Vec<Fit> = fits
+        .iter()
+        .map(|f| Fit {
+            role: f.role,
+            pipeline: f.pipeline.with_context(data),
+            split: f.split.clone(),
+        })
+        .collect();
+    fits.extend(with_context);
+}
+
+/// The tasks of every model on the fits it reads (a forest cut into `workers` chunks).
+fn plan_tasks(models: &[ModelSpec], fits: &[Fit], workers: usize) -> Vec<Task> {
+    let mut tasks = Vec::new();
+    for (m, spec) in models.iter().enumerate() {
+        for (f, fit) in fits.iter().enumerate() {
+            if fit.pipeline.has_context() != spec.reads_windows() {
+                continue;
+            }
+            let (rows, cols) = (fit.split.train.len(), fit.pipeline.width());
+            let parts = match spec {
+                ModelSpec::Rf(p) => tree_chunks(p.n_trees, workers)
+                    .into_iter()
+                    .map(|(start, end)| Part::Trees { start, end })
+                    .collect(),
+                _ => vec![Part::Whole],
+            };
+            for part in parts {
+                tasks.push(Task {
+                    id: tasks.len() as u32,
+                    model: m,
+                    fit: f,
+                    part,
+                    cost: cost(spec, rows, cols, part),
+                });
+            }
+        }
+    }
+    tasks
+}
+
 /// Splits, fits one pipeline per fit and plans the tasks; `workers` is how many workers will run
 /// them (a forest is cut into that many chunks per fit). Checked against the memory of the target
 /// this runs on ([`Budget::current`]).
@@ -136,7 +180,11 @@ pub fn prepare_within(
     {
         let pipeline = Pipeline::fit(data, &s.train, &req.features);
         if fits.is_empty() {
-            let splits: Vec<&Split> = scoring.iter().chain(&by_capture).collect();
+            let mut splits: Vec<&Split> = scoring.iter().chain(&by_capture).collect();
+            if req.models.iter().any(ModelSpec::reads_windows) {
+                // Sequence models read every split once more, with the context columns.
+                splits.extend(scoring.iter().chain(&by_capture));
+            }
             check_budget(budget, data, pipeline.width(), &splits, final_rows)?;
         }
         let x = pipeline.transform(data)?;
@@ -166,29 +214,11 @@ pub fn prepare_within(
             },
         });
     }
-    let leakage = leakage::detect(data, &y, classes.len(), &scoring[0]);
-    let mut tasks = Vec::new();
-    for (m, spec) in req.models.iter().enumerate() {
-        for (f, fit) in fits.iter().enumerate() {
-            let (rows, cols) = (fit.split.train.len(), fit.pipeline.width());
-            let parts = match spec {
-                ModelSpec::Rf(p) => tree_chunks(p.n_trees, workers)
-                    .into_iter()
-                    .map(|(start, end)| Part::Trees { start, end })
-                    .collect(),
-                _ => vec![Part::Whole],
-            };
-            for part in parts {
-                tasks.push(Task {
-                    id: tasks.len() as u32,
-                    model: m,
-                    fit: f,
-                    part,
-                    cost: cost(spec, rows, cols, part),
-                });
-            }
-        }
+    if req.models.iter().any(ModelSpec::reads_windows) {
+        add_context_fits(data, &mut fits);
     }
+    let leakage = leakage::detect(data, &y, classes.len(), &scoring[0]);
+    let tasks = plan_tasks(&req.models, &fits, workers);
     let first = &fits[0].pipeline;
     let plan = Plan {
         classes,
@@ -225,6 +255,16 @@ pub fn prepare_within(
 }
 
 impl Prepared {
+    /// The fits model `spec` is fitted on, with their indices: the sequence models' fits carry
+    /// the sequence context, the others' do not.
+    pub fn fits_of<'a>(&'a self, spec: &ModelSpec) -> impl Iterator<Item = (usize, &'a Fit)> {
+        let windows = spec.reads_windows();
+        self.fits
+            .iter()
+            .enumerate()
+            .filter(move |(_, f)| f.pipeline.has_context() == windows)
+    }
+
     /// The training matrix and labels of fit `fit`.
     pub fn fit_data(&self, data: &Dataset, fit: usize) -> Result<FitData, TrainError> {
         self.fit_and_test(data, fit).map(|(train, _)| train)

@@ -20,6 +20,11 @@ impl Model {
                 train: m.loss_curve.clone(),
                 val: m.val_loss_curve.clone(),
             }),
+            Model::Gru(m) => Some(LossCurve {
+                step: "epoch".into(),
+                train: m.loss_curve.clone(),
+                val: m.val_loss_curve.clone(),
+            }),
             Model::Logreg(m) => Some(LossCurve {
                 step: "iteration".into(),
                 train: m.loss_curve.clone(),
@@ -45,6 +50,16 @@ impl Model {
                 Some(best) => format!("{} epochs (best {})", m.epochs, best + 1),
                 None => format!("{} epochs", m.epochs),
             }),
+            Model::Gru(m) => Some(format!(
+                "{} GRU layer{} × {} units over windows of {} flows, {} epochs{}",
+                m.net.layers.len(),
+                if m.net.layers.len() == 1 { "" } else { "s" },
+                m.net.hidden(),
+                m.params.window,
+                m.epochs,
+                m.best_epoch
+                    .map_or(String::new(), |b| format!(" (best {b})"))
+            )),
             Model::Svm(m) => Some(format!(
                 "{} support vectors in {} one-vs-rest SVM{}{}",
                 m.support.iter().sum::<usize>(),

@@ -66,6 +66,7 @@ pub(crate) mod num;
 pub mod params;
 pub(crate) mod partition;
 pub mod registry;
+pub mod seq;
 pub mod shap;
 pub mod standardize;
 pub mod svm;
@@ -119,6 +120,12 @@ pub enum ModelError {
     MalformedNode { model: &'static str, node: usize },
     #[error("cancelled")]
     Cancelled,
+    /// A sequence model given a matrix without the sequence context columns
+    /// (`features::Pipeline::with_context`).
+    #[error(
+        "{model} reads windows of flows per host, but the data has no sequence context columns"
+    )]
+    NoContext { model: &'static str },
     /// A model the explanations do not cover (no exact method and no estimate for it).
     #[error("{model} predictions are not explained: explanations exist for the decision tree, random forest, gradient boosting, logistic regression and the linear SVM")]
     NotExplained { model: &'static str },
@@ -247,6 +254,7 @@ classifier! {
     linear::LogisticRegression => |_| None, |_| None;
     naive_bayes::GaussianNb => |_| None, |_| None;
     svm::Svm => |_| None, |_| None;
+    seq::Gru => |_| None, |_| None;
 }
 
 /// Index of the largest probability in each row of a `rows × n_classes` probability matrix.

@@ -8,7 +8,7 @@
 //! let spec = ModelSpec::default_for("rf").unwrap();
 //! assert_eq!((spec.name(), spec.title()), ("rf", "random forest"));
 //! assert!(spec.validate().is_ok());
-//! assert_eq!(MODELS.iter().map(|m| m.name).collect::<Vec<_>>(), ["dt", "rf", "gbdt", "mlp", "logreg", "nb", "svm"]);
+//! assert_eq!(MODELS.iter().map(|m| m.name).collect::<Vec<_>>(), ["dt", "rf", "gbdt", "mlp", "logreg", "nb", "svm", "gru"]);
 //! let err = ModelSpec::with_values("rf", &[("n_trees", "0")]).unwrap_err();
 //! assert_eq!(err.to_string(), "hyper-parameter n_trees = 0: expected an integer ≥ 1");
 //! ```
@@ -23,6 +23,7 @@ use super::linear::{LogisticParams, LogisticRegression};
 use super::mlp::{Mlp, MlpParams};
 use super::naive_bayes::{GaussianNb, GaussianNbParams};
 use super::params::{markdown, Param, Params};
+use super::seq::{Gru, GruParams};
 use super::svm::{Svm, SvmParams};
 use super::tree::{DecisionTree, DecisionTreeParams};
 use super::{CellCache, Classifier, ModelError, Progress};
@@ -125,6 +126,7 @@ registry! {
     Logreg(LogisticParams => LogisticRegression) "logreg", "logistic regression", false;
     Nb(GaussianNbParams => GaussianNb) "nb", "Gaussian naive Bayes", false;
     Svm(SvmParams => Svm) "svm", "SVM", false;
+    Gru(GruParams => Gru) "gru", "GRU over flow windows", false;
 }
 
 /// Why a model name and `NAME=VALUE` settings do not make a model.
@@ -167,9 +169,15 @@ pub fn parse_value(text: &str) -> Value {
 }
 
 impl ModelSpec {
-    /// The short name used on the command line (`dt`, `rf`, `gbdt`, `mlp`, `logreg`, `nb`, `svm`).
+    /// The short name used on the command line (`dt`, `rf`, `gbdt`, `mlp`, `logreg`, `nb`, `svm`, `gru`).
     pub fn name(&self) -> &'static str {
         self.kind().name
+    }
+
+    /// Whether the model reads windows of flows (the sequence context of
+    /// `features::Pipeline::with_context`) rather than single rows.
+    pub fn reads_windows(&self) -> bool {
+        matches!(self, ModelSpec::Gru(_))
     }
 
     /// A human name: "random forest", …
@@ -273,6 +281,7 @@ impl Model {
             Model::Logreg(m) => m.check(),
             Model::Nb(m) => m.check(),
             Model::Svm(m) => m.check(),
+            Model::Gru(m) => m.check(),
         }
     }
 
@@ -337,7 +346,7 @@ mod tests {
         let e = ModelSpec::with_values("svc", &[("c", "1")]).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "unknown model \"svc\"; the models are: dt, rf, gbdt, mlp, logreg, nb, svm"
+            "unknown model \"svc\"; the models are: dt, rf, gbdt, mlp, logreg, nb, svm, gru"
         );
         let e = ModelSpec::with_values("svm", &[("kernel", "poly")]).unwrap_err();
         assert_eq!(

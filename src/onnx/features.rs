@@ -73,6 +73,10 @@ pub fn matrix(b: &mut Builder, pipeline: &Pipeline) -> Result<String, OnnxError>
     if pipeline.features.is_empty() {
         return Err(OnnxError::NoFeatures);
     }
+    if pipeline.has_context() {
+        // Windows of flows per host need the rows sorted and grouped: no ONNX operator does it.
+        return Err(OnnxError::UnsupportedModel("gru"));
+    }
     let mut missing: BTreeMap<String, String> = BTreeMap::new();
     let mut columns = Vec::with_capacity(pipeline.width());
     for f in &pipeline.features {
@@ -123,6 +127,8 @@ fn feature(b: &mut Builder, spec: &FeatureSpec, missing: &mut BTreeMap<String, S
             let nan = b.double(f64::NAN);
             b.select(&pos, &q, &nan)
         }
+        // Refused by `matrix` before any feature is built (see there).
+        FeatureSpec::Sequence { .. } => b.double(f64::NAN),
         FeatureSpec::HourOfDay { column } => {
             let day = b.double(86_400.0);
             let r = b.op("Mod", &[column, &day], vec![("fmod", Attr::Int(1))]);

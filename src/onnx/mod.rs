@@ -161,5 +161,6 @@ fn kind(m: &crate::models::Model) -> &'static str {
         Model::Logreg(_) => "logreg",
         Model::Nb(_) => "nb",
         Model::Svm(_) => "svm",
+        Model::Gru(_) => "gru",
     }
 }

@@ -69,6 +69,7 @@ pub fn probabilities(b: &mut Builder, model: &Model, x: &str) -> Result<String, 
             Ok(a)
         }
         Model::Nb(_) => Err(OnnxError::UnsupportedModel("nb")),
+        Model::Gru(_) => Err(OnnxError::UnsupportedModel("gru")),
         Model::Svm(m) => {
             let mut z = standardize(b, &m.standardizer, x);
             if let Some(f) = &m.fourier {

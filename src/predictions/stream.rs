@@ -33,7 +33,7 @@ use crate::data::Matrix;
 use crate::eval::metrics::{auc_from_counts, Report};
 use crate::ingest::{Dataset, FileFailure, FileReport, Warning, MISSING};
 use crate::job::{Predictions, TrainError, TrainedModel};
-use crate::models::CellCache;
+use crate::models::{CellCache, Model};
 
 use super::{csv_header, csv_rows};
 
@@ -150,6 +150,7 @@ impl BatchPredictor<'_> {
             warnings: batch.warnings.clone(),
             ..Tally::default()
         };
+        tally.warnings.extend(short_history(m, &features)?);
         for &c in &predictions.predicted {
             tally.distribution[c as usize] += 1;
         }
@@ -434,4 +435,32 @@ fn merge_warning(all: &mut Vec<Warning>, w: &Warning) {
         Some(_) => {}
         None => all.push(w.clone()),
     }
+}
+
+/// What the warning of [`short_history`] says, for the callers that pick it out.
+pub const SHORT_HISTORY: &str = "have no earlier flow of their";
+
+/// A warning when fewer than half the rows of a batch have an earlier flow of their host in it:
+/// a sequence model then scores most flows from a window of one (see `models::seq`).
+fn short_history(m: &TrainedModel, x: &Matrix) -> Result<Option<Warning>, TrainError> {
+    let Model::Gru(g) = &m.model else {
+        return Ok(None);
+    };
+    if x.rows == 0 {
+        return Ok(None);
+    }
+    let (rows, with_history) = g.history(x)?;
+    Ok((with_history * 2 < rows).then(|| Warning {
+        file: None,
+        column: None,
+        count: (rows - with_history) as u64,
+        examples: Vec::new(),
+        message: format!(
+            "{} of {rows} flows {SHORT_HISTORY} {} in the file: the model reads windows of {} flows per {}, so it sees too little history here (a longer capture, or --batch-rows covering the whole file, gives it more)",
+            rows - with_history,
+            g.params.grouping.noun(),
+            g.params.window,
+            g.params.grouping.noun(),
+        ),
+    }))
 }

@@ -368,7 +368,12 @@ impl WorkerState {
     /// steps of up to 0.1 ms in a worker).
     fn predict_speed(&self, m: &TrainedModel, d: &Dataset, p: &Prepared) -> Option<f64> {
         let started = self.now();
-        let (_, test) = p.fit_and_test(d, 0).ok()?;
+        // The first fit this model's kind reads (sequence models: the one with the context).
+        let fit = p
+            .fits
+            .iter()
+            .position(|f| f.pipeline.has_context() == m.pipeline.has_context())?;
+        let (_, test) = p.fit_and_test(d, fit).ok()?;
         let transform_per_row = (self.now() - started) / d.n_rows().max(1) as f64;
         let rows: Vec<usize> = (0..test.rows.min(SPEED_ROWS)).collect();
         let x = test.select_rows(&rows);

@@ -91,6 +91,7 @@ fn small_mlp() -> MlpParams {
 
 mod real_flows;
 mod robustness;
+mod sequence;
 mod sklearn;
 mod svm;
 mod training;

@@ -190,6 +190,7 @@ impl Explainer {
                 })
             }
             Model::Mlp(_) => return Err(ModelError::NotExplained { model: "MLP" }),
+            Model::Gru(_) => return Err(ModelError::NotExplained { model: "GRU" }),
             Model::Nb(_) => {
                 return Err(ModelError::NotExplained {
                     model: "Gaussian naive Bayes",

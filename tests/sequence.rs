@@ -1,0 +1,210 @@
+//! Sequence models through the whole job: windows of flows per host built from the sequence
+//! context (`features::context`), a GRU fitted beside a tree on the same splits (through bytes,
+//! as the page's pool runs it), scored by capture, saved, read back and predicting the same.
+#![cfg(not(target_arch = "wasm32"))]
+
+use crate::common::*;
+use flowlab::data::Matrix;
+use flowlab::features::{FeatureOptions, Pipeline, CONTEXT};
+use flowlab::ingest::{Dataset, IngestOptions, Taxonomy};
+use flowlab::job::{self, FitData, JobRequest, TaskOutput};
+use flowlab::model_file;
+use flowlab::models::seq::{Gru, GruParams};
+use flowlab::models::{no_progress, ModelError, ModelSpec};
+
+fn two_captures() -> Dataset {
+    load(
+        &[
+            fixture("iot23-mix.csv"),
+            fixture("iot23-34-1.conn.log.labeled"),
+        ],
+        IngestOptions::default(),
+    )
+    .unwrap()
+}
+
+/// A small, fast GRU (tests run in seconds).
+fn small_gru() -> ModelSpec {
+    ModelSpec::with_values(
+        "gru",
+        &[
+            ("hidden", "8"),
+            ("window", "4"),
+            ("max_epochs", "3"),
+            ("batch_size", "64"),
+            ("learning_rate", "0.01"),
+        ],
+    )
+    .unwrap()
+}
+
+#[test]
+fn context_ids_never_cross_files() {
+    let d = two_captures();
+    let all: Vec<usize> = (0..d.n_rows()).collect();
+    let p = Pipeline::fit(&d, &all, &FeatureOptions::default()).with_context(&d);
+    assert!(p.has_context());
+    let x = p.transform(&d).unwrap();
+    let host = p.width() - CONTEXT;
+    // Every host id belongs to one file only; order restarts at 0 in each file.
+    let mut file_of = std::collections::HashMap::new();
+    for r in 0..x.rows {
+        let id = x.get(r, host) as u32;
+        assert_eq!(*file_of.entry(id).or_insert(d.sources[r]), d.sources[r]);
+    }
+    for f in 0..2u32 {
+        let orders: Vec<f32> = (0..x.rows)
+            .filter(|&r| d.sources[r] == f)
+            .map(|r| x.get(r, host + 3))
+            .collect();
+        let mut sorted = orders.clone();
+        sorted.sort_by(f32::total_cmp);
+        assert_eq!(
+            sorted,
+            (0..orders.len()).map(|i| i as f32).collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
+fn a_gru_trains_beside_a_tree_and_is_scored_by_capture() {
+    let d = two_captures();
+    let mut req = JobRequest::new(vec![ModelSpec::default_for("dt").unwrap(), small_gru()]);
+    req.taxonomy = Taxonomy::Attack;
+    req.seed = 7;
+    req.learning_curve = false;
+    let prepared = job::prepare(&d, &req, 2).unwrap();
+    // Three fits for the tree (hold-out, two captures), the same three with context for the GRU.
+    assert_eq!(prepared.fits.len(), 6);
+    let context: Vec<bool> = prepared
+        .fits
+        .iter()
+        .map(|f| f.pipeline.has_context())
+        .collect();
+    assert_eq!(context, [false, false, false, true, true, true]);
+    for t in &prepared.plan.tasks {
+        assert_eq!(t.fit >= 3, t.model == 1, "task {t:?}");
+    }
+    // Through bytes, as the pool runs it.
+    let mut outputs: Vec<Vec<TaskOutput>> = vec![Vec::new(); 2];
+    let mut epochs = Vec::new();
+    for task in &prepared.plan.tasks {
+        let bytes = model_file::write(&prepared.fit_data(&d, task.fit).unwrap()).unwrap();
+        let fd: FitData = model_file::read(&bytes).unwrap();
+        let mut progress = |s: flowlab::models::Step| {
+            if task.model == 1 {
+                epochs.push((s.done, s.loss.is_some()));
+            }
+            true
+        };
+        outputs[task.model]
+            .push(job::run_task(&fd, &req.models[task.model], task, &mut progress).unwrap());
+    }
+    assert_eq!(
+        epochs.iter().filter(|e| e.0 == 1 && e.1).count(),
+        3,
+        "{epochs:?}"
+    );
+    let gru_outputs = outputs.pop().unwrap();
+    let (trained, diag) = job::assemble(&d, &prepared, 1, gru_outputs, &mut no_progress()).unwrap();
+    assert!(trained.pipeline.has_context());
+    let f1 = trained.meta.metrics.macro_f1;
+    let by_capture = diag.by_capture.as_ref().unwrap().macro_f1;
+    eprintln!("gru: random split macro-F1 {f1:.4}, by capture {by_capture:.4}");
+    assert!(f1 > 0.5, "{f1}");
+    assert!(by_capture > 0.0 && by_capture <= 1.0);
+    let loss = diag.loss.as_ref().unwrap();
+    assert_eq!((loss.step.as_str(), loss.train.len()), ("epoch", 3));
+    assert_eq!(loss.val.len(), 3);
+    assert!(diag
+        .size
+        .as_ref()
+        .unwrap()
+        .starts_with("1 GRU layer × 8 units over windows of 4"));
+    // The model file keeps it exactly: the same probabilities on the files.
+    let back: job::TrainedModel = model_file::read(&model_file::write(&trained).unwrap()).unwrap();
+    let x = trained.pipeline.transform(&d).unwrap();
+    assert_eq!(
+        back.model.predict_proba(&x).unwrap(),
+        trained.model.predict_proba(&x).unwrap()
+    );
+}
+
+#[test]
+fn a_gru_without_context_columns_says_so() {
+    let x = Matrix {
+        rows: 2,
+        cols: 3,
+        data: vec![0.0; 6],
+    };
+    let e = Gru::fit(&GruParams::default(), &x, &[0, 1], 2, &mut no_progress()).unwrap_err();
+    assert_eq!(e, ModelError::NoContext { model: "gru" });
+    assert_eq!(
+        e.to_string(),
+        "gru reads windows of flows per host, but the data has no sequence context columns"
+    );
+    let e = ModelSpec::with_values("gru", &[("grouping", "subnet")]).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "hyper-parameter grouping = subnet: expected one of host, pair, responder"
+    );
+    let e = ModelSpec::with_values("gru", &[("layers", "3")]).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "hyper-parameter layers = 3: expected an integer in 1 ..= 2"
+    );
+}
+
+#[test]
+fn the_cli_trains_a_gru_and_predict_says_when_a_file_is_too_short_per_host() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("gru.flowlab");
+    let (mix, zeek) = (
+        fixture("iot23-mix.csv"),
+        fixture("iot23-34-1.conn.log.labeled"),
+    );
+    let (code, out, err) = flowlab(&[
+        "train",
+        "--model",
+        "gru",
+        "--set",
+        "hidden=8",
+        "--set",
+        "max_epochs=2",
+        "--by-capture",
+        "--out",
+        model.to_str().unwrap(),
+        mix.to_str().unwrap(),
+        zeek.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("model gru "), "{out}");
+    assert!(
+        out.contains("by capture (group k-fold over the files): macro-F1"),
+        "{out}"
+    );
+    let model = model.to_str().unwrap();
+    // Whole file: most flows have history, no warning.
+    let (code, _, err) = flowlab(&["predict", model, zeek.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("earlier flow"), "{err}");
+    // A file where every flow comes from a host of its own: windows of one flow, and it says so.
+    let text = std::fs::read_to_string(&mix).unwrap();
+    let mut lines = text.lines();
+    let mut one_each = format!("{}\n", lines.next().unwrap());
+    for (i, line) in lines.enumerate() {
+        let mut cells: Vec<&str> = line.split(',').collect();
+        let host = format!("10.0.{}.{}", i / 256, i % 256);
+        cells[2] = &host;
+        one_each.push_str(&cells.join(","));
+        one_each.push('\n');
+    }
+    let short = dir.path().join("one-flow-per-host.csv");
+    std::fs::write(&short, one_each).unwrap();
+    let (code, _, err) = flowlab(&["predict", model, short.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("flows have no earlier flow of their host in the file: the model reads windows of 16 flows per host"),
+        "{err}"
+    );
+}

@@ -209,7 +209,8 @@ fn parameter_reference_in_docs_is_current() {
         printed == saved,
         "docs/PARAMETERS.md is stale: run `cargo run --bin flowlab -- models > docs/PARAMETERS.md`"
     );
-    assert!(printed.contains("| `n_trees` | `100` | an integer ≥ 1 | trees in the forest |"));
+    assert!(printed
+        .contains("| `n_trees` | `100` | an integer ≥ 1 | 10 … 200, log | trees in the forest |"));
 }
 
 /// `&str`s of `args`, for [`flowlab`].

@@ -44,4 +44,5 @@ mod sample;
 mod shared_data;
 mod stream;
 mod train;
+mod tune;
 mod zip_archive;

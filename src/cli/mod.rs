@@ -130,7 +130,8 @@ enum Command {
     Features(features::FeaturesArgs),
     /// Export a saved model with its feature pipeline (ONNX: raw columns in, label and probabilities out).
     Export(onnx_export::ExportArgs),
-    /// List the models and their hyper-parameters (name, default, allowed values, meaning).
+    /// List the models and their hyper-parameters (name, default, allowed values, search range,
+    /// meaning).
     Models {
         /// Only this model.
         #[arg(value_parser = clap::builder::PossibleValuesParser::new(crate::models::registry::names()))]
@@ -343,7 +344,9 @@ pub fn models_reference(only: Option<&str>) -> String {
         out.push_str(
             "# Hyper-parameters\n\nGenerated from the models' parameter tables by \
              `flowlab models > docs/PARAMETERS.md`; set one with `flowlab train --model NAME \
-             --set PARAM=VALUE`, or in the page's Train tab.\n",
+             --set PARAM=VALUE`, or in the page's Train tab. The \"searched\" column is where \
+             `flowlab tune` (and the Train tab's Tune panel) draws a parameter from (\"log\": \
+             log-uniformly); \"—\": the search keeps its value.\n",
         );
     }
     for kind in crate::models::registry::MODELS {

@@ -94,6 +94,7 @@ pub fn assemble(
             into.2.extend(proba);
         }
         let keep = match prepared.request.split {
+            _ if prepared.request.tune_rows.is_some() => f == 0,
             SplitKind::Random { .. } => f == 0,
             _ => fit.role == FitRole::Final,
         };

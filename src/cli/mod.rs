@@ -10,6 +10,7 @@ mod onnx_export;
 mod predict;
 mod sample;
 mod train;
+mod tune;
 
 use std::ffi::OsString;
 use std::fs::File;
@@ -120,6 +121,9 @@ enum Command {
     },
     /// Train a model, score it honestly (hold-out, k-fold or by capture), optionally save it.
     Train(train::TrainArgs),
+    /// Search a model's hyper-parameters (random search, successive halving), scored by capture
+    /// with two or more files; prints the trials and the best settings as `--set` arguments.
+    Tune(tune::TuneArgs),
     /// Score a saved model on labelled flow files.
     Eval(predict::UseArgs),
     /// Classify flow files with a saved model: one CSV row per flow with class and confidence.
@@ -156,6 +160,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
             out,
         } => sample::run(&read, per_class, &out),
         Command::Train(a) => train::run_train(&a),
+        Command::Tune(a) => tune::run(&a),
         Command::Eval(a) => predict::run_eval(&a),
         Command::Predict(a) => predict::run_predict(&a),
         Command::Features(a) => features::run(&a),

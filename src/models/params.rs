@@ -77,7 +77,7 @@ pub enum Search {
     Fixed,
     /// A number drawn from `low ..= high`, uniformly, or log-uniformly when `log` (for scales
     /// such as a learning rate or a penalty, where 0.001 → 0.01 matters as much as 0.1 → 1);
-    /// rounded to the nearest integer on an integer row.
+    /// rounded to the nearest integer on an integer row, to four significant digits otherwise.
     Span { low: f64, high: f64, log: bool },
     /// One of these values, each written as JSON (`"Sqrt"`, `null`, `[64, 32]`, `true`).
     OneOf(&'static [&'static str]),
@@ -122,7 +122,13 @@ impl Search {
                     Range::Int { .. } | Range::OptionalInt { .. } => {
                         Value::from(x.round().max(0.0) as u64)
                     }
-                    _ => Value::from(x),
+                    // Four significant digits: a setting a person can read and type again.
+                    _ => Value::from(
+                        format!("{x:.3e}")
+                            .parse::<f64>()
+                            .unwrap_or(x)
+                            .clamp(low, high),
+                    ),
                 })
             }
             Search::OneOf(texts) => {

@@ -501,6 +501,11 @@ impl Tuner {
         self.options.budget_seconds.is_some_and(|b| elapsed >= b)
     }
 
+    /// Whether every trial of the round handed out last has its result.
+    pub fn round_done(&self) -> bool {
+        self.pending.is_empty()
+    }
+
     /// Whether no more rounds will come.
     pub fn finished(&self) -> bool {
         self.pending.is_empty()

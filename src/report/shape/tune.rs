@@ -165,13 +165,20 @@ pub fn text(t: &Tuner, seconds: f64) -> String {
             ""
         }
     );
+    let rows = trial_rows(t);
+    let w = rows
+        .iter()
+        .map(|r| r.rungs.chars().count())
+        .chain([23])
+        .max()
+        .unwrap_or(23);
     s += &format!(
-        "{:>5}  {:<28} {:>7}  {:>9}  settings\n",
+        "{:>5}  {:<w$} {:>7}  {:>9}  settings\n",
         "trial", "rows and score per rung", "score", "time"
     );
-    for r in trial_rows(t) {
+    for r in rows {
         s += &format!(
-            "{:>5}{} {:<28} {:>7}  {:>9}  {}{}\n",
+            "{:>5}{} {:<w$} {:>7}  {:>9}  {}{}\n",
             r.id,
             if r.best { "*" } else { " " },
             r.rungs,

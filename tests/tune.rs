@@ -146,3 +146,35 @@ fn one_capture_is_scored_by_repeated_cross_validation() {
     );
     assert!(t.trials.iter().all(|t| t.score().is_some()));
 }
+
+#[test]
+fn a_rung_fits_on_a_nested_stratified_share_of_each_fold_and_no_final_model() {
+    let d = two_captures();
+    let mut req = JobRequest::new(vec![flowlab::models::ModelSpec::default_for("nb").unwrap()]);
+    req.taxonomy = Taxonomy::Attack;
+    req.split = SplitKind::Group { folds: 2 };
+    req.by_capture = false;
+    let full = job::prepare(&d, &req, 1).unwrap();
+    // An ordinary group split also fits the saved model on every row.
+    assert_eq!(full.fits.len(), 3);
+    req.tune_rows = Some(1.0);
+    let all = job::prepare(&d, &req, 1).unwrap();
+    assert_eq!(all.fits.len(), 2);
+    req.tune_rows = Some(1.0 / 3.0);
+    let third = job::prepare(&d, &req, 1).unwrap();
+    for (a, t) in all.fits.iter().zip(&third.fits) {
+        let (na, nt) = (a.split.train.len() as f64, t.split.train.len() as f64);
+        assert!((nt / na - 1.0 / 3.0).abs() < 0.02, "{nt} of {na}");
+        assert!(t
+            .split
+            .train
+            .iter()
+            .all(|r| a.split.train.binary_search(r).is_ok()));
+        assert_eq!(a.split.test, t.split.test);
+    }
+    req.tune_rows = Some(0.0);
+    assert_eq!(
+        job::prepare(&d, &req, 1).unwrap_err().to_string(),
+        "a search's share of training rows is 0: expected a number in (0, 1]"
+    );
+}

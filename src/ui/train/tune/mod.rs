@@ -225,7 +225,7 @@ pub(super) fn TunePanel(
                 let (done, total) = t.progress();
                 view! {
                     <p data-testid="tune-progress">
-                        <progress max=total.to_string() value=done.to_string()></progress>
+                        <progress aria-label="search progress" max=total.to_string() value=done.to_string()></progress>
                         {format!(" {done} of {total} fits · objective {} {} ({}){}", t.objective.name(), t.options.metric.name(), t.split.describe(), if t.stopped { " · stopped, best so far kept" } else { "" })}
                     </p>
                 }

@@ -147,7 +147,11 @@ impl Search {
             Search::Span { low, high, log } => {
                 format!("{low} … {high}{}", if log { ", log" } else { "" })
             }
-            Search::OneOf(texts) => texts.join(", "),
+            Search::OneOf(texts) => texts
+                .iter()
+                .map(|t| serde_json::from_str(t).map_or_else(|_| t.to_string(), |v| shown(&v)))
+                .collect::<Vec<_>>()
+                .join(", "),
         }
     }
 }
@@ -486,5 +490,6 @@ mod tests {
         }
         assert_eq!(Search::Fixed.sample(&BOOL, &mut rng), None);
         assert_eq!(log(0.01, 0.5).describe(), "0.01 … 0.5, log");
+        assert_eq!(one.describe(), "null, Sqrt, [64,32]");
     }
 }

@@ -2,7 +2,7 @@
 // run, timed by the page itself.
 //
 //   node bench/browser.mjs --dist DIR --dataset NAME [--seed 1] [--mlp-epochs 20] [--mlp-seed 0]
-//        [--models dt,rf,gbdt,mlp] [--test-size 0.25] FILE...
+//        [--models dt,rf,gbdt,mlp] [--test-size 0.25] [--shap 1] FILE...
 //
 // Serves DIR (a `trunk build --release` output) on 127.0.0.1, opens it in /usr/bin/chromium
 // (headless, playwright-core), loads FILE... through the Data tab's file input, then for each model
@@ -19,6 +19,8 @@
 // "cpu_seconds","assemble_seconds" (after the fit, in the data worker: scoring, permutation
 // importance, learning curve),"macro_f1","train_rows","test_rows","features","workers","warm_up_ms"; the
 // MLP's also "model_seed"}.
+// With `--shap 1` each line also has "shap_ms" and "shap_rows": the Results tab's mean-|SHAP|
+// card of that model (TreeSHAP of up to 10,000 of its test rows in the data worker).
 // A model that fails prints a line with "fit_seconds": null and the reason in "note".
 
 import { spawn } from 'node:child_process';
@@ -69,6 +71,23 @@ function recordTrained() {
 async function setField(page, testid, value) {
   await page.fill(`[data-testid="${testid}"]`, String(value));
   await page.press(`[data-testid="${testid}"]`, 'Tab');
+}
+
+// With --shap: the Results tab's mean-|SHAP| card of the model just trained (the last in the
+// model list), as the data worker computed it: {"shap_ms", "shap_rows"}, then back to Train.
+async function meanShap(page) {
+  await page.click('[data-testid="tab-results"]');
+  const last = await page.$$eval('[data-testid="results-model-select"] option', (os) => os[os.length - 1]?.value);
+  if (last !== undefined) await page.selectOption('[data-testid="results-model-select"]', last);
+  await page.waitForSelector('[data-testid="results-shap"]:not([data-state="waiting"])', { timeout: TIMEOUT });
+  const state = await page.getAttribute('[data-testid="results-shap"]', 'data-state');
+  const found = state === 'done'
+    ? { shap_ms: Number(await page.getAttribute('[data-testid="results-shap"]', 'data-ms')),
+        shap_rows: Number(await page.getAttribute('[data-testid="results-shap"]', 'data-rows')) }
+    : { shap_ms: null, shap_note: await page.textContent('[data-testid="results-shap"]') };
+  await page.click('[data-testid="tab-train"]');
+  await page.waitForSelector('[data-testid="train-tab"]');
+  return found;
 }
 
 async function main() {
@@ -194,6 +213,7 @@ async function main() {
         warm_up_ms: warmUpMs,
       };
       if (model === 'mlp') line.model_seed = Number(opts['mlp-seed']);
+      if (opts.shap) Object.assign(line, await meanShap(page));
       out(line);
       log(`${opts.dataset} ${model}: fit ${line.fit_seconds.toFixed(3)} s wall, ${line.cpu_seconds.toFixed(3)} s in workers, macro-F1 ${line.macro_f1.toFixed(4)} (whole run ${line.run_seconds.toFixed(1)} s)`);
     }

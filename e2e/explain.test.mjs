@@ -149,7 +149,9 @@ describe('Explanations', { timeout: TRAIN_TIMEOUT + 300_000 }, () => {
     const text = await page.textContent('[data-testid="results-shap"]');
     assert.match(text, /averaged over a seeded sample of (\d+) test rows/);
     const n = Number(text.match(/sample of (\d+) test rows/)[1]);
-    assert.ok(n > 0 && n <= 200, `${n} rows`);
+    assert.ok(n > 0 && n <= 10000, `${n} rows`);
+    assert.equal(Number(await page.getAttribute('[data-testid="results-shap"]', 'data-rows')), n);
+    assert.ok(Number(await page.getAttribute('[data-testid="results-shap"]', 'data-ms')) >= 0);
     const classes = await page.$$('[data-testid="results-shap-classes"] tbody tr');
     assert.ok(classes.length >= 2, `${classes.length} classes in the per-class summary`);
   });

@@ -60,17 +60,34 @@ pub fn explain(
 ) -> Result<Explanations, TrainError> {
     let x = m.pipeline.transform(data)?;
     let rows: Vec<usize> = rows.iter().copied().filter(|&r| r < x.rows).collect();
-    let picked = x.select_rows(&rows);
-    let at: Vec<RowAt> = rows
-        .iter()
-        .map(|&r| RowAt {
-            row: r,
-            file: data.files[data.sources[r] as usize].path.clone(),
-            line: data.lines[r],
-        })
-        .collect();
-    explain_features(m, &picked, &at, all_classes)
+    // The raw contributions take features × classes × 8 bytes a row: explained a chunk at a
+    // time, they stay within CHUNK_BYTES however wide the model.
+    let per_row = x.cols.max(1) * m.classes.len().max(1) * 8;
+    let chunk = (CHUNK_BYTES / per_row).max(1);
+    let mut all: Option<Explanations> = None;
+    for part in rows.chunks(chunk) {
+        let at: Vec<RowAt> = part
+            .iter()
+            .map(|&r| RowAt {
+                row: r,
+                file: data.files[data.sources[r] as usize].path.clone(),
+                line: data.lines[r],
+            })
+            .collect();
+        let e = explain_features(m, &x.select_rows(part), &at, all_classes)?;
+        match &mut all {
+            Some(all) => all.rows.extend(e.rows),
+            None => all = Some(e),
+        }
+    }
+    match all {
+        Some(all) => Ok(all),
+        None => explain_features(m, &x.select_rows(&[]), &[], all_classes),
+    }
 }
+
+/// Memory the raw contributions of one chunk of [`explain`] may take.
+const CHUNK_BYTES: usize = 32 << 20;
 
 /// Where an explained row comes from.
 #[derive(Debug, Clone, PartialEq)]
@@ -131,9 +148,10 @@ pub fn explain_features(
     })
 }
 
-/// Rows the Results tab's mean-|SHAP| panel explains at most: a 100-tree forest takes about
-/// 0.1 s per row, so 200 rows keep the data worker busy for seconds, not minutes.
-pub const IMPORTANCE_ROWS: usize = 200;
+/// Rows the Results tab's mean-|SHAP| panel explains at most. TreeSHAP explains each tree once
+/// per split pattern of the rows ([`crate::models::shap`]), so 10,000 test rows of a 100-tree
+/// forest take seconds in the data worker (the README's "Explanations" has the figures).
+pub const IMPORTANCE_ROWS: usize = 10_000;
 
 /// A seeded sample of at most `n` of `rows` (all of them, in order, when there are no more
 /// than `n`; otherwise a uniform sample without replacement, returned in ascending order).

@@ -1,8 +1,8 @@
 //! The data worker's explanations: one predicted row ([`ToWorker::ExplainRow`]) and a model's
 //! mean |SHAP| per column ([`ToWorker::ShapImportance`]), both from
-//! [`crate::predictions::explain`]. They run in the data worker, not the page: a row of a
-//! 100-tree forest takes about 0.1 s, the importance at most
-//! [`IMPORTANCE_ROWS`] rows.
+//! [`crate::predictions::explain`]. They run in the data worker, not the page, so the page
+//! stays responsive: a row of a 100-tree forest takes milliseconds, the importance (at most
+//! [`IMPORTANCE_ROWS`] rows) seconds.
 //!
 //! [`ToWorker::ExplainRow`]: super::protocol::ToWorker::ExplainRow
 //! [`ToWorker::ShapImportance`]: super::protocol::ToWorker::ShapImportance

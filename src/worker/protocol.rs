@@ -160,8 +160,10 @@ pub enum ToWorker {
     Hang { request: u32 },
 }
 
-/// How a load was sampled, sent with [`FromWorker::Loaded`].
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// How a load was sampled, sent with [`FromWorker::Loaded`]. The default seed is the CLI's
+/// (`--seed`, [`crate::eval::split::DEFAULT_SEED`]), so a sampled load in the page keeps the
+/// rows `flowlab` keeps with the same caps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sampling {
     /// Rows kept per file at most (uniform reservoir), if capped.
     pub per_file: Option<u64>,
@@ -170,6 +172,17 @@ pub struct Sampling {
     pub seed: u64,
     /// Why the worker chose the caps itself: the files would not fit in memory.
     pub auto: Option<String>,
+}
+
+impl Default for Sampling {
+    fn default() -> Sampling {
+        Sampling {
+            per_file: None,
+            per_class: None,
+            seed: crate::eval::split::DEFAULT_SEED,
+            auto: None,
+        }
+    }
 }
 
 /// A model the data worker holds.

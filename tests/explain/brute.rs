@@ -15,15 +15,15 @@ use flowlab::models::{no_progress, Model, ModelSpec};
 
 /// A tree as plain data: per node `(left, feature, threshold, missing_left, samples)` and
 /// `outputs` values per node (leaves only).
-struct Plain {
-    nodes: Vec<(usize, usize, f32, bool, f64)>,
-    values: Vec<f64>,
-    outputs: usize,
+pub(super) struct Plain {
+    pub(super) nodes: Vec<(usize, usize, f32, bool, f64)>,
+    pub(super) values: Vec<f64>,
+    pub(super) outputs: usize,
 }
 
 impl Plain {
     /// Training rows under `node` (a leaf's own count, at least one).
-    fn cover(&self, node: usize) -> f64 {
+    pub(super) fn cover(&self, node: usize) -> f64 {
         let (l, ..) = self.nodes[node];
         if l == 0 {
             self.nodes[node].4.max(1.0)
@@ -116,7 +116,7 @@ fn small_data(seed: u64) -> (Matrix, Vec<u32>) {
     )
 }
 
-fn dt_plain(t: &flowlab::models::tree::DecisionTree) -> Plain {
+pub(super) fn dt_plain(t: &flowlab::models::tree::DecisionTree) -> Plain {
     let k = t.n_classes();
     let mut values = vec![0.0; t.nodes().len() * k];
     for (i, n) in t.nodes().iter().enumerate().filter(|(_, n)| n.is_leaf()) {

@@ -23,7 +23,7 @@ use crate::data::Matrix;
 use crate::models::cells::{by_cells, Cells};
 use crate::models::registry::Model;
 use crate::models::{check_width, ModelError};
-use tree::{Elem, Out, ShapNode, ShapTree};
+use tree::{Out, Path, ShapNode, ShapTree};
 
 /// What an explanation's numbers add up to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -272,15 +272,14 @@ impl Explainer {
 
     /// Scratch for [`Explainer::explain_into`] (one per thread; reuse it across rows).
     pub fn scratch(&self) -> Scratch {
-        let len = match &self.kind {
-            Kind::Trees { trees, .. } | Kind::Boosted { trees, .. } => {
-                trees.iter().map(ShapTree::path_len).max().unwrap_or(0)
-            }
-            Kind::Linear(_) => 0,
+        let path = match &self.kind {
+            Kind::Trees { trees, .. } | Kind::Boosted { trees, .. } => Path::new(
+                trees.iter().map(|t| t.depth).max().unwrap_or(0),
+                trees.iter().map(ShapTree::points).max().unwrap_or(1),
+            ),
+            Kind::Linear(_) => Path::default(),
         };
-        Scratch {
-            path: vec![Elem::default(); len],
-        }
+        Scratch { path }
     }
 
     /// Contributions of `row` (`n_features` values), written to `phi` (`n_features ×
@@ -344,29 +343,103 @@ impl Explainer {
         by_cells(self.cells.as_ref(), x, w, |x| Ok(self.explain_walk(x)))
     }
 
-    /// Every row of `x` explained (width checked).
+    /// Every row of `x` explained (width checked). Natively the rows are cut into one block
+    /// per thread.
     fn explain_walk(&self, x: &Matrix) -> Vec<f64> {
         let w = (self.n_features * self.n_classes).max(1);
         let mut out = vec![0.0; x.rows * w];
         #[cfg(not(target_arch = "wasm32"))]
         if x.rows > 1 {
             use rayon::prelude::*;
-            out.par_chunks_mut(w).enumerate().for_each_init(
-                || self.scratch(),
-                |scratch, (r, phi)| self.explain_into(x.row(r), phi, scratch),
-            );
+            let block = x.rows.div_ceil(rayon::current_num_threads().max(1));
+            out.par_chunks_mut(block * w)
+                .enumerate()
+                .for_each(|(b, out)| self.explain_block(x, b * block, out));
             return out;
         }
-        let mut scratch = self.scratch();
-        for (r, phi) in out.chunks_mut(w).enumerate().take(x.rows) {
-            self.explain_into(x.row(r), phi, &mut scratch);
-        }
+        self.explain_block(x, 0, &mut out);
         out
+    }
+
+    /// Rows `first ..` of `x` (as many as `out` holds) explained into `out`. Linear models
+    /// row by row; tree models tree by tree: the block's rows are grouped by their
+    /// [`ShapTree::pattern`] (their answers to the tree's splits) and each group explained
+    /// once, its values added to every row of the group. Rows that reach different leaves of
+    /// a forest still share most trees' patterns, so this saves far more than whole-forest
+    /// cells do.
+    fn explain_block(&self, x: &Matrix, first: usize, out: &mut [f64]) {
+        let k = self.n_classes;
+        let w = (self.n_features * k).max(1);
+        let rows = out.len() / w;
+        let mut scratch = self.scratch();
+        let (trees, scale, outputs, binary) = match &self.kind {
+            Kind::Linear(_) => {
+                for (r, phi) in out.chunks_mut(w).enumerate() {
+                    self.explain_into(x.row(first + r), phi, &mut scratch);
+                }
+                return;
+            }
+            Kind::Trees { trees, scale } => (trees, *scale, 1, false),
+            Kind::Boosted {
+                trees,
+                outputs,
+                binary,
+            } => (trees, 1.0, *outputs, *binary),
+        };
+        let mut phi = vec![0.0; w];
+        let mut keys = Vec::new();
+        let mut order: Vec<usize> = Vec::with_capacity(rows);
+        for (i, t) in trees.iter().enumerate() {
+            if t.features.is_empty() {
+                continue;
+            }
+            let col = match (&self.kind, binary) {
+                (Kind::Trees { .. }, _) => 0,
+                (_, true) => 1,
+                _ => i % outputs,
+            };
+            let words = t.pattern_words();
+            keys.resize(rows * words, 0);
+            for (r, key) in keys.chunks_mut(words).enumerate() {
+                t.pattern(x.row(first + r), key);
+            }
+            let key = |r: usize| &keys[r * words..(r + 1) * words];
+            order.clear();
+            order.extend(0..rows);
+            order.sort_unstable_by(|&a, &b| key(a).cmp(key(b)));
+            for group in order.chunk_by(|&a, &b| key(a) == key(b)) {
+                for &f in &t.features {
+                    let at = f as usize * k + col;
+                    phi[at..at + t.outputs].fill(0.0);
+                }
+                let o = Out {
+                    phi: &mut phi,
+                    width: k,
+                    col,
+                    scale,
+                };
+                t.shap(x.row(first + group[0]), o, &mut scratch.path);
+                for &r in group {
+                    let row = &mut out[r * w..(r + 1) * w];
+                    for &f in &t.features {
+                        let at = f as usize * k + col;
+                        for (a, b) in row[at..at + t.outputs].iter_mut().zip(&phi[at..]) {
+                            *a += b;
+                        }
+                    }
+                }
+            }
+        }
+        if binary {
+            for f in out.chunks_mut(2) {
+                f[0] = -f[1];
+            }
+        }
     }
 }
 
 /// Per-thread scratch for [`Explainer::explain_into`].
 #[derive(Debug, Clone)]
 pub struct Scratch {
-    path: Vec<Elem>,
+    path: Path,
 }

@@ -27,6 +27,7 @@ enum Answer {
         output: OutputSpace,
         source: String,
         ms: f64,
+        rows: usize,
     },
     Failed(String),
 }
@@ -55,12 +56,14 @@ fn ask(answers: RwSignal<BTreeMap<u32, Answer>>, model: u32) {
                     output,
                     source,
                     ms,
+                    rows,
                     ..
                 } => Answer::Done {
                     importance,
                     output,
                     source,
                     ms,
+                    rows,
                 },
                 FromWorker::Failed { message, .. } => Answer::Failed(message),
                 _ => return,
@@ -99,13 +102,20 @@ pub(super) fn ShapPanel(
             output,
             source,
             ms,
-        }) => done(&importance, output, &source, ms).into_any(),
+            rows,
+        }) => done(&importance, output, &source, ms, rows).into_any(),
     }
     }
 }
 
 /// The chart of the top columns and the per-class summary.
-fn done(imp: &ShapImportance, output: OutputSpace, source: &str, ms: f64) -> impl IntoView {
+fn done(
+    imp: &ShapImportance,
+    output: OutputSpace,
+    source: &str,
+    ms: f64,
+    rows: usize,
+) -> impl IntoView {
     let space = match output {
         OutputSpace::Probability => "probability",
         OutputSpace::RawScore => "raw score",
@@ -133,7 +143,7 @@ fn done(imp: &ShapImportance, output: OutputSpace, source: &str, ms: f64) -> imp
         })
         .collect();
     view! {
-        <div data-testid="results-shap" data-state="done" data-top=top>
+        <div data-testid="results-shap" data-state="done" data-top=top data-ms=format!("{ms:.0}") data-rows=rows.to_string()>
             <HBarChart title=format!("Mean |SHAP| per column (top {TOP_FEATURES})") data=bars testid="results-shap-chart" />
             <p class="muted small">{format!(
                 "Exact contributions (TreeSHAP for trees, linear for logistic regression) on your columns, each engineered feature folded into its column, averaged over {source} ({ms:.0} ms). Permutation importance shuffles engineered features on the test rows; both rank what the model relies on."

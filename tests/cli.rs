@@ -209,7 +209,8 @@ fn parameter_reference_in_docs_is_current() {
         printed == saved,
         "docs/PARAMETERS.md is stale: run `cargo run --bin flowlab -- models > docs/PARAMETERS.md`"
     );
-    assert!(printed.contains("| `n_trees` | `100` | an integer ≥ 1 | trees in the forest |"));
+    assert!(printed
+        .contains("| `n_trees` | `100` | an integer ≥ 1 | 10 … 200, log | trees in the forest |"));
 }
 
 /// `&str`s of `args`, for [`flowlab`].
@@ -276,4 +277,68 @@ fn a_tiny_memory_budget_samples_train_and_refuses_a_sample_that_cannot_fit() {
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("wrote 134 rows (Attack: 20, Benign: 20, C&C: 20, C&C-FileDownload: 3, DDoS: 20, Okiru: 20, PartOfAHorizontalPortScan: 20, benign: 11)"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn tune_prints_the_trials_and_settings_train_accepts() {
+    let files = [path("iot23-mix.csv"), path("iot23-34-1.conn.log.labeled")];
+    let mut args = vec![
+        "tune",
+        "--model",
+        "dt",
+        "--trials",
+        "4",
+        "--seed",
+        "3",
+        "--taxonomy",
+        "attack",
+        "--set",
+        "max_bins=64",
+        "--json",
+    ];
+    args.extend(files.iter().map(String::as_str));
+    let (code, out, err) = flowlab(&args);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (v["objective"].as_str(), v["metric"].as_str()),
+        (Some("by-capture"), Some("macro-f1"))
+    );
+    assert_eq!(v["trials"].as_array().unwrap().len(), 4);
+    let best = &v["best"];
+    let score = best["score"].as_f64().unwrap();
+    assert!(score > 0.0 && score <= 1.0);
+    // The printed --set arguments are the ones `flowlab train` takes.
+    let sets = best["set"].as_str().unwrap();
+    assert!(
+        sets.starts_with("--set max_bins=64 --set criterion="),
+        "{sets}"
+    );
+    let mut train: Vec<String> = ["train", "--model", "dt", "--taxonomy", "attack"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    for word in sets.split_whitespace() {
+        train.push(word.trim_matches('\'').to_string());
+    }
+    train.push(files[0].clone());
+    let (code, _, err) = flowlab(&refs(&train));
+    assert_eq!(code, 0, "{err}");
+    // Bad input is refused with the reason.
+    let (code, _, err) = flowlab(&["tune", "--model", "dt", "--trials", "0", &files[0]]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("flowlab tune: trials 0: expected at least 1"),
+        "{err}"
+    );
+    let (code, _, err) = flowlab(&[
+        "tune",
+        "--model",
+        "dt",
+        "--objective",
+        "by-capture",
+        &files[0],
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("needs at least 2 labelled captures"), "{err}");
 }

@@ -45,4 +45,5 @@ mod sequence;
 mod shared_data;
 mod stream;
 mod train;
+mod tune;
 mod zip_archive;

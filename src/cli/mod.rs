@@ -10,6 +10,7 @@ mod onnx_export;
 mod predict;
 mod sample;
 mod train;
+mod tune;
 
 use std::ffi::OsString;
 use std::fs::File;
@@ -120,6 +121,9 @@ enum Command {
     },
     /// Train a model, score it honestly (hold-out, k-fold or by capture), optionally save it.
     Train(train::TrainArgs),
+    /// Search a model's hyper-parameters (random search, successive halving), scored by capture
+    /// with two or more files; prints the trials and the best settings as `--set` arguments.
+    Tune(tune::TuneArgs),
     /// Score a saved model on labelled flow files.
     Eval(predict::UseArgs),
     /// Classify flow files with a saved model: one CSV row per flow with class and confidence.
@@ -130,7 +134,8 @@ enum Command {
     Features(features::FeaturesArgs),
     /// Export a saved model with its feature pipeline (ONNX: raw columns in, label and probabilities out).
     Export(onnx_export::ExportArgs),
-    /// List the models and their hyper-parameters (name, default, allowed values, meaning).
+    /// List the models and their hyper-parameters (name, default, allowed values, search range,
+    /// meaning).
     Models {
         /// Only this model.
         #[arg(value_parser = clap::builder::PossibleValuesParser::new(crate::models::registry::names()))]
@@ -155,6 +160,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
             out,
         } => sample::run(&read, per_class, &out),
         Command::Train(a) => train::run_train(&a),
+        Command::Tune(a) => tune::run(&a),
         Command::Eval(a) => predict::run_eval(&a),
         Command::Predict(a) => predict::run_predict(&a),
         Command::Features(a) => features::run(&a),
@@ -351,7 +357,9 @@ pub fn models_reference(only: Option<&str>) -> String {
         out.push_str(
             "# Hyper-parameters\n\nGenerated from the models' parameter tables by \
              `flowlab models > docs/PARAMETERS.md`; set one with `flowlab train --model NAME \
-             --set PARAM=VALUE`, or in the page's Train tab.\n",
+             --set PARAM=VALUE`, or in the page's Train tab. The \"searched\" column is where \
+             `flowlab tune` (and the Train tab's Tune panel) draws a parameter from (\"log\": \
+             log-uniformly); \"—\": the search keeps its value.\n",
         );
     }
     for kind in crate::models::registry::MODELS {

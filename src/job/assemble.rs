@@ -102,6 +102,7 @@ pub fn assemble(
             into.2.extend(proba);
         }
         let keep = match prepared.request.split {
+            _ if prepared.request.tune_rows.is_some() => i == 0,
             SplitKind::Random { .. } => i == 0,
             _ => fit.role == FitRole::Final,
         };

@@ -70,6 +70,7 @@ mod plan;
 pub mod scheduler;
 mod tasks;
 mod train;
+pub mod tune;
 
 pub use assemble::assemble;
 pub use plan::{data_bytes, prepare, prepare_within, tree_chunks};
@@ -102,6 +103,11 @@ pub struct JobRequest {
     /// model and applied to the files it predicts).
     #[serde(default)]
     pub label_map: crate::ingest::LabelMap,
+    /// Set by a hyper-parameter search ([`tune`]): fit on this share of each scoring fold's
+    /// training rows (a stratified, seeded subset, nested across shares) and fit no final model
+    /// (the first fold's model is the one returned). `None` for an ordinary training.
+    #[serde(default)]
+    pub tune_rows: Option<f64>,
 }
 
 fn yes() -> bool {
@@ -122,6 +128,7 @@ impl JobRequest {
             permutation: true,
             learning_curve: true,
             label_map: crate::ingest::LabelMap::default(),
+            tune_rows: None,
         }
     }
 

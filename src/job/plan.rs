@@ -3,6 +3,8 @@
 
 use super::*;
 use crate::data::budget::{Budget, TrainShape};
+use crate::data::rng::FlowRng;
+use crate::data::sampling::StratifiedOrder;
 use crate::data::Matrix;
 use crate::eval::capture;
 use crate::eval::leakage::{self};
@@ -29,6 +31,37 @@ fn cost(spec: &ModelSpec, rows: usize, cols: usize, part: Part) -> f64 {
         Part::Whole => spec.work(),
     }
 }
+
+/// A search's rung: every fold keeps `share` of its training rows (stratified; the same seed
+/// gives nested subsets for growing shares, so a later rung sees the rows of an earlier one).
+fn tune_subsets(
+    scoring: Vec<Split>,
+    y: &[u32],
+    share: f64,
+    seed: u64,
+) -> Result<Vec<Split>, TrainError> {
+    if !(share > 0.0 && share <= 1.0) {
+        return Err(PlanError::TuneRows(share).into());
+    }
+    if share == 1.0 {
+        return Ok(scoring);
+    }
+    Ok(scoring
+        .into_iter()
+        .enumerate()
+        .map(|(f, s)| {
+            let mut rng = FlowRng::new(seed, TUNE_STREAM + f as u64);
+            let train = StratifiedOrder::of_rows(&s.train, y, &mut rng).subset(share);
+            Split {
+                train,
+                test: s.test,
+            }
+        })
+        .collect())
+}
+
+/// The random stream of [`tune_subsets`] (fold `f` uses `TUNE_STREAM + f`).
+const TUNE_STREAM: u64 = 0x7E_0000;
 
 /// Bytes the data set holds: an `f64` per numeric cell, a `u32` per text cell and the text of
 /// every distinct value, a label, source and line per row.
@@ -169,10 +202,15 @@ pub fn prepare_within(
         } else {
             Vec::new()
         };
+    let scoring = match req.tune_rows {
+        Some(share) => tune_subsets(scoring, &y, share, req.seed)?,
+        None => scoring,
+    };
     let mut fits = Vec::new();
     let mut duplicates_removed = 0;
     let mut capture_scan = None;
-    let final_rows = (!matches!(req.split, SplitKind::Random { .. })).then_some(labelled.len());
+    let final_rows = (!matches!(req.split, SplitKind::Random { .. }) && req.tune_rows.is_none())
+        .then_some(labelled.len());
     for (role, s) in scoring
         .iter()
         .map(|s| (FitRole::Score, s))
@@ -204,7 +242,7 @@ pub fn prepare_within(
             split: s,
         });
     }
-    if !matches!(req.split, SplitKind::Random { .. }) {
+    if !matches!(req.split, SplitKind::Random { .. }) && req.tune_rows.is_none() {
         fits.push(Fit {
             role: FitRole::Final,
             pipeline: Pipeline::fit(data, &labelled, &req.features),

@@ -137,6 +137,7 @@ impl TrainRequest {
             permutation,
             learning_curve: false,
             label_map: LabelMap::default(),
+            tune_rows: None,
         }
     }
 }
@@ -183,6 +184,8 @@ pub enum PlanError {
     },
     #[error("the job has no fit to save")]
     NothingToSave,
+    #[error("a search's share of training rows is {0}: expected a number in (0, 1]")]
+    TuneRows(f64),
 }
 
 /// Predictions for every row of a data set.

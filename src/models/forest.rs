@@ -37,7 +37,7 @@ use super::binning::BinnedMatrix;
 use super::cells::{by_cells, distinct_ratio, Cells, LazyCells};
 use super::coded::{CellCache, Coded};
 use super::leaves::{LeafEnsemble, Shape};
-use super::params::{int, Param, Params, BOOL};
+use super::params::{int, log, Param, Params, Search, BOOL};
 use super::tree::{
     check_binned, grow, normalise, rows, ClassWeight, Criterion, DecisionTree, DecisionTreeParams,
     GrowSpec, MaxFeatures, Workspace,
@@ -102,11 +102,13 @@ impl Params for RandomForestParams {
             name: "n_trees",
             range: int(1),
             help: "trees in the forest",
+            search: log(10.0, 200.0),
         },
         Param {
             name: "bootstrap",
             range: BOOL,
             help: "grow each tree on a bootstrap sample of the rows (else on every row)",
+            search: Search::OneOf(&["true", "false"]),
         },
         rows::MAX_FEATURES,
         rows::CRITERION,
@@ -119,6 +121,7 @@ impl Params for RandomForestParams {
             name: "oob_score",
             range: BOOL,
             help: "score each tree on the rows it did not see (needs bootstrap)",
+            search: Search::Fixed,
         },
         rows::SEED_ROW,
     ];

@@ -25,7 +25,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::num;
-use super::params::{above, at_least, int_in, Param, Params};
+use super::params::{above, at_least, int_in, log, Param, Params, Search};
 use super::standardize::Standardizer;
 use super::{check_data, check_width, ModelError, Progress, Step};
 use crate::data::Matrix;
@@ -60,21 +60,25 @@ impl Params for LogisticParams {
             name: "c",
             range: above(0.0),
             help: "inverse L2 strength, as scikit-learn's C (larger: weaker penalty)",
+            search: log(1e-3, 1e3),
         },
         Param {
             name: "max_iter",
             range: int_in(1, 1_000_000),
             help: "most L-BFGS iterations",
+            search: Search::Fixed,
         },
         Param {
             name: "tol",
             range: at_least(0.0),
             help: "stop when every gradient component is at most this",
+            search: Search::Fixed,
         },
         Param {
             name: "memory",
             range: int_in(1, 100),
             help: "L-BFGS history length",
+            search: Search::Fixed,
         },
     ];
 

@@ -22,7 +22,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::num;
-use super::params::{at_least, Param, Params};
+use super::params::{at_least, log, Param, Params};
 use super::standardize::Standardizer;
 use super::{check_data, ModelError, Progress, Step};
 use crate::data::Matrix;
@@ -47,6 +47,7 @@ impl Params for GaussianNbParams {
         name: "var_smoothing",
         range: at_least(0.0),
         help: "share of the largest feature variance added to every variance, for stability",
+        search: log(1e-12, 1e-3),
     }];
 
     /// One pass of means and variances.

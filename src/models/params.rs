@@ -2,7 +2,10 @@
 //! table of [`Param`] rows — name, allowed range and one-line meaning — and everything else is
 //! derived from that table: the range checks ([`Params::check`]), the page's hints and the CLI's
 //! `--set` errors ([`Param::hint`], [`Param::expected`]) and the parameter reference that
-//! `flowlab models` prints ([`markdown`]). The default is the struct's `Default`, read through serde.
+//! `flowlab models` prints ([`markdown`]), and the search space of `flowlab tune`: each row's
+//! [`Search`] says where a hyper-parameter search draws it from (a span, linear or log, or a list
+//! of values) or that a search leaves it alone. The default is the struct's `Default`, read
+//! through serde.
 //!
 //! Validation cannot be skipped (linfa's `ParamGuard`): a model's fitting code takes a
 //! [`Checked`] parameter set, and the only way to make one is [`Params::check`].
@@ -24,6 +27,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::ModelError;
+use crate::data::rng::FlowRng;
 
 /// What values a hyper-parameter accepts.
 #[derive(Debug, Clone, Copy)]
@@ -60,6 +64,96 @@ pub struct Param {
     pub range: Range,
     /// What it does, in one line.
     pub help: &'static str,
+    /// Where a hyper-parameter search looks for it ([`Search::Fixed`]: it keeps its value).
+    pub search: Search,
+}
+
+/// Where a hyper-parameter search (`job::tune`) draws a parameter's values from: the one place a
+/// search range is written, next to the allowed range it must stay inside.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Search {
+    /// Not searched: seeds, iteration caps, numerical tolerances and switches whose best value
+    /// does not depend on the data keep the value the user set (or the default).
+    Fixed,
+    /// A number drawn from `low ..= high`, uniformly, or log-uniformly when `log` (for scales
+    /// such as a learning rate or a penalty, where 0.001 → 0.01 matters as much as 0.1 → 1);
+    /// rounded to the nearest integer on an integer row, to four significant digits otherwise.
+    Span { low: f64, high: f64, log: bool },
+    /// One of these values, each written as JSON (`"Sqrt"`, `null`, `[64, 32]`, `true`).
+    OneOf(&'static [&'static str]),
+}
+
+/// A number drawn uniformly from `low ..= high`.
+pub const fn linear(low: f64, high: f64) -> Search {
+    Search::Span {
+        low,
+        high,
+        log: false,
+    }
+}
+
+/// A number drawn log-uniformly from `low ..= high` (both > 0).
+pub const fn log(low: f64, high: f64) -> Search {
+    Search::Span {
+        low,
+        high,
+        log: true,
+    }
+}
+
+impl Search {
+    /// Draws a value for a row whose allowed range is `range` (`None` when not searched). The
+    /// draw takes exactly one number from `rng` for every searched row, so a seed gives the same
+    /// values whatever the rows hold.
+    pub fn sample(&self, range: &Range, rng: &mut FlowRng) -> Option<Value> {
+        match *self {
+            Search::Fixed => None,
+            Search::Span { low, high, log } => {
+                let u = rng.unit();
+                // Log scale: uniform in ln(low) ..= ln(high), then back (both bounds > 0, a
+                // test checks it); linear: uniform in low ..= high.
+                let x = if log {
+                    (low.ln() + u * (high.ln() - low.ln())).exp()
+                } else {
+                    low + u * (high - low)
+                }
+                .clamp(low, high);
+                Some(match range {
+                    Range::Int { .. } | Range::OptionalInt { .. } => {
+                        Value::from(x.round().max(0.0) as u64)
+                    }
+                    // Four significant digits: a setting a person can read and type again.
+                    _ => Value::from(
+                        format!("{x:.3e}")
+                            .parse::<f64>()
+                            .unwrap_or(x)
+                            .clamp(low, high),
+                    ),
+                })
+            }
+            Search::OneOf(texts) => {
+                let i = rng.below(texts.len().max(1) as u64) as usize;
+                texts
+                    .get(i)
+                    .map(|t| serde_json::from_str(t).unwrap_or(Value::Null))
+            }
+        }
+    }
+
+    /// The search range in words, for the parameter reference ("—" when not searched).
+    pub fn describe(&self) -> String {
+        match *self {
+            Search::Fixed => "—".into(),
+            Search::Span { low, high, log } => {
+                format!("{low} … {high}{}", if log { ", log" } else { "" })
+            }
+            Search::OneOf(texts) => texts
+                .iter()
+                .map(|t| serde_json::from_str(t).map_or_else(|_| t.to_string(), |v| shown(&v)))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
 }
 
 /// `a ≥ x`, `a in (x, y]` … for the bounds of a range.
@@ -215,17 +309,21 @@ impl<P> Deref for Checked<P> {
     }
 }
 
-/// The parameter reference of one model as a Markdown table (name, default, allowed, meaning).
+/// The parameter reference of one model as a Markdown table (name, default, allowed, search
+/// range, meaning).
 pub fn markdown<P: Params>() -> String {
     let defaults = P::defaults();
-    let mut out = String::from("| parameter | default | allowed | meaning |\n|---|---|---|---|\n");
+    let mut out = String::from(
+        "| parameter | default | allowed | searched (`flowlab tune`) | meaning |\n|---|---|---|---|---|\n",
+    );
     for p in P::TABLE {
         let default = defaults.get(p.name).map(shown).unwrap_or_default();
         out.push_str(&format!(
-            "| `{}` | `{}` | {} | {} |\n",
+            "| `{}` | `{}` | {} | {} | {} |\n",
             p.name,
             default,
             p.expected(),
+            p.search.describe(),
             p.help
         ));
     }
@@ -351,11 +449,47 @@ mod tests {
             name: "subsample",
             range: left_open(0.0, 1.0),
             help: "share of rows per round",
+            search: Search::Fixed,
         };
         assert_eq!(
             row.check(&json!(1.5)).unwrap_err().to_string(),
             "hyper-parameter subsample = 1.5: expected a number in (0, 1]"
         );
         assert_eq!(row.hint(), "share of rows per round (a number in (0, 1])");
+    }
+
+    #[test]
+    fn searches_draw_inside_their_span_on_the_right_scale() {
+        let mut rng = FlowRng::new(3, 0);
+        let draws: Vec<f64> = (0..2000)
+            .map(|_| {
+                log(1e-4, 1.0)
+                    .sample(&above(0.0), &mut rng)
+                    .unwrap()
+                    .as_f64()
+                    .unwrap()
+            })
+            .collect();
+        assert!(draws.iter().all(|&x| (1e-4..=1.0).contains(&x)));
+        // Log-uniform: about a quarter of the draws in each decade of four.
+        let below = draws.iter().filter(|&&x| x < 1e-3).count() as f64 / 2000.0;
+        assert!((below - 0.25).abs() < 0.04, "{below}");
+        let ints: Vec<Value> = (0..200)
+            .map(|_| linear(2.0, 4.0).sample(&int(2), &mut rng).unwrap())
+            .collect();
+        assert!(ints
+            .iter()
+            .all(|v| [2, 3, 4].contains(&v.as_u64().unwrap())));
+        assert!(ints.contains(&json!(2)) && ints.contains(&json!(4)));
+        let one = Search::OneOf(&["null", "\"Sqrt\"", "[64, 32]"]);
+        let picks: Vec<Value> = (0..100)
+            .map(|_| one.sample(&BOOL, &mut rng).unwrap())
+            .collect();
+        for v in [Value::Null, json!("Sqrt"), json!([64, 32])] {
+            assert!(picks.contains(&v), "{v}");
+        }
+        assert_eq!(Search::Fixed.sample(&BOOL, &mut rng), None);
+        assert_eq!(log(0.01, 0.5).describe(), "0.01 … 0.5, log");
+        assert_eq!(one.describe(), "null, Sqrt, [64,32]");
     }
 }

@@ -27,6 +27,7 @@ use super::seq::{Gru, GruParams};
 use super::svm::{Svm, SvmParams};
 use super::tree::{DecisionTree, DecisionTreeParams};
 use super::{CellCache, Classifier, ModelError, Progress};
+use crate::data::rng::FlowRng;
 use crate::data::Matrix;
 
 /// What the registry knows of one model kind.
@@ -129,6 +130,26 @@ registry! {
     Gru(GruParams => Gru) "gru", "GRU over flow windows", false;
 }
 
+impl ModelKind {
+    /// One draw of every searched row of the table ([`super::params::Search`]), in table order,
+    /// as `(name, value)`; the rows a search leaves alone are not in it.
+    pub fn sample(&self, rng: &mut FlowRng) -> Vec<(&'static str, Value)> {
+        self.table
+            .iter()
+            .filter_map(|p| p.search.sample(&p.range, rng).map(|v| (p.name, v)))
+            .collect()
+    }
+
+    /// The names of the rows a search draws.
+    pub fn searched(&self) -> Vec<&'static str> {
+        self.table
+            .iter()
+            .filter(|p| p.search != super::params::Search::Fixed)
+            .map(|p| p.name)
+            .collect()
+    }
+}
+
 /// Why a model name and `NAME=VALUE` settings do not make a model.
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum SpecError {
@@ -208,9 +229,21 @@ impl ModelSpec {
         name: &str,
         settings: &[(K, V)],
     ) -> Result<ModelSpec, SpecError> {
+        let parsed: Vec<(&str, Value)> = settings
+            .iter()
+            .map(|(k, v)| (k.as_ref(), parse_value(v.as_ref())))
+            .collect();
+        ModelSpec::with_json(name, &parsed)
+    }
+
+    /// [`ModelSpec::with_values`] with the values already JSON (as a search draws them).
+    pub fn with_json<K: AsRef<str>>(
+        name: &str,
+        settings: &[(K, Value)],
+    ) -> Result<ModelSpec, SpecError> {
         let kind = kind(name)?;
         let mut values = (kind.default)().values();
-        for (key, text) in settings {
+        for (key, value) in settings {
             let key = key.as_ref();
             let row = kind.table.iter().find(|p| p.name == key).ok_or_else(|| {
                 SpecError::UnknownParam {
@@ -224,9 +257,8 @@ impl ModelSpec {
                         .join(", "),
                 }
             })?;
-            let value = parse_value(text.as_ref());
-            row.check(&value)?;
-            values.insert(key.to_string(), value);
+            row.check(value)?;
+            values.insert(key.to_string(), value.clone());
         }
         let mut outer = Map::new();
         outer.insert(kind.name.to_string(), Value::Object(values));
@@ -359,5 +391,68 @@ mod tests {
             panic!()
         };
         assert_eq!(p.max_features, super::super::tree::MaxFeatures::Count(3));
+    }
+
+    /// Every searched row's draws pass the row and the whole table (`check`), for many seeds;
+    /// each span lies inside its allowed range, and log spans are above 0.
+    #[test]
+    fn every_search_range_samples_valid_settings() {
+        use super::super::params::Search;
+        for kind in MODELS {
+            assert!(
+                !kind.searched().is_empty(),
+                "{} has nothing to search",
+                kind.name
+            );
+            for row in kind.table {
+                if let Search::Span { low, high, log } = row.search {
+                    assert!(
+                        low <= high && (!log || low > 0.0),
+                        "{}.{}",
+                        kind.name,
+                        row.name
+                    );
+                    let int = matches!(
+                        row.range,
+                        super::super::params::Range::Int { .. }
+                            | super::super::params::Range::OptionalInt { .. }
+                    );
+                    for end in [low, high] {
+                        let v = if int {
+                            Value::from(end.round() as u64)
+                        } else {
+                            Value::from(end)
+                        };
+                        assert!(
+                            row.range.accepts(&v),
+                            "{}.{} bound {v}",
+                            kind.name,
+                            row.name
+                        );
+                    }
+                }
+            }
+            let mut distinct = std::collections::BTreeSet::new();
+            for seed in 0..60 {
+                let drawn = kind.sample(&mut FlowRng::new(seed, 7));
+                assert_eq!(
+                    drawn.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+                    kind.searched()
+                );
+                let spec = ModelSpec::with_json(kind.name, &drawn)
+                    .unwrap_or_else(|e| panic!("{} seed {seed}: {e}", kind.name));
+                spec.validate().unwrap();
+                for (n, v) in &drawn {
+                    assert_eq!(&spec.values()[*n], v, "{}.{n}", kind.name);
+                }
+                distinct.insert(serde_json::to_string(&spec).unwrap());
+            }
+            assert!(
+                distinct.len() > 30,
+                "{}: {} distinct draws",
+                kind.name,
+                distinct.len()
+            );
+        }
     }
 }

@@ -4,9 +4,10 @@
 //!
 //! One child module per tab: [`results`] (comparison, confusion, curves, importance),
 //! [`explore`] (classes, column table, histograms, correlation) and [`predict`] (distribution,
-//! confusion counts).
+//! confusion counts), and [`tune`] (the Train tab's Tune panel and `flowlab tune`).
 
 pub mod explore;
 pub mod predict;
 pub mod recommend;
 pub mod results;
+pub mod tune;

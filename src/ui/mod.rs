@@ -416,6 +416,7 @@ fn reply_request(reply: &FromWorker) -> Option<u32> {
         | FromWorker::FitProgress { request, .. }
         | FromWorker::Fitted { request, .. }
         | FromWorker::Trained { request, .. }
+        | FromWorker::Scored { request, .. }
         | FromWorker::Predicted { request, .. }
         | FromWorker::PredictedCsv { request, .. }
         | FromWorker::PredictionRows { request, .. }

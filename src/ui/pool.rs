@@ -39,7 +39,13 @@ struct Run {
     fits: Vec<Uint8Array>,
     /// Which worker is on which task, and when a model is ready (see `job::scheduler`).
     scheduler: Scheduler<Uint8Array>,
+    /// A search round ([`Trainer::start_round`]): each model's metrics (or why it failed) and its
+    /// tasks' summed milliseconds go here, and no model is kept.
+    on_scored: Option<OnScored>,
 }
+
+/// Receives a search round's model `m`: its metrics or the error, and its fitting milliseconds.
+pub type OnScored = Rc<dyn Fn(usize, Result<crate::eval::metrics::Report, String>, f64)>;
 
 type SharedRun = Rc<RefCell<Run>>;
 
@@ -182,6 +188,16 @@ impl Trainer {
 
     /// Starts training `job` (a run in progress is cancelled first).
     pub fn start(&self, session: Session, job: JobRequest) {
+        self.start_with(session, job, None)
+    }
+
+    /// Starts one round of a hyper-parameter search: its trials are the job's models, run in
+    /// the pool like any training; each one's score goes to `on_scored` (nothing is kept).
+    pub fn start_round(&self, session: Session, job: JobRequest, on_scored: OnScored) {
+        self.start_with(session, job, Some(on_scored))
+    }
+
+    fn start_with(&self, session: Session, job: JobRequest, on_scored: Option<OnScored>) {
         if self.view.with_untracked(|v| v.running) {
             self.cancel();
         }
@@ -199,9 +215,14 @@ impl Trainer {
             Vec::new(),
             Vec::new(),
             move |reply, bytes| match reply {
-                FromWorker::Prepared { request, plan } => {
-                    trainer.launch(session, job.clone(), request, *plan, bytes, workers)
-                }
+                FromWorker::Prepared { request, plan } => trainer.launch(
+                    session,
+                    job.clone(),
+                    (request, on_scored.clone()),
+                    *plan,
+                    bytes,
+                    workers,
+                ),
                 FromWorker::Failed { message, .. } => trainer.fail(message),
                 _ => {}
             },
@@ -249,7 +270,7 @@ impl Trainer {
         &self,
         session: Session,
         job: JobRequest,
-        prepared_by: u32,
+        (prepared_by, on_scored): (u32, Option<OnScored>),
         plan: Plan,
         fits: Vec<Uint8Array>,
         workers: usize,
@@ -263,6 +284,7 @@ impl Trainer {
             prepared_by,
             fits,
             scheduler,
+            on_scored,
         }));
         if self.pool.with_value(Option::is_none) {
             if let Err(e) = self.spawn_pool(session) {
@@ -378,6 +400,8 @@ impl Trainer {
         [cpu_ms, wall_ms]: [f64; 2],
     ) {
         let job = run.borrow().prepared_by;
+        let on_scored = run.borrow().on_scored.clone();
+        let score_only = on_scored.is_some();
         let trainer = *self;
         let run = run.clone();
         session.call(
@@ -387,11 +411,24 @@ impl Trainer {
                 model,
                 cpu_ms,
                 wall_ms,
+                score_only,
             },
             Vec::new(),
             outputs,
             move |reply, bytes| {
                 if run.borrow().scheduler.is_stopped() {
+                    return;
+                }
+                if let Some(on_scored) = &on_scored {
+                    let result = match reply {
+                        FromWorker::Scored { metrics, .. } => Ok(*metrics),
+                        FromWorker::Failed { message, .. } => Err(message),
+                        _ => return,
+                    };
+                    let ok = result.as_ref().map(|_| ()).map_err(String::clone);
+                    let now = now();
+                    trainer.feed(session, &run, |s, v| s.assembled(model, ok, now, v));
+                    on_scored(model, result, cpu_ms);
                     return;
                 }
                 match reply {

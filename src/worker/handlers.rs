@@ -153,7 +153,15 @@ impl WorkerState {
                 model,
                 cpu_ms,
                 wall_ms,
+                score_only: false,
             } => self.assemble(request, job, model, cpu_ms, wall_ms, &bytes),
+            ToWorker::Assemble {
+                request,
+                job,
+                model,
+                score_only: true,
+                ..
+            } => self.score_only(request, job, model, &bytes),
             ToWorker::PredictionRows { request, query } => match &*self.predictions.borrow() {
                 Some(set) => self.post(&FromWorker::PredictionRows {
                     request,
@@ -291,6 +299,38 @@ impl WorkerState {
                 self.post_with(&FromWorker::Prepared { request, plan }, fits);
             }
             Err(e) => self.fail(request, format!("cannot train: {e}")),
+        }
+    }
+
+    /// A search trial: assembles and scores model `model` of job `job_id`, answers its metrics
+    /// and keeps nothing.
+    fn score_only(&self, request: u32, job_id: u32, model: usize, bytes: &[Uint8Array]) {
+        let outputs = bytes
+            .iter()
+            .map(|b| model_file::read::<TaskOutput>(&to_vec(b)))
+            .collect::<Result<Vec<_>, _>>();
+        let outputs = match outputs {
+            Ok(o) => o,
+            Err(e) => return self.fail(request, format!("a task's output is unreadable: {e}")),
+        };
+        let scored = {
+            let job = self.job.borrow();
+            let data = self.data.borrow();
+            match (&*job, &*data) {
+                (Some((id, prepared)), Some(d)) if *id == job_id => {
+                    job::assemble(d, prepared, model, outputs, &mut |_| true)
+                        .map(|(m, _)| m.meta.metrics)
+                        .map_err(|e| e.to_string())
+                }
+                _ => Err("this search round is gone: a newer job or data set replaced it".into()),
+            }
+        };
+        match scored {
+            Ok(metrics) => self.post(&FromWorker::Scored {
+                request,
+                metrics: Box::new(metrics),
+            }),
+            Err(e) => self.fail(request, e),
         }
     }
 

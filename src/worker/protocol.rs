@@ -91,6 +91,10 @@ pub enum ToWorker {
         /// output, in milliseconds (measured by the page).
         cpu_ms: f64,
         wall_ms: f64,
+        /// A hyper-parameter search's trial: answer [`FromWorker::Scored`] with its metrics only;
+        /// the model is not kept.
+        #[serde(default)]
+        score_only: bool,
     },
 
     /// Data worker: read the attached files and predict them with model `model` →
@@ -286,6 +290,11 @@ pub enum FromWorker {
     Trained {
         request: u32,
         result: Box<TrainedResult>,
+    },
+    /// A search trial's model was assembled and scored (`Assemble` with `score_only`).
+    Scored {
+        request: u32,
+        metrics: Box<crate::eval::metrics::Report>,
     },
 
     /// The next part of the predictions CSV (the header comes with the first part), as one

@@ -40,7 +40,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::params::{at_least, int, left_open, open, optional_int, Param, Params, SEED};
+use super::params::{
+    at_least, int, left_open, linear, log, open, optional_int, Param, Params, Search, SEED,
+};
 use super::tree::rows;
 
 mod booster;
@@ -113,62 +115,74 @@ impl Params for GradientBoostingParams {
             name: "n_rounds",
             range: int(1),
             help: "boosting rounds (one tree per class each)",
+            search: log(20.0, 300.0),
         },
         Param {
             name: "learning_rate",
             range: left_open(0.0, 1.0),
             help: "shrinkage of every tree",
+            search: log(0.01, 0.5),
         },
         Param {
             name: "max_depth",
             range: optional_int(1),
             help: "deepest level of a tree; null = limited by max_leaves only",
+            search: Search::OneOf(&["null", "3", "5", "8"]),
         },
         Param {
             name: "max_leaves",
             range: int(2),
             help: "most leaves per tree, grown best-first",
+            search: log(4.0, 127.0),
         },
         Param {
             name: "min_samples_leaf",
             range: int(1),
             help: "fewest rows in a leaf",
+            search: log(1.0, 100.0),
         },
         Param {
             name: "min_child_weight",
             range: at_least(0.0),
             help: "smallest hessian sum in a leaf",
+            search: log(1e-4, 10.0),
         },
         Param {
             name: "l2",
             range: at_least(0.0),
             help: "L2 penalty on leaf values",
+            search: log(0.01, 10.0),
         },
         Param {
             name: "subsample",
             range: left_open(0.0, 1.0),
             help: "share of rows sampled per round",
+            search: linear(0.5, 1.0),
         },
         Param {
             name: "colsample",
             range: left_open(0.0, 1.0),
             help: "share of features sampled per tree",
+            search: linear(0.5, 1.0),
         },
         Param {
             name: "early_stopping_rounds",
             range: optional_int(1),
             help: "stop after this many rounds without a better validation loss; null = off",
+            search: Search::Fixed,
         },
         Param {
             name: "validation_fraction",
             range: open(0.0, 1.0),
             help: "share of training rows held out (stratified) for early stopping",
+            search: Search::Fixed,
         },
         rows::MAX_BINS,
         Param {
             name: "seed",
             range: SEED,
             help: "seed of the row and feature samples and the validation split",
+            search: Search::Fixed,
         },
     ];
 

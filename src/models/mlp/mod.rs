@@ -41,7 +41,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::params::{at_least, int, int_in, left_open, right_open, Param, Params, Range, SEED};
+use super::params::{
+    at_least, int, int_in, left_open, log, right_open, Param, Params, Range, Search, SEED,
+};
 use super::standardize::Standardizer;
 use super::{check_data, ModelError, Progress, Step};
 use crate::data::rng::FlowRng;
@@ -122,66 +124,79 @@ impl Params for MlpParams {
                 accepts: widths_ok,
             },
             help: "hidden layer widths, input side first ([] = softmax regression)",
+            search: Search::OneOf(&["[32]", "[64]", "[64, 32]", "[128, 64]"]),
         },
         Param {
             name: "learning_rate",
             range: left_open(0.0, 10.0),
             help: "Adam step size",
+            search: log(1e-4, 1e-2),
         },
         Param {
             name: "beta1",
             range: right_open(0.0, 1.0),
             help: "Adam decay of the first moment",
+            search: Search::Fixed,
         },
         Param {
             name: "beta2",
             range: right_open(0.0, 1.0),
             help: "Adam decay of the second moment",
+            search: Search::Fixed,
         },
         Param {
             name: "epsilon",
             range: left_open(0.0, 1.0),
             help: "Adam denominator offset",
+            search: Search::Fixed,
         },
         Param {
             name: "alpha",
             range: at_least(0.0),
             help: "L2 penalty on the weights (scikit-learn's alpha)",
+            search: log(1e-6, 1e-2),
         },
         Param {
             name: "batch_size",
             range: int(1),
             help: "rows per mini-batch",
+            search: Search::OneOf(&["64", "128", "256", "512"]),
         },
         Param {
             name: "max_epochs",
             range: int_in(1, 100_000),
             help: "most passes over the training rows",
+            search: Search::Fixed,
         },
         Param {
             name: "early_stopping",
             range: Range::Bool,
             help: "hold out a validation split, stop on its loss and keep the best weights",
+            search: Search::Fixed,
         },
         Param {
             name: "validation_fraction",
             range: right_open(0.0, 1.0),
             help: "share of the rows held out for early stopping (above 0 when it is on)",
+            search: Search::Fixed,
         },
         Param {
             name: "patience",
             range: int(0),
             help: "epochs without improvement before stopping (0: never stop early)",
+            search: Search::Fixed,
         },
         Param {
             name: "tol",
             range: at_least(0.0),
             help: "smallest decrease of the watched loss that counts as an improvement",
+            search: Search::Fixed,
         },
         Param {
             name: "seed",
             range: SEED,
             help: "seed of the initial weights, the validation split and the shuffles",
+            search: Search::Fixed,
         },
     ];
 

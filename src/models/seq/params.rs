@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::models::params::{int_in, left_open, right_open, Param, Params, Range, SEED};
+use crate::models::params::{
+    int_in, left_open, linear, log, right_open, Param, Params, Range, Search, SEED,
+};
 use crate::models::tree::{rows, ClassWeight};
 use crate::models::ModelError;
 
@@ -93,57 +95,68 @@ impl Params for GruParams {
             name: "window",
             range: int_in(1, 256),
             help: "flows per window, the scored flow last (W)",
+            search: Search::OneOf(&["8", "16", "32"]),
         },
         Param {
             name: "grouping",
             range: Range::Choice(&["host", "pair", "responder"]),
             help: "a sequence is the flows of one host, host pair, or responder",
+            search: Search::OneOf(&["\"host\"", "\"pair\""]),
         },
         Param {
             name: "hidden",
             range: int_in(1, 1024),
             help: "state size of each recurrent layer",
+            search: Search::OneOf(&["32", "64", "128"]),
         },
         Param {
             name: "layers",
             range: int_in(1, 2),
             help: "recurrent layers",
+            search: Search::OneOf(&["1", "2"]),
         },
         Param {
             name: "dropout",
             range: right_open(0.0, 1.0),
             help: "share of the last state dropped while training",
+            search: linear(0.0, 0.5),
         },
         Param {
             name: "learning_rate",
             range: left_open(0.0, 10.0),
             help: "Adam step size",
+            search: log(1e-4, 1e-2),
         },
         Param {
             name: "batch_size",
             range: int_in(1, 65_536),
             help: "windows per mini-batch",
+            search: Search::OneOf(&["64", "128", "256"]),
         },
         Param {
             name: "max_epochs",
             range: int_in(1, 100_000),
             help: "most passes over the training windows",
+            search: Search::Fixed,
         },
         Param {
             name: "validation_fraction",
             range: right_open(0.0, 1.0),
             help: "share held out for early stopping (0: none)",
+            search: Search::Fixed,
         },
         Param {
             name: "patience",
             range: int_in(0, 100_000),
             help: "epochs without improvement before stopping (0: never stop early)",
+            search: Search::Fixed,
         },
         rows::CLASS_WEIGHT,
         Param {
             name: "seed",
             range: SEED,
             help: "seed of the weights, the validation split, the shuffles and the dropout",
+            search: Search::Fixed,
         },
     ];
 

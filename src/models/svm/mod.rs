@@ -39,7 +39,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::num;
-use super::params::{above, int_in, Param, Params, Range, SEED};
+use super::params::{above, int_in, log, Param, Params, Range, Search, SEED};
 use super::standardize::Standardizer;
 use super::{check_data, check_width, ModelError, Progress, Step};
 use crate::data::rng::FlowRng;
@@ -96,11 +96,13 @@ impl Params for SvmParams {
             name: "kernel",
             range: Range::Choice(&["linear", "rbf"]),
             help: "linear, or rbf (a Gaussian kernel through random Fourier features)",
+            search: Search::OneOf(&["\"linear\"", "\"rbf\""]),
         },
         Param {
             name: "c",
             range: above(0.0),
             help: "penalty on margin violations, as scikit-learn's C (larger: weaker penalty)",
+            search: log(1e-3, 100.0),
         },
         Param {
             name: "gamma",
@@ -109,26 +111,31 @@ impl Params for SvmParams {
                 accepts: gamma_ok,
             },
             help: "RBF width on standardised inputs, exp(−gamma · distance²)",
+            search: log(1e-3, 10.0),
         },
         Param {
             name: "components",
             range: int_in(1, 4096),
             help: "random Fourier features approximating the RBF kernel (rbf only)",
+            search: log(64.0, 1024.0),
         },
         Param {
             name: "tol",
             range: above(0.0),
             help: "stop when the dual's projected gradients spread by at most this",
+            search: Search::Fixed,
         },
         Param {
             name: "max_iter",
             range: int_in(1, 1_000_000),
             help: "most passes over the rows per one-vs-rest SVM",
+            search: Search::Fixed,
         },
         Param {
             name: "seed",
             range: SEED,
             help: "seed of the row order and the random Fourier features",
+            search: Search::Fixed,
         },
     ];
 

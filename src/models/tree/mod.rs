@@ -183,7 +183,7 @@ impl Default for DecisionTreeParams {
 
 /// The rows the decision tree shares with the random forest (one definition each).
 pub(crate) mod rows {
-    use super::super::params::{int, int_in, optional_int, Param, Range, SEED};
+    use super::super::params::{int, int_in, log, optional_int, Param, Range, Search, SEED};
     use serde_json::Value;
 
     /// `All`, `Sqrt`, `Log2`, `{"Fraction": f}` with `f` in (0, 1], or `{"Count": n}` with n ≥ 1.
@@ -203,21 +203,25 @@ pub(crate) mod rows {
         name: "criterion",
         range: Range::Choice(&["Gini", "Entropy"]),
         help: "split quality measure",
+        search: Search::OneOf(&["\"Gini\"", "\"Entropy\""]),
     };
     pub const MAX_DEPTH: Param = Param {
         name: "max_depth",
         range: optional_int(1),
         help: "deepest level a tree may grow to (root = 0); null = unlimited",
+        search: Search::OneOf(&["null", "4", "6", "8", "12", "16", "24"]),
     };
     pub const MIN_SAMPLES_SPLIT: Param = Param {
         name: "min_samples_split",
         range: int(2),
         help: "fewest samples a node needs to be split",
+        search: log(2.0, 64.0),
     };
     pub const MIN_SAMPLES_LEAF: Param = Param {
         name: "min_samples_leaf",
         range: int(1),
         help: "fewest samples each child keeps",
+        search: log(1.0, 32.0),
     };
     pub const MAX_FEATURES: Param = Param {
         name: "max_features",
@@ -227,21 +231,25 @@ pub(crate) mod rows {
             accepts: max_features_ok,
         },
         help: "features tried per split",
+        search: Search::OneOf(&["\"All\"", "\"Sqrt\"", "\"Log2\"", "{\"Fraction\": 0.5}"]),
     };
     pub const CLASS_WEIGHT: Param = Param {
         name: "class_weight",
         range: Range::Choice(&["None", "Balanced"]),
         help: "None, or Balanced to weight rare classes up",
+        search: Search::OneOf(&["\"None\"", "\"Balanced\""]),
     };
     pub const MAX_BINS: Param = Param {
         name: "max_bins",
         range: int_in(2, 255),
         help: "value bins per feature (one more holds missing values)",
+        search: Search::Fixed,
     };
     pub const SEED_ROW: Param = Param {
         name: "seed",
         range: SEED,
         help: "random seed of the model (the split has its own)",
+        search: Search::Fixed,
     };
 }
 

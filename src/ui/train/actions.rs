@@ -27,12 +27,15 @@ pub(super) fn Actions(
     request: Memo<Result<JobRequest, Vec<String>>>,
     /// A run is in progress.
     running: Memo<bool>,
+    /// Set while the Tune panel's search has the pool; Train clears it (its run is then shown).
+    tune_owns_pool: RwSignal<bool>,
 ) -> impl IntoView {
     let session = use_session();
     let trainer = session.trainer;
     let view_state = trainer.view;
     let start = move |_| {
         if let Ok(job) = request.get_untracked() {
+            tune_owns_pool.set(false);
             trainer.start(session, job);
         }
     };

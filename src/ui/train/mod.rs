@@ -1,6 +1,7 @@
 //! The Train tab: label taxonomy, features (leak-flagged ones off by default), models and their
 //! hyper-parameters (validated as they are typed), the evaluation and a seed; then training in
-//! the worker pool with progress and time left per model, and Cancel.
+//! the worker pool with progress and time left per model, and Cancel; and the Tune panel, a
+//! hyper-parameter search of one model in the same pool (`tune/`).
 //!
 //! The form's values live in [`Settings`] (one signal per input); what they mean — the
 //! [`JobRequest`] or the list of what is wrong — is plain Rust ([`crate::job::form`]).
@@ -12,6 +13,7 @@ mod models;
 mod run;
 mod split;
 mod taxonomy;
+mod tune;
 
 use std::collections::BTreeMap;
 
@@ -26,6 +28,7 @@ use features::FeaturesCard;
 use models::ModelsCard;
 use run::RunPanel;
 use split::EvaluationCard;
+use tune::TunePanel;
 
 /// Every input of the form, one signal each.
 #[derive(Clone, Copy)]
@@ -110,6 +113,8 @@ pub fn TrainTab() -> impl IntoView {
         summary.with(|s| settings.form(s.as_ref())).request()
     });
     let running = Memo::new(move |_| session.trainer.view.with(|v| v.running));
+    // Set while the Tune panel's search has the pool; a training started from the form clears it.
+    let tune_owns_pool = RwSignal::new(false);
     // A clock for "time left" while training.
     let tick = RwSignal::new(now());
     let clock = set_interval_with_handle(
@@ -140,9 +145,10 @@ pub fn TrainTab() -> impl IntoView {
                 <FeaturesCard engineered=settings.engineered time_of_day=settings.time_of_day columns=settings.columns />
             </div>
             <ModelsCard forms=settings.forms />
-            <Actions request running />
+            <Actions request running tune_owns_pool />
             <FormErrors request />
-            <RunPanel tick />
+            {move || (!tune_owns_pool.get()).then(|| view! { <RunPanel tick /> })}
+            <TunePanel request forms=settings.forms owns_pool=tune_owns_pool />
         </section>
     }
 }

@@ -126,7 +126,9 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
     name=$k
     [ "$k" = flowlab ] && name='`flowlab inspect` (native)'
     [ "$k" = page ] && name="the page's worker (wasm)"
-    python3 -c "s=float('${secs[$k]}'); print('| $name | %.2f | %.0f | %.0f | ${note[$k]} |' % (s, $bytes/1e6/s, ${rss[$k]}/1024))"
+    # Names and notes go in as arguments: they hold apostrophes ("the page's worker").
+    python3 -c 'import sys; name, note, s, b, rss = sys.argv[1:]; s = float(s); print("| %s | %.2f | %.0f | %.0f | %s |" % (name, s, int(b) / 1e6 / s, int(rss) / 1024, note))' \
+      "$name" "${note[$k]}" "${secs[$k]}" "$bytes" "${rss[$k]}"
   done
 } > "$work/parse.md.tmp"
 mv "$work/parse.md.tmp" bench/parse.md

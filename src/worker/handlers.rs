@@ -305,13 +305,9 @@ impl WorkerState {
     /// A search trial: assembles and scores model `model` of job `job_id`, answers its metrics
     /// and keeps nothing.
     fn score_only(&self, request: u32, job_id: u32, model: usize, bytes: &[Uint8Array]) {
-        let outputs = bytes
-            .iter()
-            .map(|b| model_file::read::<TaskOutput>(&to_vec(b)))
-            .collect::<Result<Vec<_>, _>>();
-        let outputs = match outputs {
+        let outputs = match read_outputs(bytes) {
             Ok(o) => o,
-            Err(e) => return self.fail(request, format!("a task's output is unreadable: {e}")),
+            Err(e) => return self.fail(request, e),
         };
         let scored = {
             let job = self.job.borrow();
@@ -344,13 +340,9 @@ impl WorkerState {
         bytes: &[Uint8Array],
     ) {
         let started = self.now();
-        let outputs = bytes
-            .iter()
-            .map(|b| model_file::read::<TaskOutput>(&to_vec(b)))
-            .collect::<Result<Vec<_>, _>>();
-        let outputs = match outputs {
+        let outputs = match read_outputs(bytes) {
             Ok(o) => o,
-            Err(e) => return self.fail(request, format!("a task's output is unreadable: {e}")),
+            Err(e) => return self.fail(request, e),
         };
         let done = {
             let job = self.job.borrow();
@@ -482,4 +474,13 @@ fn stem(name: &str) -> String {
         })
         .collect();
     stem.trim_matches('-').to_string()
+}
+
+/// The pool's task outputs of one model, decoded (the same words for a training and a trial).
+fn read_outputs(bytes: &[Uint8Array]) -> Result<Vec<TaskOutput>, String> {
+    bytes
+        .iter()
+        .map(|b| model_file::read::<TaskOutput>(&to_vec(b)))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("a task's output is unreadable: {e}"))
 }

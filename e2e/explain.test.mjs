@@ -71,19 +71,19 @@ describe('Explanations', { timeout: TRAIN_TIMEOUT + 300_000 }, () => {
     await h?.close();
   });
 
-  it('trains a decision tree and a naive Bayes', { timeout: TRAIN_TIMEOUT }, async () => {
+  it('trains a decision tree, a random forest and a naive Bayes', { timeout: TRAIN_TIMEOUT }, async () => {
     const { page } = h;
     await tab(page, 'train');
     for (const kind of ['dt', 'rf', 'gbdt', 'mlp', 'logreg', 'nb', 'svm']) {
-      await page.locator(`[data-testid="train-model-${kind}"]`).setChecked(kind === 'dt' || kind === 'nb');
+      await page.locator(`[data-testid="train-model-${kind}"]`).setChecked(kind === 'dt' || kind === 'rf' || kind === 'nb');
     }
     await page.click('[data-testid="train-start"]');
-    await page.waitForSelector('[data-testid="train-status-1"]', { timeout: TIMEOUT });
+    await page.waitForSelector('[data-testid="train-status-2"]', { timeout: TIMEOUT });
     const deadline = Date.now() + TRAIN_TIMEOUT - 30_000;
     for (;;) {
       const statuses = await page.$$eval('[data-testid^="train-status-"]', (els) => els.map((e) => e.textContent.trim()));
       assert.equal(statuses.find((s) => s.startsWith('failed')), undefined, statuses.join(', '));
-      if (statuses.length === 2 && statuses.every((s) => s === 'done')) break;
+      if (statuses.length === 3 && statuses.every((s) => s === 'done')) break;
       assert.ok(Date.now() < deadline, `training did not finish: ${statuses.join(', ')}`);
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -132,6 +132,22 @@ describe('Explanations', { timeout: TRAIN_TIMEOUT + 300_000 }, () => {
     const o = await shown(page);
     assertAddsUp(o);
     assert.ok(o.output < e.output + 1e-9, `another class's probability ${o.output} ≤ the predicted ${e.output}`);
+  });
+
+  it("explains a random forest's row: the waterfall adds up to the forest's probability", async () => {
+    const { page } = h;
+    await predictWith(page, 'random forest');
+    const first = page.locator('[data-testid="predict-rows"] tbody tr').first();
+    const row = await first.getAttribute('data-row');
+    const confidence = Number(await first.getAttribute('data-confidence'));
+    await first.locator('[data-testid="predict-explain"]').click();
+    await page.waitForSelector(`[data-testid="explain-panel"][data-state="done"][data-row="${row}"]`, { timeout: TIMEOUT });
+    await page.waitForSelector('[data-testid="explain-waterfall-canvas"]', { timeout: TIMEOUT });
+    assert.ok(await canvasDrawn(page, '[data-testid="explain-waterfall-canvas"]'), 'waterfall drawn');
+    const e = await shown(page);
+    assertAddsUp(e);
+    // The output is the forest's probability of the predicted class, as the table shows it.
+    assert.ok(Math.abs(e.output - confidence) <= 0.00005 + 1e-6, `output ${e.output} vs confidence ${confidence}`);
   });
 
   it('shows the mean |SHAP| per column in Results', async () => {

@@ -96,7 +96,9 @@ pub fn trial_rows(t: &Tuner) -> Vec<TrialRow> {
     ran.into_iter().map(|r| row(r, best)).collect()
 }
 
-/// The best score after each result (x: results so far).
+/// The best score after each result (x: results so far). The best is ranked on the largest
+/// share of rows any trial has reached ([`Tuner::best`]), so with successive halving the curve
+/// can drop when the first trial of a new rung (more rows, usually a lower score) comes back.
 pub fn best_curve(t: &Tuner) -> Lines {
     Lines {
         lines: vec![Line {

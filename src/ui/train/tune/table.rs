@@ -70,7 +70,7 @@ pub(super) fn BestSettings(
                         {format!("use these settings ({model})")}
                     </button>
                     {move || applied.get().then(|| view! { <span class="muted small" data-testid="tune-applied">" written into the Models card below"</span> })}
-                    <LineChart title="Best score so far" data=Signal::derive(move || tuner.with(|t| t.as_ref().map(best_curve).unwrap_or_else(Lines::default))) testid="tune-curve" height=220 />
+                    <LineChart title="Best score so far, on the largest share of rows reached (it can drop when a new rung starts on more rows)" data=Signal::derive(move || tuner.with(|t| t.as_ref().map(best_curve).unwrap_or_else(Lines::default))) testid="tune-curve" height=220 />
                 </div>
             }
         })

@@ -576,10 +576,12 @@ fn predict_memory_stays_bounded() {
     );
     // Holding the extra 300,000 rows would add three quarters of `held`; streaming adds only
     // noise (allocator arenas of the scoring threads vary by a few MB from run to run: measured
-    // 45–48 MB at 100k rows and 48–52 MB at 400k on 2 cores). Allow a quarter of the extra rows.
+    // 45–48 MB at 100k rows and 48–52 MB at 400k on 2 cores; under a load of ~8 a run went
+    // 54 → 69 MB, as the reader ran ahead of the busy scoring threads). Allow half the extra
+    // rows: a predict that held them would still be caught.
     let extra_rows_kib = (held * 3 / 4 / 1024) as u64;
     assert!(
-        peak_big < peak_small + extra_rows_kib / 4,
+        peak_big < peak_small + extra_rows_kib / 2,
         "memory grows with the input: {peak_small} KiB → {peak_big} KiB \
          (the extra rows' columns: {extra_rows_kib} KiB)"
     );

@@ -20,8 +20,9 @@
 // "cpu_seconds","assemble_seconds" (after the fit, in the data worker: scoring, permutation
 // importance, learning curve),"macro_f1","train_rows","test_rows","features","workers","warm_up_ms"; the
 // MLP's also "model_seed"}.
-// With `--shap 1` each line also has "shap_ms" and "shap_rows": the Results tab's mean-|SHAP|
-// card of that model (TreeSHAP of up to 10,000 of its test rows in the data worker).
+// With `--shap 1` each line also has "shap_ms", "shap_rows" and "shap_workers": the Results
+// tab's mean-|SHAP| card of that model (TreeSHAP of up to 10,000 of its test rows, in the pool
+// when it is free, each worker on a share of the trees).
 // A model that fails prints a line with "fit_seconds": null and the reason in "note".
 
 import { spawn } from 'node:child_process';
@@ -75,7 +76,8 @@ async function setField(page, testid, value) {
 }
 
 // With --shap: the Results tab's mean-|SHAP| card of the model just trained (the last in the
-// model list), as the data worker computed it: {"shap_ms", "shap_rows"}, then back to Train.
+// model list), as the page computed it: {"shap_ms", "shap_rows", "shap_workers"} (pool workers
+// that explained it; 0: the data worker alone), then back to Train.
 async function meanShap(page) {
   await page.click('[data-testid="tab-results"]');
   const last = await page.$$eval('[data-testid="results-model-select"] option', (os) => os[os.length - 1]?.value);
@@ -84,7 +86,8 @@ async function meanShap(page) {
   const state = await page.getAttribute('[data-testid="results-shap"]', 'data-state');
   const found = state === 'done'
     ? { shap_ms: Number(await page.getAttribute('[data-testid="results-shap"]', 'data-ms')),
-        shap_rows: Number(await page.getAttribute('[data-testid="results-shap"]', 'data-rows')) }
+        shap_rows: Number(await page.getAttribute('[data-testid="results-shap"]', 'data-rows')),
+        shap_workers: Number(await page.getAttribute('[data-testid="results-shap"]', 'data-workers')) }
     : { shap_ms: null, shap_note: await page.textContent('[data-testid="results-shap"]') };
   await page.click('[data-testid="tab-train"]');
   await page.waitForSelector('[data-testid="train-tab"]');

@@ -6,7 +6,9 @@
 // sample with the tree → "Explain" a row: the waterfall is drawn, its numbers (expected value +
 // each step) add up to the output it shows and to the probability the table shows, to the
 // displayed precision, and a column that natively tops the tree's explanations of the sample
-// appears; another class can be explained → the Results tab's mean-|SHAP| panel shows numbers →
+// appears; another class can be explained → the Results tab's mean-|SHAP| panel shows numbers
+// (the tree's from the data worker, the forest's from the pool's workers, each on a share of
+// the trees) →
 // predicting with the naive Bayes, "Explain" shows the typed "not explained" message.
 // Screenshot: e2e/screenshots/explain.png.
 
@@ -170,6 +172,27 @@ describe('Explanations', { timeout: TRAIN_TIMEOUT + 300_000 }, () => {
     assert.ok(Number(await page.getAttribute('[data-testid="results-shap"]', 'data-ms')) >= 0);
     const classes = await page.$$('[data-testid="results-shap-classes"] tbody tr');
     assert.ok(classes.length >= 2, `${classes.length} classes in the per-class summary`);
+    // One tree: the data worker explains it alone.
+    assert.equal(await page.getAttribute('[data-testid="results-shap"]', 'data-workers'), '0');
+  });
+
+  it('spreads the forest\'s mean |SHAP| over the pool, a share of the trees per worker', async () => {
+    const { page } = h;
+    const value = await page.$$eval('[data-testid="results-model-select"] option', (os) => os.find((o) => o.textContent.includes('random forest'))?.value);
+    assert.ok(value, 'a random forest in Results');
+    await page.selectOption('[data-testid="results-model-select"]', value);
+    await page.waitForSelector('[data-testid="results-shap"][data-state="done"]', { timeout: TIMEOUT });
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    const workers = Number(await page.getAttribute('[data-testid="results-shap"]', 'data-workers'));
+    const pool = Math.min(Math.max(cores, 1), 8);
+    assert.equal(workers, pool >= 2 ? pool : 0, `explained in ${workers} pool workers on ${cores} cores`);
+    const text = await page.textContent('[data-testid="results-shap"]');
+    if (workers >= 2) assert.match(text, new RegExp(`in ${workers} pool workers, each on a share of the trees`));
+    const label = await page.getAttribute('[data-testid="results-shap-chart-canvas"]', 'aria-label');
+    const numbers = [...label.matchAll(/: (\d+(?:\.\d+)?(?:e-?\d+)?)/g)].map((m) => Number(m[1]));
+    assert.ok(numbers.length >= 3 && numbers[0] > 0 && numbers[0] < 1, label);
+    const rows = Number(await page.getAttribute('[data-testid="results-shap"]', 'data-rows'));
+    assert.ok(rows > 0 && rows <= 10000, `${rows} rows`);
   });
 
   it('says plainly that a naive Bayes is not explained', async () => {

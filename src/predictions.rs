@@ -13,6 +13,7 @@ use crate::job::{Predictions, TrainError, TrainedModel};
 
 mod csv_rows;
 pub mod explain;
+pub mod explain_parts;
 mod stream;
 mod view;
 pub use stream::{BatchPredictor, PredictedBatch, PredictionStream, StreamSummary, SHORT_HISTORY};

@@ -186,6 +186,15 @@ pub enum PlanError {
     NothingToSave,
     #[error("a search's share of training rows is {0}: expected a number in (0, 1]")]
     TuneRows(f64),
+    #[error(
+        "part {part} of the explanation holds {got} values where its rows, classes and columns \
+         make {want} (a part of another model or another sample of rows)"
+    )]
+    ExplainPart {
+        part: usize,
+        got: usize,
+        want: usize,
+    },
 }
 
 /// Predictions for every row of a data set.

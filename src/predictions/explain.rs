@@ -59,6 +59,9 @@ pub fn explain(
     all_classes: bool,
 ) -> Result<Explanations, TrainError> {
     let x = m.pipeline.transform(data)?;
+    // Laid out once for every chunk.
+    let explainer = Explainer::new(&m.model)?;
+    let attribution = Attribution::new(&m.pipeline);
     let rows: Vec<usize> = rows.iter().copied().filter(|&r| r < x.rows).collect();
     // The raw contributions take features × classes × 8 bytes a row: explained a chunk at a
     // time, they stay within CHUNK_BYTES however wide the model.
@@ -66,15 +69,15 @@ pub fn explain(
     let chunk = (CHUNK_BYTES / per_row).max(1);
     let mut all: Option<Explanations> = None;
     for part in rows.chunks(chunk) {
-        let at: Vec<RowAt> = part
-            .iter()
-            .map(|&r| RowAt {
-                row: r,
-                file: data.files[data.sources[r] as usize].path.clone(),
-                line: data.lines[r],
-            })
-            .collect();
-        let e = explain_features(m, &x.select_rows(part), &at, all_classes)?;
+        let x = x.select_rows(part);
+        let e = explain_with(
+            m,
+            &explainer,
+            &attribution,
+            &x,
+            &rows_at(data, part),
+            all_classes,
+        )?;
         match &mut all {
             Some(all) => all.rows.extend(e.rows),
             None => all = Some(e),
@@ -98,6 +101,17 @@ pub struct RowAt {
     pub line: u64,
 }
 
+/// Where rows `rows` of `data` come from.
+pub fn rows_at(data: &Dataset, rows: &[usize]) -> Vec<RowAt> {
+    rows.iter()
+        .map(|&r| RowAt {
+            row: r,
+            file: data.files[data.sources[r] as usize].path.clone(),
+            line: data.lines[r],
+        })
+        .collect()
+}
+
 /// Explains the rows of `x` (already transformed by `m`'s pipeline, as a prediction keeps them;
 /// row `i` is `at[i]`), each on the class `m` predicts for it.
 pub fn explain_features(
@@ -108,13 +122,49 @@ pub fn explain_features(
 ) -> Result<Explanations, TrainError> {
     let explainer = Explainer::new(&m.model)?;
     let attribution = Attribution::new(&m.pipeline);
+    explain_with(m, &explainer, &attribution, x, at, all_classes)
+}
+
+/// [`explain_features`] with `m`'s explainer and attribution already made.
+fn explain_with(
+    m: &TrainedModel,
+    explainer: &Explainer,
+    attribution: &Attribution,
+    x: &Matrix,
+    at: &[RowAt],
+    all_classes: bool,
+) -> Result<Explanations, TrainError> {
+    let phi = explainer.explain(x)?;
+    let on_columns = super::explain_parts::on_columns(explainer, attribution, &phi);
+    assemble(
+        m,
+        explainer,
+        &attribution.columns,
+        x,
+        at,
+        &on_columns,
+        all_classes,
+    )
+}
+
+/// The explanations of the rows of `x` (row `i` is `at[i]`) from their contributions on the
+/// columns, `on_columns` (`rows × classes × columns`): each row on the class `m` predicts.
+pub(super) fn assemble(
+    m: &TrainedModel,
+    explainer: &Explainer,
+    columns: &[String],
+    x: &Matrix,
+    at: &[RowAt],
+    on_columns: &[f64],
+    all_classes: bool,
+) -> Result<Explanations, TrainError> {
     let proba = m.model.predict_proba(x)?;
     let k = m.classes.len();
     let predicted = argmax_rows(&proba, k);
-    let (d, kk) = (explainer.n_features(), explainer.n_classes());
-    let phi_all = explainer.explain(x)?;
-    let class = |c: usize, phi: &[f64]| {
-        let contributions = attribution.to_columns(phi, kk, c);
+    let kk = explainer.n_classes();
+    let per_row = (kk * columns.len()).max(1);
+    let class = |c: usize, row: &[f64]| {
+        let contributions = row[c * columns.len()..(c + 1) * columns.len()].to_vec();
         let expected_value = explainer.expected_value()[c];
         ClassExplanation {
             class: m.classes[c].clone(),
@@ -125,16 +175,16 @@ pub fn explain_features(
     };
     let mut out = Vec::with_capacity(x.rows);
     for (i, a) in at.iter().enumerate().take(x.rows) {
-        let phi = &phi_all[i * d * kk..(i + 1) * d * kk];
+        let row = &on_columns[i * per_row..(i + 1) * per_row];
         let p = predicted[i] as usize;
         out.push(RowExplanation {
             row: a.row,
             file: a.file.clone(),
             line: a.line,
             predicted: m.classes[p].clone(),
-            explained: class(p, phi),
+            explained: class(p, row),
             per_class: if all_classes {
-                (0..kk).map(|c| class(c, phi)).collect()
+                (0..kk).map(|c| class(c, row)).collect()
             } else {
                 Vec::new()
             },
@@ -142,7 +192,7 @@ pub fn explain_features(
     }
     Ok(Explanations {
         classes: m.classes.clone(),
-        columns: attribution.columns,
+        columns: columns.to_vec(),
         output: explainer.output_space(),
         rows: out,
     })

@@ -422,6 +422,8 @@ fn reply_request(reply: &FromWorker) -> Option<u32> {
         | FromWorker::PredictionRows { request, .. }
         | FromWorker::Explained { request, .. }
         | FromWorker::ShapImportance { request, .. }
+        | FromWorker::ShapParts { request, .. }
+        | FromWorker::PartExplained { request, .. }
         | FromWorker::ModelAdded { request, .. }
         | FromWorker::WarmedUp { request, .. } => *request,
     })

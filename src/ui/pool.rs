@@ -16,6 +16,8 @@
 //! and is closed after [`IDLE_CLOSE`] without work, to give its memory back. Cancel terminates
 //! the pool (a worker busy fitting cannot read messages); the next job starts a fresh one.
 
+mod explain;
+
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -29,6 +31,7 @@ pub use crate::job::scheduler::{ModelProgress, RunView, Status, WarmUp};
 use crate::job::{JobRequest, Plan, Task};
 use crate::worker::load::crash_cause;
 use crate::worker::protocol::{FromWorker, ToWorker, TrainedResult};
+pub use explain::OnParts;
 
 /// The state of a run, shared by the reply handlers of every worker.
 struct Run {
@@ -58,6 +61,8 @@ pub struct Pool {
     warm_ms: f64,
     /// Bumped whenever the pool gets work, so an idle timer knows whether it is still idle.
     generation: u32,
+    /// An explanation's parts running in the pool (see [`explain`]).
+    explaining: Option<explain::PartsRun>,
 }
 
 /// The request id of the pool's warm-up messages (runs use the session's ids, counted from 1).
@@ -128,6 +133,7 @@ impl Trainer {
             warmed: 0,
             warm_ms: 0.0,
             generation: 0,
+            explaining: None,
         }));
         Ok(())
     }
@@ -155,6 +161,11 @@ impl Trainer {
                 return;
             }
             FromWorker::Crashed { message } => {
+                self.end_parts(Err(format!(
+                    "pool worker {} {}",
+                    w + 1,
+                    crash_cause(message)
+                )));
                 let message = format!(
                     "pool worker {} {}; the job was stopped and the pool will be restarted",
                     w + 1,
@@ -177,6 +188,9 @@ impl Trainer {
                 return;
             }
             _ => {}
+        }
+        if self.on_part_reply(&reply, &bytes) {
+            return;
         }
         let run = self
             .pool
@@ -242,8 +256,10 @@ impl Trainer {
         self.stop_pool();
     }
 
-    /// Terminates the pool workers (a fresh pool starts with the next run, without a warm-up).
+    /// Terminates the pool workers (a fresh pool starts with the next run, without a warm-up);
+    /// an explanation running in it fails.
     fn stop_pool(&self) {
+        self.end_parts(Err("the pool was stopped".into()));
         self.pool.update_value(|p| {
             if let Some(p) = p {
                 if let Some(run) = p.run.take() {
@@ -473,8 +489,9 @@ impl Trainer {
         set_timeout(
             move || {
                 let idle = trainer.pool.with_value(|p| {
-                    p.as_ref()
-                        .is_some_and(|p| p.run.is_none() && p.generation == generation)
+                    p.as_ref().is_some_and(|p| {
+                        p.run.is_none() && p.explaining.is_none() && p.generation == generation
+                    })
                 });
                 if idle {
                     trainer.pool.set_value(None);

@@ -2,17 +2,25 @@
 //! mean |SHAP| per column ([`ToWorker::ShapImportance`]), both from
 //! [`crate::predictions::explain`]. They run in the data worker, not the page, so the page
 //! stays responsive: a row of a 100-tree forest takes milliseconds, the importance (at most
-//! [`IMPORTANCE_ROWS`] rows) seconds.
+//! [`IMPORTANCE_ROWS`] rows) seconds — spread over the page's pool of workers when it has
+//! several ([`crate::predictions::explain_parts`]: each worker explains every row on a range of
+//! the trees, the data worker adds the parts up).
 //!
 //! [`ToWorker::ExplainRow`]: super::protocol::ToWorker::ExplainRow
 //! [`ToWorker::ShapImportance`]: super::protocol::ToWorker::ShapImportance
 
+use js_sys::Uint8Array;
+
 use super::protocol::FromWorker;
-use super::web::WorkerState;
+use super::web::{to_vec, WorkerState};
 use crate::data::Matrix;
+use crate::ingest::Dataset;
+use crate::job::TrainedModel;
+use crate::model_file;
 use crate::predictions::explain::{
-    explain, explain_features, importance, sample_rows, RowAt, IMPORTANCE_ROWS,
+    explain, explain_features, importance, rows_at, sample_rows, RowAt, IMPORTANCE_ROWS,
 };
+use crate::predictions::explain_parts::{explain_part, merge_parts, plan_parts, ExplainPart};
 
 /// Seed of the importance panel's row sample.
 const SAMPLE_SEED: u64 = 0x5ba9;
@@ -70,8 +78,10 @@ impl WorkerState {
     }
 
     /// Mean |SHAP| per column of model `model` over its kept test rows, or a sample of the
-    /// loaded rows.
-    pub(super) fn shap_importance(&self, request: u32, model: u32) {
+    /// loaded rows: explained here, or, with `workers` ≥ 2 pool workers and a model of several
+    /// trees, cut into parts for the pool ([`FromWorker::ShapParts`]; [`Self::merge_shap`]
+    /// answers once they are back).
+    pub(super) fn shap_importance(&self, request: u32, model: u32, workers: usize) {
         let started = self.now();
         let Some(m) = self.model_copy(model) else {
             return self.fail(request, format!("no model {model} is loaded"));
@@ -96,17 +106,143 @@ impl WorkerState {
                 )
             }
         };
-        match explain(&m, d, &rows, false) {
+        let rows: Vec<usize> = rows.into_iter().filter(|&r| r < d.n_rows()).collect();
+        let source = format!("a seeded sample of {} {source}", rows.len());
+        let parts = match plan_parts(&m, workers) {
+            Ok(parts) if workers >= 2 && parts.len() >= 2 => parts,
+            Ok(_) => return self.shap_here(request, model, &m, d, &rows, source, started),
+            Err(e) => return self.fail(request, format!("cannot explain this model: {e}")),
+        };
+        let prepared = m
+            .pipeline
+            .transform(d)
+            .map_err(|e| e.to_string())
+            .and_then(|x| {
+                let x = x.select_rows(&rows);
+                let bytes = vec![
+                    model_file::write(&m).map_err(|e| e.to_string())?,
+                    model_file::write(&x).map_err(|e| e.to_string())?,
+                ];
+                Ok((x, bytes))
+            });
+        let (x, bytes) = match prepared {
+            Ok(p) => p,
+            Err(e) => return self.fail(request, format!("cannot explain this model: {e}")),
+        };
+        *self.shap_parts.borrow_mut() = Some(PendingShap {
+            request,
+            model,
+            x,
+            at: rows_at(d, &rows),
+            source,
+            started,
+        });
+        self.post_with(&FromWorker::ShapParts { request, parts }, bytes);
+    }
+
+    /// [`Self::shap_importance`] in this worker alone.
+    #[allow(clippy::too_many_arguments)]
+    fn shap_here(
+        &self,
+        request: u32,
+        model: u32,
+        m: &TrainedModel,
+        d: &Dataset,
+        rows: &[usize],
+        source: String,
+        started: f64,
+    ) {
+        match explain(m, d, rows, false) {
             Ok(e) => self.post(&FromWorker::ShapImportance {
                 request,
                 model,
                 importance: Box::new(importance(&e)),
                 output: e.output,
-                source: format!("a seeded sample of {} {source}", e.rows.len()),
+                source,
                 rows: e.rows.len(),
                 ms: self.now() - started,
+                workers: 0,
             }),
             Err(e) => self.fail(request, format!("cannot explain this model: {e}")),
         }
     }
+
+    /// Pool worker: one part of an explanation (model file in `bytes[0]`, rows in `bytes[1]`).
+    pub(super) fn explain_part(&self, request: u32, part: &ExplainPart, bytes: &[Uint8Array]) {
+        let started = self.now();
+        let read = |i: usize, what: &str| {
+            bytes
+                .get(i)
+                .map(to_vec)
+                .ok_or_else(|| format!("an explanation part came without its {what}"))
+        };
+        let out = read(0, "model").and_then(|model| {
+            let m = model_file::read::<TrainedModel>(&model).map_err(|e| e.to_string())?;
+            let x = model_file::read::<Matrix>(&read(1, "rows")?).map_err(|e| e.to_string())?;
+            let values = explain_part(&m, &x, part).map_err(|e| e.to_string())?;
+            model_file::write(&values).map_err(|e| e.to_string())
+        });
+        match out {
+            Ok(out) => self.post_with(
+                &FromWorker::PartExplained {
+                    request,
+                    ms: self.now() - started,
+                },
+                vec![out],
+            ),
+            Err(e) => self.fail(request, format!("cannot explain this part: {e}")),
+        }
+    }
+
+    /// The parts' outputs (`bytes`) of the explanation planned for request `prepared`, added
+    /// up into the mean |SHAP| the page asked for.
+    pub(super) fn merge_shap(
+        &self,
+        request: u32,
+        prepared: u32,
+        workers: usize,
+        bytes: &[Uint8Array],
+    ) {
+        let pending = self.shap_parts.borrow_mut().take();
+        let Some(p) = pending.filter(|p| p.request == prepared) else {
+            return self.fail(
+                request,
+                "the explanation these parts belong to is gone (another was asked for since)",
+            );
+        };
+        let Some(m) = self.model_copy(p.model) else {
+            return self.fail(request, format!("no model {} is loaded", p.model));
+        };
+        let merged = bytes
+            .iter()
+            .map(|b| model_file::read::<Vec<f64>>(&to_vec(b)).map_err(|e| e.to_string()))
+            .collect::<Result<Vec<_>, _>>()
+            .and_then(|outputs| merge_parts(&m, &p.x, &p.at, &outputs).map_err(|e| e.to_string()));
+        match merged {
+            Ok(e) => self.post(&FromWorker::ShapImportance {
+                request,
+                model: p.model,
+                importance: Box::new(importance(&e)),
+                output: e.output,
+                source: p.source,
+                rows: e.rows.len(),
+                ms: self.now() - p.started,
+                workers,
+            }),
+            Err(e) => self.fail(request, format!("cannot explain this model: {e}")),
+        }
+    }
+}
+
+/// An explanation cut into parts for the pool, kept until their outputs come back.
+pub(crate) struct PendingShap {
+    /// The request that asked for it.
+    request: u32,
+    model: u32,
+    /// The rows' features, and where each row comes from.
+    x: Matrix,
+    at: Vec<RowAt>,
+    source: String,
+    /// When it was asked for (this worker's clock).
+    started: f64,
 }

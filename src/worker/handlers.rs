@@ -174,7 +174,17 @@ impl WorkerState {
                 model,
                 row,
             } => self.explain_row(request, model, row),
-            ToWorker::ShapImportance { request, model } => self.shap_importance(request, model),
+            ToWorker::ShapImportance {
+                request,
+                model,
+                workers,
+            } => self.shap_importance(request, model, workers),
+            ToWorker::ExplainPart { request, part } => self.explain_part(request, &part, &bytes),
+            ToWorker::MergeShap {
+                request,
+                prepared,
+                workers,
+            } => self.merge_shap(request, prepared, workers, &bytes),
             ToWorker::ExportPredictions { request } => self.fail(
                 request,
                 "the predictions CSV is sent to the page in parts while the file is predicted \

@@ -119,8 +119,32 @@ pub enum ToWorker {
     /// Data worker: mean |SHAP| per column of model `model` over a seeded sample of at most
     /// [`crate::predictions::explain::IMPORTANCE_ROWS`] rows: its first scoring fold's test rows
     /// when it was trained on the loaded data set, else the loaded rows →
-    /// [`FromWorker::ShapImportance`].
-    ShapImportance { request: u32, model: u32 },
+    /// [`FromWorker::ShapImportance`]. With `workers` ≥ 2 and a model of several trees, the
+    /// data worker does not explain the rows itself: it answers [`FromWorker::ShapParts`], the
+    /// page has its pool run the parts ([`ToWorker::ExplainPart`]) and sends their outputs back
+    /// in [`ToWorker::MergeShap`], which is answered by [`FromWorker::ShapImportance`].
+    ShapImportance {
+        request: u32,
+        model: u32,
+        /// Pool workers free to explain parts (0 or 1: the data worker explains alone).
+        #[serde(default)]
+        workers: usize,
+    },
+    /// Pool worker: explain the rows in `bytes[1]` (a [`crate::data::Matrix`], as
+    /// [`crate::model_file::write`] writes it) with the model file in `bytes[0]`, on `part`'s
+    /// trees → [`FromWorker::PartExplained`].
+    ExplainPart {
+        request: u32,
+        part: crate::predictions::explain_parts::ExplainPart,
+    },
+    /// Data worker: the outputs of the parts of the explanation it planned for request
+    /// `prepared` (`bytes`, one per part) → [`FromWorker::ShapImportance`].
+    MergeShap {
+        request: u32,
+        prepared: u32,
+        /// Pool workers the parts ran on.
+        workers: usize,
+    },
     /// The current predictions as a formula-safe CSV → [`FromWorker::Download`].
     ExportPredictions { request: u32 },
 
@@ -330,6 +354,21 @@ pub enum FromWorker {
         rows: usize,
         /// Time spent explaining, in milliseconds.
         ms: f64,
+        /// Pool workers that explained it (0: the data worker alone).
+        #[serde(default)]
+        workers: usize,
+    },
+    /// The explanation asked for by [`ToWorker::ShapImportance`] is cut into `parts`, to run
+    /// in the pool: `bytes[0]` is the model file, `bytes[1]` the rows' features.
+    ShapParts {
+        request: u32,
+        parts: Vec<crate::predictions::explain_parts::ExplainPart>,
+    },
+    /// A pool worker explained its part (see [`ToWorker::ExplainPart`]): the values in
+    /// `bytes[0]`, in `ms` milliseconds.
+    PartExplained {
+        request: u32,
+        ms: f64,
     },
 
     /// The warm-up ran, in `ms` milliseconds.
@@ -379,8 +418,16 @@ mod tests {
         let s = ToWorker::ShapImportance {
             request: 5,
             model: 2,
+            workers: 2,
         };
         let text = serde_json::to_string(&s).unwrap();
-        assert_eq!(text, r#"{"type":"shap_importance","request":5,"model":2}"#);
+        assert_eq!(
+            text,
+            r#"{"type":"shap_importance","request":5,"model":2,"workers":2}"#
+        );
+        // A page from before the pool explained (no `workers`) still asks the data worker.
+        let old: ToWorker =
+            serde_json::from_str(r#"{"type":"shap_importance","request":5,"model":2}"#).unwrap();
+        assert!(matches!(old, ToWorker::ShapImportance { workers: 0, .. }));
     }
 }

@@ -142,6 +142,7 @@ pub fn start() {
         next_model: Cell::new(1),
         predictions: RefCell::new(None),
         shap_rows: RefCell::new(Vec::new()),
+        shap_parts: RefCell::new(None),
     });
     let handler = worker.clone();
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
@@ -182,6 +183,8 @@ pub(super) struct WorkerState {
     /// Per model trained on the loaded data set: the seeded sample of its test rows that its
     /// mean-|SHAP| panel explains (cleared when another data set is loaded).
     pub(super) shap_rows: RefCell<Vec<(u32, Vec<usize>)>>,
+    /// The mean-|SHAP| explanation whose parts the pool is running (one at a time).
+    pub(super) shap_parts: RefCell<Option<super::explaining::PendingShap>>,
 }
 
 impl WorkerState {

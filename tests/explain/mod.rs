@@ -7,6 +7,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 
 mod brute;
 mod cli;
+mod parts;
 mod reference;
 
 use flowlab::data::Matrix;

@@ -17,6 +17,8 @@
 
 pub(crate) mod tree;
 
+use std::ops::Range;
+
 use serde::{Deserialize, Serialize};
 
 use crate::data::Matrix;
@@ -333,64 +335,113 @@ impl Explainer {
         }
     }
 
+    /// How many trees the model has (1 for a linear model): the unit
+    /// [`Explainer::explain_trees`] splits the work by.
+    pub fn n_trees(&self) -> usize {
+        match &self.kind {
+            Kind::Trees { trees, .. } | Kind::Boosted { trees, .. } => trees.len(),
+            Kind::Linear(_) => 1,
+        }
+    }
+
     /// Contributions of every row of `x`: `rows × n_features × n_classes`. For the tree
     /// models, rows in the same cell (the same answer to every split of every tree, see
     /// [`crate::models::cells`]) take the same path through every tree, so TreeSHAP gives them
-    /// the same values: each cell is explained once and copied. Natively the rows are spread
+    /// the same values: each cell is explained once and copied. Natively the trees are spread
     /// over rayon's threads.
     pub fn explain(&self, x: &Matrix) -> Result<Vec<f64>, ModelError> {
-        check_width(self.n_features, x)?;
-        let w = self.n_features * self.n_classes;
-        by_cells(self.cells.as_ref(), x, w, |x| Ok(self.explain_walk(x)))
+        self.explain_trees(x, 0..self.n_trees())
     }
 
-    /// Every row of `x` explained (width checked). Natively the rows are cut into one block
-    /// per thread.
-    fn explain_walk(&self, x: &Matrix) -> Vec<f64> {
+    /// The share of [`Explainer::explain`] that trees `trees` make (a linear model is one
+    /// "tree", index 0). TreeSHAP values add up over trees (a forest's are the mean of its
+    /// trees', a boosting's their sum), so the parts of any cut of `0..n_trees()` add up to
+    /// `explain`'s values, to rounding: this is how the page spreads an explanation over its
+    /// pool of workers, each explaining every row on a range of trees.
+    pub fn explain_trees(&self, x: &Matrix, trees: Range<usize>) -> Result<Vec<f64>, ModelError> {
+        check_width(self.n_features, x)?;
+        let w = self.n_features * self.n_classes;
+        let trees = trees.start.min(self.n_trees())..trees.end.min(self.n_trees());
+        by_cells(self.cells.as_ref(), x, w, |x| {
+            Ok(self.explain_walk(x, &trees))
+        })
+    }
+
+    /// Every row of `x` explained on `trees` (width checked). Natively, with enough trees,
+    /// each thread takes a range of the trees over every row into its own buffer and the
+    /// buffers are added: each tree still groups all the rows by split pattern, which cutting
+    /// the rows into blocks would not (rows in different blocks cannot share a walk). With
+    /// fewer trees than twice the threads (a decision tree, a linear model), the rows are cut
+    /// into one block per thread instead.
+    fn explain_walk(&self, x: &Matrix, trees: &Range<usize>) -> Vec<f64> {
         let w = (self.n_features * self.n_classes).max(1);
-        let mut out = vec![0.0; x.rows * w];
         #[cfg(not(target_arch = "wasm32"))]
-        if x.rows > 1 {
+        {
             use rayon::prelude::*;
-            let block = x.rows.div_ceil(rayon::current_num_threads().max(1));
-            out.par_chunks_mut(block * w)
-                .enumerate()
-                .for_each(|(b, out)| self.explain_block(x, b * block, out));
-            return out;
+            let threads = rayon::current_num_threads().max(1);
+            if threads > 1 && trees.len() >= 2 * threads && x.rows > 1 {
+                let per = trees.len().div_ceil(threads);
+                let ranges: Vec<Range<usize>> = (trees.start..trees.end)
+                    .step_by(per)
+                    .map(|a| a..(a + per).min(trees.end))
+                    .collect();
+                return ranges
+                    .into_par_iter()
+                    .map(|r| {
+                        let mut out = vec![0.0; x.rows * w];
+                        self.explain_block(x, 0, &mut out, &r);
+                        out
+                    })
+                    .reduce_with(|mut a, b| {
+                        a.iter_mut().zip(&b).for_each(|(a, b)| *a += b);
+                        a
+                    })
+                    .unwrap_or_else(|| vec![0.0; x.rows * w]);
+            }
+            if threads > 1 && x.rows > 1 {
+                let mut out = vec![0.0; x.rows * w];
+                let block = x.rows.div_ceil(threads);
+                out.par_chunks_mut(block * w)
+                    .enumerate()
+                    .for_each(|(b, out)| self.explain_block(x, b * block, out, trees));
+                return out;
+            }
         }
-        self.explain_block(x, 0, &mut out);
+        let mut out = vec![0.0; x.rows * w];
+        self.explain_block(x, 0, &mut out, trees);
         out
     }
 
-    /// Rows `first ..` of `x` (as many as `out` holds) explained into `out`. Linear models
-    /// row by row; tree models tree by tree: the block's rows are grouped by their
+    /// Rows `first ..` of `x` (as many as `out` holds) explained into `out` on the trees
+    /// `trees` (a linear model, its "tree" 0). Linear models row by row; tree models tree by tree: the block's rows are grouped by their
     /// [`ShapTree::pattern`] (their answers to the tree's splits) and each group explained
     /// once, its values added to every row of the group. Rows that reach different leaves of
     /// a forest still share most trees' patterns, so this saves far more than whole-forest
     /// cells do.
-    fn explain_block(&self, x: &Matrix, first: usize, out: &mut [f64]) {
+    fn explain_block(&self, x: &Matrix, first: usize, out: &mut [f64], trees: &Range<usize>) {
         let k = self.n_classes;
         let w = (self.n_features * k).max(1);
         let rows = out.len() / w;
         let mut scratch = self.scratch();
-        let (trees, scale, outputs, binary) = match &self.kind {
+        let (all, scale, outputs, binary) = match &self.kind {
+            Kind::Linear(_) if !trees.contains(&0) => return,
             Kind::Linear(_) => {
                 for (r, phi) in out.chunks_mut(w).enumerate() {
                     self.explain_into(x.row(first + r), phi, &mut scratch);
                 }
                 return;
             }
-            Kind::Trees { trees, scale } => (trees, *scale, 1, false),
+            Kind::Trees { trees: all, scale } => (all, *scale, 1, false),
             Kind::Boosted {
-                trees,
+                trees: all,
                 outputs,
                 binary,
-            } => (trees, 1.0, *outputs, *binary),
+            } => (all, 1.0, *outputs, *binary),
         };
         let mut phi = vec![0.0; w];
         let mut keys = Vec::new();
         let mut order: Vec<usize> = Vec::with_capacity(rows);
-        for (i, t) in trees.iter().enumerate() {
+        for (i, t) in all.iter().enumerate().take(trees.end).skip(trees.start) {
             if t.features.is_empty() {
                 continue;
             }

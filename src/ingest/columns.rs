@@ -180,6 +180,12 @@ impl ColumnBuilder {
         self.numbers.reserve(rows);
         for r in 0..rows {
             let raw = value(r);
+            // Zeek's unset `-` (three in four values of `duration` and the byte counts): what
+            // `push` makes of it, a missing value.
+            if raw == "-" {
+                self.numbers.push(f64::NAN);
+                continue;
+            }
             // The common case first: a plain decimal such as `1525880595.019866`, `80` or `-3.5`.
             // Whatever `plain_decimal` accepts has no blank to trim, is none of the missing
             // spellings and is read the same by every numeric rule (`parse_number`,

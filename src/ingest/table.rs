@@ -73,24 +73,20 @@ impl Pending {
     /// character boundaries.
     fn copy_record(&mut self, record: &str, fields: &[&str]) -> bool {
         let base = record.as_ptr() as usize;
-        let offset = |f: &str| {
-            let at = (f.as_ptr() as usize).wrapping_sub(base);
-            (at <= record.len() && f.len() <= record.len() - at).then_some(at)
-        };
-        let inside = self
-            .kept
-            .iter()
-            .all(|&j| fields.get(j).is_some_and(|f| offset(f).is_some()));
-        if !inside {
-            return false;
-        }
         let start = self.text.len();
-        self.text.push_str(record);
-        for (span, &j) in self.spans.iter_mut().zip(&self.kept) {
-            let f = fields[j];
-            let at = start + offset(f).unwrap_or(0);
-            span.push((at, at + f.len()));
+        for (k, &j) in self.kept.iter().enumerate() {
+            let f = fields.get(j).copied().unwrap_or("");
+            let at = (f.as_ptr() as usize).wrapping_sub(base);
+            if at > record.len() || f.len() > record.len() - at {
+                // Take back the spans of this row noted so far.
+                for span in &mut self.spans[..k] {
+                    span.pop();
+                }
+                return false;
+            }
+            self.spans[k].push((start + at, start + at + f.len()));
         }
+        self.text.push_str(record);
         true
     }
 }

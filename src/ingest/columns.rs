@@ -11,7 +11,7 @@ pub use crate::data::MISSING;
 /// Values read as "not set": Zeek's `-` and `(empty)`, and the usual CSV spellings
 /// (`""`, `-`, `(empty)`, `?`, `NA`, `N/A`, `NaN`, `nan`, `null`, `NULL`, `None`, `---`).
 /// Runs once per field: the length picks the few spellings worth comparing.
-#[inline]
+#[inline(always)]
 pub fn is_missing(v: &str) -> bool {
     match v.len() {
         0 => true,
@@ -26,7 +26,7 @@ pub fn is_missing(v: &str) -> bool {
 
 /// `v.trim()`, skipping the scan when both ends are plainly not whitespace (ASCII above space).
 #[inline]
-fn trim(v: &str) -> &str {
+pub(crate) fn trim(v: &str) -> &str {
     let b = v.as_bytes();
     let solid = |c: u8| c > b' ' && c < 0x80;
     match (b.first(), b.last()) {

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use super::columns::is_missing;
+use super::columns::{is_missing, trim};
 use super::error::{IngestError, Tally, Warning};
 use super::formats::encoding::{self, binary_offset, Decoder, Encoding};
 use super::formats::fixes::Fixes;
@@ -483,7 +483,7 @@ impl Sink<'_> {
 
     /// The row's label, borrowed from its fields (no allocation per row).
     fn label<'f>(&mut self, line: u64, f: &[&'f str]) -> Option<&'f str> {
-        let get = |i: usize| f.get(i).map(|s| s.trim()).filter(|s| !is_missing(s));
+        let get = |i: usize| f.get(i).map(|s| trim(s)).filter(|s| !is_missing(s));
         let label = match self.st.rule {
             LabelRule::None => return None,
             LabelRule::Column(c) => get(c),

@@ -60,6 +60,23 @@ fn problem(seed: u64, rows: usize, cols: usize, k: usize) -> (Matrix, Vec<u32>) 
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// The number parser (an exact fast path for plain decimals, the standard parser for the
+    /// rest) reads every number-like spelling as `str::parse::<f64>` does, bit for bit, and
+    /// refuses what that refuses or reads as infinite or NaN: signs, `.5`, `5.`, exponents,
+    /// mantissas longer than 19 digits or past 2^53, `inf`/`nan` words.
+    #[test]
+    fn numbers_read_as_the_standard_parser_reads_them(
+        text in "[+-]?[0-9]{0,24}(\\.[0-9]{0,24})?([eE][+-]?[0-9]{1,3})?|[+-]?(inf|infinity|nan|NaN|Inf)|-",
+    ) {
+        let std = text.parse::<f64>().ok().filter(|x| x.is_finite());
+        let ours = flowlab::ingest::parse_number(&text);
+        prop_assert_eq!(ours.map(f64::to_bits), std.map(f64::to_bits), "{:?}", text);
+    }
+}
+
+proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
 
     #[test]

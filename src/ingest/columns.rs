@@ -3,6 +3,7 @@
 use super::dict::Dict;
 use super::error::{Tally, Warning};
 use super::layouts::{Parse, Role};
+use super::numbers::{parse_datetime, parse_number, parse_scaled, plain_decimal};
 
 /// Code of a missing value in a [`TextColumn`].
 pub use crate::data::MISSING;
@@ -10,6 +11,7 @@ pub use crate::data::MISSING;
 /// Values read as "not set": Zeek's `-` and `(empty)`, and the usual CSV spellings
 /// (`""`, `-`, `(empty)`, `?`, `NA`, `N/A`, `NaN`, `nan`, `null`, `NULL`, `None`, `---`).
 /// Runs once per field: the length picks the few spellings worth comparing.
+#[inline(always)]
 pub fn is_missing(v: &str) -> bool {
     match v.len() {
         0 => true,
@@ -23,7 +25,8 @@ pub fn is_missing(v: &str) -> bool {
 }
 
 /// `v.trim()`, skipping the scan when both ends are plainly not whitespace (ASCII above space).
-fn trim(v: &str) -> &str {
+#[inline]
+pub(crate) fn trim(v: &str) -> &str {
     let b = v.as_bytes();
     let solid = |c: u8| c > b' ' && c < 0x80;
     match (b.first(), b.last()) {
@@ -156,6 +159,56 @@ impl ColumnBuilder {
         }
     }
 
+    /// Adds the values of a block of rows, in order: `value(r)` is row `r`'s raw text and
+    /// `at(r)` names where it came from (called only for a warning). The same as [`push`]ing
+    /// them one by one; the column's parse rule is looked at once, not once per value.
+    ///
+    /// [`push`]: Self::push
+    pub fn push_block<'a>(
+        &mut self,
+        rows: usize,
+        value: impl Fn(usize) -> &'a str,
+        at: impl Fn(usize) -> String,
+    ) {
+        if self.parse == Parse::Text {
+            self.codes.reserve(rows);
+            for r in 0..rows {
+                self.push_text(value(r));
+            }
+            return;
+        }
+        self.numbers.reserve(rows);
+        for r in 0..rows {
+            let raw = value(r);
+            // Zeek's unset `-` (three in four values of `duration` and the byte counts): what
+            // `push` makes of it, a missing value.
+            if raw == "-" {
+                self.numbers.push(f64::NAN);
+                continue;
+            }
+            // The common case first: a plain decimal such as `1525880595.019866`, `80` or `-3.5`.
+            // Whatever `plain_decimal` accepts has no blank to trim, is none of the missing
+            // spellings and is read the same by every numeric rule (`parse_number`,
+            // `parse_scaled` and the date rule all try it first), so this is exactly `push`.
+            match plain_decimal(raw.as_bytes()) {
+                Some(x) => self.numbers.push(x),
+                None => self.push(raw, &|| at(r)),
+            }
+        }
+    }
+
+    /// [`push`](Self::push) of a text column.
+    #[inline]
+    fn push_text(&mut self, raw: &str) {
+        let v = trim(raw);
+        let code = if is_missing(v) {
+            MISSING
+        } else {
+            self.dict.code(v)
+        };
+        self.codes.push(code);
+    }
+
     /// Adds one raw value; `at` names where it came from (called only for a warning).
     pub fn push(&mut self, raw: &str, at: &dyn Fn() -> String) {
         let v = trim(raw);
@@ -260,116 +313,6 @@ fn format_number(x: f64) -> String {
     format!("{x}")
 }
 
-/// Parses a plain number (`12`, `-3.5`, `1e3`, `0x1f` is not a number). `inf`/`nan` words are
-/// rejected so that they do not pass for measurements.
-pub fn parse_number(v: &str) -> Option<f64> {
-    let b = v.as_bytes().first()?;
-    if !(b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.')) {
-        return None;
-    }
-    plain_decimal(v.as_bytes()).or_else(|| v.parse::<f64>().ok().filter(|x| x.is_finite()))
-}
-
-/// Exact powers of ten: every one up to 10^22 is a whole number below 2^53·2^22, so `f64` holds it
-/// exactly.
-const POW10: [f64; 23] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-];
-
-/// The fast path for what flow logs are made of: `[+-]digits[.digits]`, at most 19 digits whose
-/// value (dot removed) is at most 2^53, and at most 22 after the dot. Anything else is `None` and
-/// goes to the standard parser.
-///
-/// Why the result is bit-identical to `str::parse::<f64>` (Clinger's fast path, which the standard
-/// parser also takes for these inputs): the digits without the dot form an integer `m ≤ 2^53`,
-/// exactly representable, and `10^k` for `k ≤ 22` is exact too (see [`POW10`]); IEEE division
-/// rounds the exact quotient `m / 10^k` once, to nearest, which is precisely the correctly
-/// rounded value of the decimal text that the standard parser returns. The sign is applied
-/// last, so `-0` stays `-0.0` as it does there.
-fn plain_decimal(b: &[u8]) -> Option<f64> {
-    let (neg, digits) = match b.first()? {
-        b'-' => (true, &b[1..]),
-        b'+' => (false, &b[1..]),
-        _ => (false, b),
-    };
-    let (m, whole) = accumulate(0, digits);
-    let (m, frac) = match digits.get(whole) {
-        None => (m, 0),
-        Some(b'.') => {
-            let (m, frac) = accumulate(m, &digits[whole + 1..]);
-            if frac == 0 || whole + 1 + frac != digits.len() {
-                return None;
-            }
-            (m, frac)
-        }
-        Some(_) => return None,
-    };
-    // 19 digits cannot overflow a u64, so `m` is the true value when the count passes.
-    if whole == 0 || whole + frac > 19 || m > 1 << 53 || frac > 22 {
-        return None;
-    }
-    let x = m as f64 / POW10[frac];
-    Some(if neg { -x } else { x })
-}
-
-/// Appends the leading decimal digits of `b` to `m` (`m·10 + d` each, wrapping: the caller
-/// rejects more than 19 digits, so a wrapped value is never used); returns it and how many
-/// digits there were.
-fn accumulate(mut m: u64, b: &[u8]) -> (u64, usize) {
-    for (i, &c) in b.iter().enumerate() {
-        let d = c.wrapping_sub(b'0');
-        if d > 9 {
-            return (m, i);
-        }
-        m = m.wrapping_mul(10).wrapping_add(u64::from(d));
-    }
-    (m, b.len())
-}
-
-/// `1.2 M`, `500 K`, `3 G` (CIDDS byte counts), or a plain number.
-pub fn parse_scaled(v: &str) -> Option<f64> {
-    if let Some(x) = parse_number(v) {
-        return Some(x);
-    }
-    let (num, suffix) = v.split_at(v.trim_end_matches(|c: char| c.is_ascii_alphabetic()).len());
-    let scale = match suffix.trim() {
-        "K" | "k" => 1e3,
-        "M" | "m" => 1e6,
-        "G" | "g" => 1e9,
-        "T" | "t" => 1e12,
-        _ => return None,
-    };
-    parse_number(num.trim()).map(|x| x * scale)
-}
-
-/// `YYYY-MM-DD hh:mm:ss[.fff]` (or `T` between) → seconds since 1970-01-01 UTC.
-pub fn parse_datetime(v: &str) -> Option<f64> {
-    let v = v.trim();
-    let (date, time) = v.split_once([' ', 'T']).unwrap_or((v, "00:00:00"));
-    let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
-    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
-    if d.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&day) {
-        return None;
-    }
-    let mut t = time.split(':');
-    let h: f64 = t.next()?.parse().ok()?;
-    let mi: f64 = t.next()?.parse().ok()?;
-    let s: f64 = t.next().unwrap_or("0").parse().ok()?;
-    Some(days_from_civil(y, m, day) as f64 * 86400.0 + h * 3600.0 + mi * 60.0 + s)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146097 + doe - 719468
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -423,75 +366,70 @@ mod tests {
         assert_eq!(w.unwrap().count, 2);
     }
 
+    /// `push_block` (the table's path, with its plain-decimal fast lane) gives exactly what
+    /// pushing value by value gives, under every parse rule, on the spellings that could tell
+    /// them apart: exponents, signs, `.5` and `5.`, mantissas past 2^53 and past 19 digits, the
+    /// `inf`/`nan` words, blanks around a number, the missing spellings (Zeek's `-` unset).
     #[test]
-    fn scaled_and_dates() {
-        assert_eq!(parse_scaled("1.2 M"), Some(1_200_000.0));
-        assert_eq!(parse_scaled("500 K"), Some(500_000.0));
-        assert_eq!(parse_scaled("46"), Some(46.0));
-        assert_eq!(parse_scaled("lots"), None);
-        assert_eq!(parse_datetime("1970-01-02 00:00:01"), Some(86401.0));
-        let t = parse_datetime("2017-03-15 00:01:16.632").unwrap();
-        assert!((t - 1_489_536_076.632).abs() < 1e-6);
-        assert_eq!(parse_datetime("2017-13-15 00:00:00"), None);
-        assert_eq!(parse_number("inf"), None);
-        assert_eq!(parse_number("0x10"), None);
-    }
-
-    /// The fast path agrees bit for bit with the standard parser wherever it answers, on digits
-    /// that reach the 2^53 and 10^22 edges, and declines what it does not know.
-    #[test]
-    fn plain_decimals_match_the_standard_parser_bit_for_bit() {
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
-        let alphabet = b"0123456789012345678901234567890123456789.-+e";
-        let mut answered = 0;
-        for _ in 0..200_000 {
-            let len = 1 + (next() % 24) as usize;
-            let text: String = (0..len)
-                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize] as char)
-                .collect();
-            if let Some(x) = plain_decimal(text.as_bytes()) {
-                answered += 1;
-                let std = text
-                    .parse::<f64>()
-                    .expect("std parses what the fast path does");
-                assert_eq!(x.to_bits(), std.to_bits(), "{text}");
-            }
-        }
-        assert!(answered > 10_000, "the fast path answered only {answered}");
-        for text in [
-            "9007199254740992",
-            "9007199254740993",
-            "0.1",
+    fn a_block_equals_value_by_value() {
+        let values = [
+            "1",
+            "-",
+            "+5",
+            "-3.5",
+            ".5",
+            "5.",
+            "-.5",
+            "1e3",
+            "1E-3",
+            "+1e+3",
             "-0",
-            "-0.000",
-            "123456.789012",
-            "0.0000000000000000000001",
-            "1.7976931348623157",
-            "3.14159265358979",
-            "2.5",
+            "0.000",
+            "9007199254740993",
+            "12345678901234567890123",
+            "0.12345678901234567890123",
+            "1525880595.019866",
+            "00000000000000000001",
+            "inf",
+            "-inf",
+            "+inf",
+            "infinity",
+            "nan",
+            "NaN",
+            "-nan",
+            " 7 ",
+            "7 ",
+            " 7",
+            "(empty)",
+            "",
+            "?",
+            "---",
+            "1.2 M",
+            "2017-03-15 00:01:16.632",
+            "tcp",
+            "0x10",
+            "1_000",
+            "12345678",
+            "123456789.5",
+        ];
+        for parse in [
+            Parse::Infer,
+            Parse::Number,
+            Parse::Text,
+            Parse::Scaled,
+            Parse::DateTime,
         ] {
-            let std = text.parse::<f64>().unwrap();
-            assert_eq!(
-                parse_number(text).unwrap().to_bits(),
-                std.to_bits(),
-                "{text}"
-            );
+            let mut one = ColumnBuilder::new("c", Role::Feature, parse);
+            for (i, v) in values.iter().enumerate() {
+                one.push(v, &|| format!("line {}:", i + 2));
+            }
+            let mut block = ColumnBuilder::new("c", Role::Feature, parse);
+            block.push_block(values.len(), |r| values[r], |r| format!("line {}:", r + 2));
+            let ((a, wa), (b, wb)) = (one.finish(), block.finish());
+            // As text: `NaN != NaN`, and `-0.0` prints apart from `0.0`.
+            assert_eq!(format!("{a:?}"), format!("{b:?}"), "{parse:?}");
+            assert_eq!(wa, wb, "{parse:?}");
         }
-        assert_eq!(plain_decimal(b"9007199254740993"), None);
-        assert_eq!(plain_decimal(b"1e3"), None);
-        assert_eq!(plain_decimal(b"5."), None);
-        assert_eq!(plain_decimal(b".5"), None);
-        assert_eq!(plain_decimal(b"-"), None);
-        assert_eq!(parse_number("5."), Some(5.0));
-        assert_eq!(parse_number(".5"), Some(0.5));
-        assert_eq!(parse_number("1e3"), Some(1000.0));
-        assert!(parse_number("-0").unwrap().is_sign_negative());
     }
 
     #[test]

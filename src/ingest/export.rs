@@ -54,7 +54,7 @@ pub fn write_csv<W: Write>(
 /// Neutralises spreadsheet formulas in a CSV cell.
 pub fn formula_safe(v: &str) -> String {
     let risky = v.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if risky && v != "-" && super::columns::parse_number(v).is_none() {
+    if risky && v != "-" && super::numbers::parse_number(v).is_none() {
         format!("'{v}")
     } else {
         v.to_string()

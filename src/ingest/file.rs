@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use super::columns::is_missing;
+use super::columns::{is_missing, trim};
 use super::error::{IngestError, Tally, Warning};
 use super::formats::encoding::{self, binary_offset, Decoder, Encoding};
 use super::formats::fixes::Fixes;
@@ -25,8 +25,8 @@ const SNIFF_BYTES: usize = 64 * 1024;
 pub(crate) trait RowOut {
     /// The file's columns are known; called once, before any row.
     fn columns(&mut self, cols: &FileColumns);
-    /// One well-formed row.
-    fn row(&mut self, line: u64, fields: &[&str], label: Option<&str>);
+    /// One well-formed row; `record`, when given, is the text all its fields are slices of.
+    fn row(&mut self, line: u64, fields: &[&str], record: Option<&str>, label: Option<&str>);
 }
 
 enum Splitter {
@@ -325,7 +325,7 @@ impl FileParser {
         let fields: Vec<&str> = first.split(delimiter as char).map(str::trim).collect();
         let numeric = fields
             .iter()
-            .filter(|f| super::columns::parse_number(f).is_some())
+            .filter(|f| super::numbers::parse_number(f).is_some())
             .count();
         if numeric == 0 {
             return match sniff::value_in_header(&fields) {
@@ -483,7 +483,7 @@ impl Sink<'_> {
 
     /// The row's label, borrowed from its fields (no allocation per row).
     fn label<'f>(&mut self, line: u64, f: &[&'f str]) -> Option<&'f str> {
-        let get = |i: usize| f.get(i).map(|s| s.trim()).filter(|s| !is_missing(s));
+        let get = |i: usize| f.get(i).map(|s| trim(s)).filter(|s| !is_missing(s));
         let label = match self.st.rule {
             LabelRule::None => return None,
             LabelRule::Column(c) => get(c),
@@ -588,11 +588,13 @@ impl RecordSink for Sink<'_> {
             .as_mut()
             .and_then(|f| f.apply(rec.line, fields));
         let refs: Vec<&str>;
+        let mut record = rec.text;
         if let Some(fixed) = &fixed {
             refs = fixed.iter().map(Cow::as_ref).collect();
             fields = &refs;
+            record = None;
         }
         let label = self.label(rec.line, fields);
-        self.out.row(rec.line, fields, label);
+        self.out.row(rec.line, fields, record, label);
     }
 }

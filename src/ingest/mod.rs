@@ -40,6 +40,7 @@ mod columns;
 mod dataset;
 mod decode;
 mod dict;
+mod distinct;
 mod error;
 pub mod export;
 pub mod family;
@@ -50,6 +51,7 @@ mod label_map;
 mod labels;
 pub mod layouts;
 mod loader;
+mod numbers;
 mod output;
 mod records;
 mod sample;
@@ -58,13 +60,12 @@ mod table;
 pub mod taxonomies;
 
 pub use archive::{ZipMember, ZipSource};
-pub use columns::{
-    is_missing, parse_datetime, parse_number, parse_scaled, Column, ColumnData, TextColumn, MISSING,
-};
+pub use columns::{is_missing, Column, ColumnData, TextColumn, MISSING};
 pub use dataset::Dataset;
 pub use error::{IngestError, Warning};
 pub use label_map::{LabelMap, LabelMapError, MapRule, Target};
 pub use labels::Taxonomy;
 pub use layouts::{Format, Role};
 pub use loader::{IngestOptions, Loader};
+pub use numbers::{parse_datetime, parse_number, parse_scaled};
 pub use summary::{ColumnSummary, FileFailure, FileReport, LoadState, Summary, SummaryBuilder};

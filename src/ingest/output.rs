@@ -96,7 +96,8 @@ impl Output {
     pub(super) fn push(&mut self, file: u32, line: u64, fields: &[&str], label: Option<&str>) {
         let map = self.map(file).to_vec();
         let name = &self.file_names[file as usize];
-        self.table.push((file, name), line, &map, fields, label);
+        self.table
+            .push((file, name), line, &map, fields, None, label);
     }
 
     pub(super) fn finish(mut self) -> super::table::Table {
@@ -120,7 +121,7 @@ impl RowOut for Output {
         self.file_cols[f] = Some(cols.clone());
     }
 
-    fn row(&mut self, line: u64, fields: &[&str], label: Option<&str>) {
+    fn row(&mut self, line: u64, fields: &[&str], record: Option<&str>, label: Option<&str>) {
         if self.per_file.is_none() && self.per_class.is_none() {
             // Fast path: the map is computed once per file, then reused.
             let file = self.file_id;
@@ -129,7 +130,8 @@ impl RowOut for Output {
             }
             let map = self.maps[file as usize].as_deref().unwrap_or(&[]);
             let name = &self.file_names[file as usize];
-            self.table.push((file, name), line, map, fields, label);
+            self.table
+                .push((file, name), line, map, fields, record, label);
             return;
         }
         let file = self.file_id;

@@ -8,6 +8,9 @@ use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
 pub struct Record<'a> {
     pub line: u64,
     pub fields: &'a [&'a str],
+    /// The text every field is a slice of, when there is one (a line of a Zeek log; a
+    /// delimited record's unquoted fields, back to back): the table copies it in one piece.
+    pub text: Option<&'a str>,
 }
 
 /// What a Zeek directive line said, passed on to the file parser.
@@ -123,6 +126,7 @@ impl ZeekSplitter {
         sink.record(Record {
             line: self.line,
             fields: &fields,
+            text: Some(&*text),
         });
         self.fields = recycle(fields);
     }
@@ -336,6 +340,7 @@ impl DelimitedSplitter {
             sink.record(Record {
                 line,
                 fields: &fields,
+                text: Some(&*text),
             });
             self.fields = recycle(fields);
         }

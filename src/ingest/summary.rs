@@ -3,13 +3,13 @@
 
 use std::collections::BTreeMap;
 
-use rustc_hash::FxBuildHasher;
-
 use serde::{Deserialize, Serialize};
 
-use super::columns::{parse_number, Column, ColumnData, MISSING};
+use super::columns::{Column, ColumnData, MISSING};
 use super::dataset::{shape_warnings, Dataset};
+use super::distinct::DistinctKeys;
 use super::error::Tally;
+use super::numbers::parse_number;
 use super::{Format, Taxonomy, Warning};
 
 /// One input file (or one member of a `.zip`) as it was read.
@@ -113,10 +113,10 @@ struct ColumnTally {
     distinct_numbers: Distinct,
 }
 
-/// A set of 64-bit keys hashed with Fx (one multiply): the keys are XXH3 hashes or a float's
-/// bits, not attacker-chosen, and the standard set's SipHash cost ~12 % of `flowlab inspect`
-/// (a per-row identifier such as Zeek's `uid` puts every row in the set).
-type Distinct = hashbrown::HashSet<u64, FxBuildHasher>;
+/// A set of 64-bit keys (XXH3 hashes or a float's bits), counted by sorting and merging rather
+/// than in a hash set: a per-row identifier such as Zeek's `uid` puts every row in the set, and
+/// a hash set's random accesses cost ~10 % of `flowlab inspect` (see [`DistinctKeys`]).
+type Distinct = DistinctKeys;
 
 /// XXH3, 64 bits: well mixed (the collision bound above assumes it) and several times faster
 /// than the standard library's SipHash on short values.
@@ -171,6 +171,14 @@ impl SummaryBuilder {
             }
         }
         self.present.resize(self.files.len(), Vec::new());
+        // Rows come file by file: the runs of rows of one file, (file, rows).
+        let mut runs: Vec<(u32, std::ops::Range<usize>)> = Vec::new();
+        for (r, &s) in batch.sources.iter().enumerate() {
+            match runs.last_mut() {
+                Some((f, rows)) if *f == s => rows.end = r + 1,
+                _ => runs.push((s, r..r + 1)),
+            }
+        }
         for (c, col) in batch.columns.iter().enumerate() {
             let at = match self.columns.iter().position(|t| t.name == col.name) {
                 Some(at) => at,
@@ -185,7 +193,7 @@ impl SummaryBuilder {
                 }
             };
             self.columns[at].add(col, not_numbers.get(&col.name).copied());
-            self.mark_present(batch, c, at);
+            self.mark_present(batch, &runs, c, at);
         }
         for t in &mut self.columns {
             if !batch.columns.iter().any(|c| c.name == t.name) {
@@ -195,28 +203,26 @@ impl SummaryBuilder {
         self.rows += n;
     }
 
-    fn mark_present(&mut self, batch: &Dataset, c: usize, at: usize) {
-        let set = |present: &mut Vec<Vec<bool>>, s: u32| {
-            let row = &mut present[s as usize];
-            if row.len() <= at {
-                row.resize(at + 1, false);
-            }
-            row[at] = true;
+    /// Marks the files that have a value in column `c` of the batch (table column `at`): one
+    /// test per run of rows of a file, which stops at the first value (usually the run's first).
+    fn mark_present(
+        &mut self,
+        batch: &Dataset,
+        runs: &[(u32, std::ops::Range<usize>)],
+        c: usize,
+        at: usize,
+    ) {
+        let any = |r: std::ops::Range<usize>| match &batch.columns[c].data {
+            ColumnData::Numeric(v) => v[r].iter().any(|x| !x.is_nan()),
+            ColumnData::Text(t) => t.codes[r].iter().any(|&c| c != MISSING),
         };
-        match &batch.columns[c].data {
-            ColumnData::Numeric(v) => {
-                for (x, &s) in v.iter().zip(&batch.sources) {
-                    if !x.is_nan() {
-                        set(&mut self.present, s);
-                    }
+        for (s, rows) in runs {
+            let row = &mut self.present[*s as usize];
+            if !row.get(at).copied().unwrap_or(false) && any(rows.clone()) {
+                if row.len() <= at {
+                    row.resize(at + 1, false);
                 }
-            }
-            ColumnData::Text(t) => {
-                for (&code, &s) in t.codes.iter().zip(&batch.sources) {
-                    if code != MISSING {
-                        set(&mut self.present, s);
-                    }
-                }
+                row[at] = true;
             }
         }
     }

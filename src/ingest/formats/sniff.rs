@@ -3,8 +3,8 @@
 //! order of slash dates, whether header names look like values, and whether the sniffed layout
 //! fits most rows — a file that does not fit is refused rather than loaded as garbage.
 
-use super::super::columns::parse_number;
 use super::super::error::IngestError;
+use super::super::numbers::parse_number;
 
 /// Whether numbers in the head use a decimal comma: only possible when `,` is not the
 /// delimiter, and decided by the majority of the decimal-looking fields.

@@ -333,6 +333,7 @@ impl JsonSplitter {
         sink.record(Record {
             line,
             fields: &fields,
+            text: None,
         });
     }
 }

@@ -105,10 +105,16 @@ describe('sequence models', () => {
       await page.waitForSelector(`[data-testid="train-status-${i}"]:text("done")`, { timeout: 4 * TIMEOUT });
     }
     await tab(page, 'results');
-    for (const i of [0, 1]) {
-      const f1 = Number(await page.getAttribute(`[data-testid="results-macro-f1-${i}"]`, 'data-value'));
-      console.log(`# model ${i}: split macro-F1 ${f1.toFixed(4)}`);
-      assert.ok(f1 > 0.2 && f1 <= 1, `model ${i}: split macro-F1 ${f1}`);
+    await page.waitForSelector('[data-testid="results-table"]');
+    const titled = await page.$$eval('[data-testid^="results-row-"]', (trs) =>
+      trs.map((tr) => ({ i: tr.dataset.testid.replace('results-row-', ''), title: tr.querySelector('th').textContent })),
+    );
+    for (const title of ['LSTM', '1D-CNN']) {
+      const row = titled.find((r) => r.title.includes(title));
+      assert.ok(row, `a ${title} row in Results: ${titled.map((r) => r.title)}`);
+      const f1 = Number(await page.getAttribute(`[data-testid="results-macro-f1-${row.i}"]`, 'data-value'));
+      console.log(`# ${title}: split macro-F1 ${f1.toFixed(4)}`);
+      assert.ok(f1 > 0.2 && f1 <= 1, `${title}: split macro-F1 ${f1}`);
     }
     // Save the LSTM in the browser.
     await tab(page, 'models');

@@ -334,3 +334,59 @@ fn an_lstm_and_a_cnn_without_context_columns_say_so() {
         "hyper-parameter hidden = 0: expected an integer in 1 ..= 1024"
     );
 }
+
+/// The standardiser is fitted on the training rows only, not on the validation rows that early
+/// stopping watches: with the validation rows of a feature moved far away, the model's means
+/// are those of the training rows.
+#[test]
+fn the_standardiser_sees_only_the_training_rows() {
+    use flowlab::data::rng::FlowRng;
+    use flowlab::data::sampling::stratified_validation;
+    use flowlab::models::standardize::Standardizer;
+    let (n, cols) = (200usize, 2 + CONTEXT);
+    let y: Vec<u32> = (0..n).map(|i| (i % 3 == 0) as u32).collect();
+    let (train, val) = stratified_validation(&y, 0.25, &mut FlowRng::new(4, 1));
+    let mut data = Vec::with_capacity(n * cols);
+    for i in 0..n {
+        let far = if val.contains(&i) { 1e4 } else { 0.0 };
+        let (host, step) = ((i % 5) as f32, (i / 5) as f32);
+        data.extend([
+            i as f32 * 0.01 + far,
+            y[i] as f32,
+            host,
+            host,
+            host,
+            step,
+            step,
+        ]);
+    }
+    let x = Matrix {
+        rows: n,
+        cols,
+        data,
+    };
+    let base = Matrix {
+        rows: n,
+        cols: 2,
+        data: (0..n).flat_map(|r| x.row(r)[..2].to_vec()).collect(),
+    };
+    let expected = Standardizer::fit(&base, &train);
+    for (kind, size) in [("gru", "hidden"), ("lstm", "hidden"), ("cnn1d", "channels")] {
+        let settings = [
+            (size, "4"),
+            ("max_epochs", "1"),
+            ("validation_fraction", "0.25"),
+            ("seed", "4"),
+        ];
+        let spec = ModelSpec::with_values(kind, &settings).unwrap();
+        let m = spec.fit(&x, &y, 2, &mut no_progress()).unwrap();
+        let st = match &m {
+            flowlab::models::Model::Gru(g) => &g.standardizer,
+            flowlab::models::Model::Lstm(g) => &g.standardizer,
+            flowlab::models::Model::Cnn1d(g) => &g.standardizer,
+            _ => unreachable!(),
+        };
+        assert_eq!(st, &expected, "{}", spec.name());
+        assert!(st.mean[0] < 10.0, "{}: mean {}", spec.name(), st.mean[0]);
+    }
+}

@@ -230,7 +230,9 @@ impl<P: SeqParams<Layer = L>, L: SeqLayer> SeqModel<P, L> {
         } else {
             (all.clone(), Vec::new())
         };
-        let standardizer = Standardizer::fit(&features_of(x), &all);
+        // Scaled by the training rows only: the validation rows stay unseen until early stopping
+        // scores them (as the MLP does it).
+        let standardizer = Standardizer::fit(&features_of(x), &train);
         let z = inputs(&standardizer, x, &win)?;
         let d = x.cols - CONTEXT + 1;
         let mut rng = FlowRng::new(tp.seed, 0);

@@ -347,12 +347,12 @@ fn the_standardiser_sees_only_the_training_rows() {
     let y: Vec<u32> = (0..n).map(|i| (i % 3 == 0) as u32).collect();
     let (train, val) = stratified_validation(&y, 0.25, &mut FlowRng::new(4, 1));
     let mut data = Vec::with_capacity(n * cols);
-    for i in 0..n {
+    for (i, &c) in y.iter().enumerate() {
         let far = if val.contains(&i) { 1e4 } else { 0.0 };
         let (host, step) = ((i % 5) as f32, (i / 5) as f32);
         data.extend([
             i as f32 * 0.01 + far,
-            y[i] as f32,
+            c as f32,
             host,
             host,
             host,

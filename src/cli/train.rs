@@ -19,7 +19,7 @@ use crate::report::export;
 pub(super) struct TrainArgs {
     #[command(flatten)]
     read: ReadArgs,
-    /// Model: decision tree, random forest, gradient boosting, MLP, logistic regression, naive Bayes, SVM, GRU over flow windows.
+    /// Model: decision tree, random forest, gradient boosting, MLP, logistic regression, naive Bayes, SVM, GRU, LSTM or 1D-CNN over flow windows.
     #[arg(long, value_parser = PossibleValuesParser::new(registry::names()), default_value = "rf")]
     model: String,
     /// A hyper-parameter, as NAME=VALUE (repeatable), e.g. --set n_trees=200 --set max_depth=12.

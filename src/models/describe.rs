@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::argmax_rows;
 use super::registry::Model;
+use super::seq::net::Net;
+use super::seq::{Padding, Pooling};
 
 impl Model {
     /// Loss per epoch / round / iteration, for the models that minimise one.
@@ -21,6 +23,16 @@ impl Model {
                 val: m.val_loss_curve.clone(),
             }),
             Model::Gru(m) => Some(LossCurve {
+                step: "epoch".into(),
+                train: m.loss_curve.clone(),
+                val: m.val_loss_curve.clone(),
+            }),
+            Model::Lstm(m) => Some(LossCurve {
+                step: "epoch".into(),
+                train: m.loss_curve.clone(),
+                val: m.val_loss_curve.clone(),
+            }),
+            Model::Cnn1d(m) => Some(LossCurve {
                 step: "epoch".into(),
                 train: m.loss_curve.clone(),
                 val: m.val_loss_curve.clone(),
@@ -50,15 +62,20 @@ impl Model {
                 Some(best) => format!("{} epochs (best {})", m.epochs, best + 1),
                 None => format!("{} epochs", m.epochs),
             }),
-            Model::Gru(m) => Some(format!(
-                "{} GRU layer{} × {} units over windows of {} flows, {} epochs{}",
+            Model::Gru(m) => Some(recurrent("GRU", &m.net, m.params.window, m.epochs, m.best_epoch)),
+            Model::Lstm(m) => Some(recurrent("LSTM", &m.net, m.params.window, m.epochs, m.best_epoch)),
+            Model::Cnn1d(m) => Some(format!(
+                "{} convolution{} × {} channels (kernel {}, dilation ×{} per layer, {} padding, {} pooling) over windows of {} flows, {} epochs{}",
                 m.net.layers.len(),
                 if m.net.layers.len() == 1 { "" } else { "s" },
-                m.net.hidden(),
+                m.params.channels,
+                m.params.kernel,
+                m.params.dilation,
+                if m.params.padding == Padding::Causal { "causal" } else { "same" },
+                if m.params.pooling == Pooling::Max { "max" } else { "mean" },
                 m.params.window,
                 m.epochs,
-                m.best_epoch
-                    .map_or(String::new(), |b| format!(" (best {b})"))
+                best(m.best_epoch)
             )),
             Model::Svm(m) => Some(format!(
                 "{} support vectors in {} one-vs-rest SVM{}{}",
@@ -166,4 +183,26 @@ pub struct TreeView {
     pub depth: usize,
     pub shown_depth: usize,
     pub leaves: usize,
+}
+
+/// " (best N)" when a validation split chose an epoch.
+fn best(best_epoch: Option<usize>) -> String {
+    best_epoch.map_or(String::new(), |b| format!(" (best {b})"))
+}
+
+/// A recurrent model's size: "1 GRU layer × 64 units over windows of 16 flows, 12 epochs (best 7)".
+fn recurrent<L: super::seq::layer::SeqLayer>(
+    kind: &str,
+    net: &Net<L>,
+    window: usize,
+    epochs: usize,
+    best_epoch: Option<usize>,
+) -> String {
+    format!(
+        "{} {kind} layer{} × {} units over windows of {window} flows, {epochs} epochs{}",
+        net.layers.len(),
+        if net.layers.len() == 1 { "" } else { "s" },
+        net.hidden(),
+        best(best_epoch)
+    )
 }

@@ -69,12 +69,14 @@ pub mod registry;
 pub mod seq;
 pub mod shap;
 pub mod standardize;
+mod stopping;
 pub mod svm;
 pub mod tree;
 
 pub use coded::CellCache;
 pub use params::{Checked, Params};
 pub use registry::{Model, ModelSpec};
+pub use stopping::EarlyStopping;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -255,6 +257,8 @@ classifier! {
     naive_bayes::GaussianNb => |_| None, |_| None;
     svm::Svm => |_| None, |_| None;
     seq::Gru => |_| None, |_| None;
+    seq::Lstm => |_| None, |_| None;
+    seq::Cnn1d => |_| None, |_| None;
 }
 
 /// Index of the largest probability in each row of a `rows × n_classes` probability matrix.

@@ -8,7 +8,7 @@
 //! let spec = ModelSpec::default_for("rf").unwrap();
 //! assert_eq!((spec.name(), spec.title()), ("rf", "random forest"));
 //! assert!(spec.validate().is_ok());
-//! assert_eq!(MODELS.iter().map(|m| m.name).collect::<Vec<_>>(), ["dt", "rf", "gbdt", "mlp", "logreg", "nb", "svm", "gru"]);
+//! assert_eq!(MODELS.iter().map(|m| m.name).collect::<Vec<_>>(), ["dt", "rf", "gbdt", "mlp", "logreg", "nb", "svm", "gru", "lstm", "cnn1d"]);
 //! let err = ModelSpec::with_values("rf", &[("n_trees", "0")]).unwrap_err();
 //! assert_eq!(err.to_string(), "hyper-parameter n_trees = 0: expected an integer ≥ 1");
 //! ```
@@ -23,7 +23,7 @@ use super::linear::{LogisticParams, LogisticRegression};
 use super::mlp::{Mlp, MlpParams};
 use super::naive_bayes::{GaussianNb, GaussianNbParams};
 use super::params::{markdown, Param, Params};
-use super::seq::{Gru, GruParams};
+use super::seq::{Cnn1d, Cnn1dParams, Gru, GruParams, Lstm, LstmParams, Sequence};
 use super::svm::{Svm, SvmParams};
 use super::tree::{DecisionTree, DecisionTreeParams};
 use super::{CellCache, Classifier, ModelError, Progress};
@@ -128,6 +128,8 @@ registry! {
     Nb(GaussianNbParams => GaussianNb) "nb", "Gaussian naive Bayes", false;
     Svm(SvmParams => Svm) "svm", "SVM", false;
     Gru(GruParams => Gru) "gru", "GRU over flow windows", false;
+    Lstm(LstmParams => Lstm) "lstm", "LSTM over flow windows", false;
+    Cnn1d(Cnn1dParams => Cnn1d) "cnn1d", "1D-CNN over flow windows", false;
 }
 
 impl ModelKind {
@@ -190,7 +192,7 @@ pub fn parse_value(text: &str) -> Value {
 }
 
 impl ModelSpec {
-    /// The short name used on the command line (`dt`, `rf`, `gbdt`, `mlp`, `logreg`, `nb`, `svm`, `gru`).
+    /// The short name used on the command line (`dt`, `rf`, `gbdt`, `mlp`, `logreg`, `nb`, `svm`, `gru`, `lstm`, `cnn1d`).
     pub fn name(&self) -> &'static str {
         self.kind().name
     }
@@ -198,7 +200,10 @@ impl ModelSpec {
     /// Whether the model reads windows of flows (the sequence context of
     /// `features::Pipeline::with_context`) rather than single rows.
     pub fn reads_windows(&self) -> bool {
-        matches!(self, ModelSpec::Gru(_))
+        matches!(
+            self,
+            ModelSpec::Gru(_) | ModelSpec::Lstm(_) | ModelSpec::Cnn1d(_)
+        )
     }
 
     /// A human name: "random forest", …
@@ -314,6 +319,18 @@ impl Model {
             Model::Nb(m) => m.check(),
             Model::Svm(m) => m.check(),
             Model::Gru(m) => m.check(),
+            Model::Lstm(m) => m.check(),
+            Model::Cnn1d(m) => m.check(),
+        }
+    }
+
+    /// The model as a sequence model (windows of flows), for the GRU, LSTM and 1D-CNN.
+    pub fn as_sequence(&self) -> Option<&dyn Sequence> {
+        match self {
+            Model::Gru(m) => Some(m),
+            Model::Lstm(m) => Some(m),
+            Model::Cnn1d(m) => Some(m),
+            _ => None,
         }
     }
 
@@ -378,7 +395,7 @@ mod tests {
         let e = ModelSpec::with_values("svc", &[("c", "1")]).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "unknown model \"svc\"; the models are: dt, rf, gbdt, mlp, logreg, nb, svm, gru"
+            "unknown model \"svc\"; the models are: dt, rf, gbdt, mlp, logreg, nb, svm, gru, lstm, cnn1d"
         );
         let e = ModelSpec::with_values("svm", &[("kernel", "poly")]).unwrap_err();
         assert_eq!(

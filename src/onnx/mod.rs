@@ -77,6 +77,10 @@ pub fn inputs(model: &TrainedModel) -> Result<Vec<(String, InputKind)>, OnnxErro
 
 /// The model as ONNX bytes (a serialised `ModelProto`).
 pub fn export(model: &TrainedModel) -> Result<Vec<u8>, OnnxError> {
+    if model.model.as_sequence().is_some() {
+        // Windows of flows per host need the rows sorted and grouped: no ONNX operator does it.
+        return Err(OnnxError::UnsupportedModel(kind(&model.model)));
+    }
     let k = model.model.n_classes();
     if k != model.classes.len() {
         return Err(OnnxError::Classes {
@@ -162,5 +166,7 @@ fn kind(m: &crate::models::Model) -> &'static str {
         Model::Nb(_) => "nb",
         Model::Svm(_) => "svm",
         Model::Gru(_) => "gru",
+        Model::Lstm(_) => "lstm",
+        Model::Cnn1d(_) => "cnn1d",
     }
 }

@@ -70,6 +70,8 @@ pub fn probabilities(b: &mut Builder, model: &Model, x: &str) -> Result<String, 
         }
         Model::Nb(_) => Err(OnnxError::UnsupportedModel("nb")),
         Model::Gru(_) => Err(OnnxError::UnsupportedModel("gru")),
+        Model::Lstm(_) => Err(OnnxError::UnsupportedModel("lstm")),
+        Model::Cnn1d(_) => Err(OnnxError::UnsupportedModel("cnn1d")),
         Model::Svm(m) => {
             let mut z = standardize(b, &m.standardizer, x);
             if let Some(f) = &m.fourier {

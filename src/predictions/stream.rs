@@ -33,7 +33,7 @@ use crate::data::Matrix;
 use crate::eval::metrics::{auc_from_counts, Report};
 use crate::ingest::{Dataset, FileFailure, FileReport, Warning, MISSING};
 use crate::job::{Predictions, TrainError, TrainedModel};
-use crate::models::{CellCache, Model};
+use crate::models::CellCache;
 
 use super::{csv_header, csv_rows};
 
@@ -443,7 +443,7 @@ pub const SHORT_HISTORY: &str = "have no earlier flow of their";
 /// A warning when fewer than half the rows of a batch have an earlier flow of their host in it:
 /// a sequence model then scores most flows from a window of one (see `models::seq`).
 fn short_history(m: &TrainedModel, x: &Matrix) -> Result<Option<Warning>, TrainError> {
-    let Model::Gru(g) = &m.model else {
+    let Some(g) = m.model.as_sequence() else {
         return Ok(None);
     };
     if x.rows == 0 {
@@ -458,9 +458,9 @@ fn short_history(m: &TrainedModel, x: &Matrix) -> Result<Option<Warning>, TrainE
         message: format!(
             "{} of {rows} flows {SHORT_HISTORY} {} in the file: the model reads windows of {} flows per {}, so it sees too little history here (a longer capture, or --batch-rows covering the whole file, gives it more)",
             rows - with_history,
-            g.params.grouping.noun(),
-            g.params.window,
-            g.params.grouping.noun(),
+            g.training().grouping.noun(),
+            g.training().window,
+            g.training().grouping.noun(),
         ),
     }))
 }

@@ -9,12 +9,13 @@
 //! first still took 1.19–1.49 s against 0.93–1.11 s for the next one in the same pool.
 //!
 //! ```
-//! assert_eq!(flowlab::worker::warm_up::warm_up().unwrap(), 7);
+//! assert_eq!(flowlab::worker::warm_up::warm_up().unwrap(), 10);
 //! ```
 
 use crate::data::rng::FlowRng;
 use crate::data::Matrix;
 use crate::eval::importance::{permutation_importance_of, PermutationOptions};
+use crate::features::CONTEXT;
 use crate::job::{run_task, FitData, Part, Task, TaskOutput};
 use crate::model_file;
 use crate::models::boosting::GradientBoostingParams;
@@ -22,6 +23,7 @@ use crate::models::forest::{RandomForest, RandomForestParams};
 use crate::models::linear::LogisticParams;
 use crate::models::mlp::MlpParams;
 use crate::models::naive_bayes::GaussianNbParams;
+use crate::models::seq::{Cnn1dParams, GruParams, LstmParams};
 use crate::models::svm::{Kernel, SvmParams};
 use crate::models::tree::DecisionTreeParams;
 use crate::models::{Model, ModelSpec};
@@ -112,7 +114,78 @@ pub fn warm_up() -> Result<usize, String> {
         };
         permutation_importance_of(model.as_classifier(), &tx, &ty, &opts).map_err(|e| text(&e))?;
     }
+    Ok(specs.len() + warm_up_sequences()?)
+}
+
+/// The sequence models (GRU, LSTM, 1D-CNN): one short epoch each on made-up rows with the
+/// sequence context (16 hosts), through model-file bytes, then a prediction; returns how many.
+fn warm_up_sequences() -> Result<usize, String> {
+    let text = |e: &dyn std::fmt::Display| e.to_string();
+    let (window, hidden, rows) = (8, 16, ROWS / 4);
+    let specs = [
+        ModelSpec::Gru(GruParams {
+            window,
+            hidden,
+            max_epochs: 1,
+            validation_fraction: 0.0,
+            patience: 0,
+            ..Default::default()
+        }),
+        ModelSpec::Lstm(LstmParams {
+            window,
+            hidden,
+            max_epochs: 1,
+            validation_fraction: 0.0,
+            patience: 0,
+            ..Default::default()
+        }),
+        ModelSpec::Cnn1d(Cnn1dParams {
+            window,
+            channels: hidden,
+            max_epochs: 1,
+            validation_fraction: 0.0,
+            patience: 0,
+            ..Default::default()
+        }),
+    ];
+    let (x, y) = with_context(made_up(rows, 3));
+    let (tx, _) = with_context(made_up(rows / 4, 4));
+    let data = model_file::write(&FitData {
+        x,
+        y,
+        n_classes: CLASSES,
+    })
+    .map_err(|e| text(&e))?;
+    for spec in &specs {
+        let fit: FitData = model_file::read(&data).map_err(|e| text(&e))?;
+        let task = Task {
+            id: 0,
+            model: 0,
+            fit: 0,
+            part: Part::Whole,
+            cost: 1.0,
+        };
+        let output = run_task(&fit, spec, &task, &mut |_| true).map_err(|e| text(&e))?;
+        let bytes = model_file::write(&output).map_err(|e| text(&e))?;
+        if let TaskOutput::Model(m) = model_file::read(&bytes).map_err(|e| text(&e))? {
+            m.predict_proba(&tx).map_err(|e| text(&e))?;
+        }
+    }
     Ok(specs.len())
+}
+
+/// The rows with the sequence context appended: 16 hosts (the same ids for host, pair and
+/// responder), in row order, one second apart.
+fn with_context((x, y): (Matrix, Vec<u32>)) -> (Matrix, Vec<u32>) {
+    let cols = x.cols + CONTEXT;
+    let mut data = Vec::with_capacity(x.rows * cols);
+    for r in 0..x.rows {
+        let (host, step) = ((r % 16) as f32, (r / 16) as f32);
+        data.extend_from_slice(x.row(r));
+        data.extend([host, host, host, step, step]);
+    }
+    let rows = x.rows;
+    (Matrix { rows, cols, data }, y)
 }
 
 /// `rows` rows: each class shifts a few features; one value in ten is missing.

@@ -45,7 +45,7 @@ use super::params::{
     at_least, int, int_in, left_open, log, right_open, Param, Params, Range, Search, SEED,
 };
 use super::standardize::Standardizer;
-use super::{check_data, ModelError, Progress, Step};
+use super::{check_data, EarlyStopping, ModelError, Progress, Step};
 use crate::data::rng::FlowRng;
 use crate::data::sampling::stratified_validation;
 use crate::data::Matrix;
@@ -299,7 +299,7 @@ impl Mlp {
         let mut order: Vec<usize> = (0..n).collect();
         let mut shuffler = FlowRng::new(params.seed, 2);
         let validating = !val.is_empty();
-        let (mut best, mut bad) = (f64::INFINITY, 0usize);
+        let mut stopping = EarlyStopping::new(params.tol, params.patience);
         let mut best_layers = layers.clone();
         let mut prev_layers = layers.clone();
         let (mut b1t, mut b2t) = (1.0f64, 1.0f64);
@@ -354,16 +354,9 @@ impl Mlp {
             }
             // Early stopping watches the validation loss (else the training loss): an epoch
             // counts as an improvement only when it beats the best by more than `tol`.
-            let watched = val_loss.unwrap_or(loss);
-            if watched < best - params.tol {
-                best = watched;
-                bad = 0;
-                if validating {
-                    best_layers.clone_from(&layers);
-                    model.best_epoch = Some(epoch);
-                }
-            } else {
-                bad += 1;
+            if stopping.improved(val_loss.unwrap_or(loss)) && validating {
+                best_layers.clone_from(&layers);
+                model.best_epoch = Some(epoch);
             }
             if !progress(Step {
                 done: epoch,
@@ -373,7 +366,7 @@ impl Mlp {
             }) {
                 return Err(ModelError::Cancelled);
             }
-            if params.patience > 0 && bad >= params.patience {
+            if stopping.stop() {
                 break;
             }
             prev_layers.clone_from(&layers);

@@ -23,6 +23,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::kernel::{matmul, matmul_at_b, sigmoid, tanh, transpose};
+use super::layer::SeqLayer;
 use crate::data::rng::FlowRng;
 
 /// Weights of one GRU layer.
@@ -43,18 +44,18 @@ pub struct GruLayer {
 }
 
 /// Gradients of a [`GruLayer`]'s weights, in the same shapes.
-pub(super) struct GruGrads {
-    pub w: Vec<f32>,
-    pub u: Vec<f32>,
-    pub bx: Vec<f32>,
-    pub bh: Vec<f32>,
+pub struct GruGrads {
+    pub(super) w: Vec<f32>,
+    pub(super) u: Vec<f32>,
+    pub(super) bx: Vec<f32>,
+    pub(super) bh: Vec<f32>,
 }
 
 /// What the forward pass keeps for the backward pass (sized for the largest batch).
 #[derive(Default)]
-pub(super) struct Trace {
+pub struct GruTrace {
     /// States: `(t + 1) × b × H`, `h[0]` = zeros.
-    pub h: Vec<f32>,
+    h: Vec<f32>,
     /// `x · W + bx` for every step: `t × b × 3H`.
     gx: Vec<f32>,
     /// Gates after their non-linearity, `t × b × 3H` (`z`, `r`, `n`), and `h · U_n + bh_n`
@@ -84,9 +85,22 @@ impl GruLayer {
             bh: draw(3 * hidden),
         }
     }
+}
+
+impl SeqLayer for GruLayer {
+    type Trace = GruTrace;
+    type Grads = GruGrads;
+
+    fn n_in(&self) -> usize {
+        self.n_in
+    }
+
+    fn n_out(&self) -> usize {
+        self.hidden
+    }
 
     /// Zero gradients shaped like this layer.
-    pub(super) fn zero_grads(&self) -> GruGrads {
+    fn zero_grads(&self) -> GruGrads {
         GruGrads {
             w: vec![0.0; self.w.len()],
             u: vec![0.0; self.u.len()],
@@ -96,7 +110,7 @@ impl GruLayer {
     }
 
     /// Whether the weight vectors have the sizes `n_in` and `hidden` say.
-    pub fn shapes_ok(&self) -> bool {
+    fn shapes_ok(&self) -> bool {
         let g = 3 * self.hidden;
         self.hidden > 0
             && Some(self.w.len()) == self.n_in.checked_mul(g)
@@ -106,7 +120,7 @@ impl GruLayer {
     }
 
     /// Runs the layer over `x` (`t × b × n_in`); the states land in `tr.h` (`(t + 1) × b × H`).
-    pub(super) fn forward(&self, x: &[f32], mask: &[f32], t: usize, b: usize, tr: &mut Trace) {
+    fn forward(&self, x: &[f32], mask: &[f32], t: usize, b: usize, tr: &mut GruTrace) {
         let (hd, g) = (self.hidden, 3 * self.hidden);
         tr.h.clear();
         tr.h.resize((t + 1) * b * hd, 0.0);
@@ -161,18 +175,22 @@ impl GruLayer {
         }
     }
 
+    fn output<'a>(&self, tr: &'a GruTrace, t: usize, b: usize) -> &'a [f32] {
+        // States of steps 1 ..= t (`h[0]` is the zero state before the window).
+        &tr.h[b * self.hidden..(t + 1) * b * self.hidden]
+    }
+
     /// Backward pass through time. `dh` (`t × b × H`) holds the loss's gradient with respect
     /// to each step's output state (from the layer above, or only at the last step from the
     /// head); it is consumed. Weight gradients are added to `grads`; with `dx`, the input's
     /// gradient (`t × b × n_in`) is written there for the layer below.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn backward(
+    fn backward(
         &self,
         x: &[f32],
         mask: &[f32],
         t: usize,
         b: usize,
-        tr: &Trace,
+        tr: &GruTrace,
         dh: &mut [f32],
         grads: &mut GruGrads,
         mut dx: Option<&mut [f32]>,
@@ -248,5 +266,14 @@ impl GruLayer {
                 matmul(b, self.n_in, g, &dgx, &wt, dx_s, false);
             }
         }
+    }
+
+    /// `w`, `u`, `bx`, `bh`.
+    fn params_mut(&mut self) -> Vec<&mut [f32]> {
+        vec![&mut self.w[..], &mut self.u, &mut self.bx, &mut self.bh]
+    }
+
+    fn grad_slices(g: &GruGrads) -> Vec<&[f32]> {
+        vec![&g.w[..], &g.u, &g.bx, &g.bh]
     }
 }

@@ -1,4 +1,4 @@
-//! Sequence models: a GRU over windows of consecutive flows of one host.
+//! Sequence models: a GRU, an LSTM and a 1D-CNN over windows of consecutive flows of one host.
 //!
 //! A single flow cannot show what a host does over time (a scan is many small failed
 //! connections, command and control a regular beacon); a window of the host's last `W` flows can.
@@ -12,10 +12,14 @@
 //!
 //! Per-flow inputs: the pipeline's features, imputed and standardised as the MLP does it
 //! ([`Standardizer`], fitted on the training rows), plus `ln(1 + seconds since the host's
-//! previous flow)`. The network ([`net::Net`]): `layers` GRU layers of `hidden` units
-//! ([`gru`]), the last state through inverted dropout into a softmax head; trained on the
-//! class-weighted cross-entropy with Adam (β₁ 0.9, β₂ 0.999, ε 1e-8) on mini-batches of
-//! windows, early stopping on a stratified validation split (the best epoch's weights kept).
+//! previous flow)`. The network ([`net::Net`]): stacked layers — GRU ([`gru`], model `gru`),
+//! LSTM ([`lstm`], `lstm`) or temporal convolutions with ReLU ([`conv`], `cnn1d`) — whose top
+//! sequence is read out (the recurrent layers' last state; the CNN's masked global mean or max
+//! pooling) through inverted dropout into a softmax head. One training loop ([`SeqModel`])
+//! fits them all: the class-weighted cross-entropy with Adam (β₁ 0.9, β₂ 0.999, ε 1e-8) on
+//! mini-batches of windows, early stopping on a stratified validation split (the best epoch's
+//! weights kept; the standardiser is fitted on the training rows only, not on the validation
+//! rows early stopping watches).
 //! Seeded and deterministic: the same bits natively and in wasm (the crate's own `exp`, sums in
 //! a fixed order).
 //!
@@ -42,38 +46,53 @@
 //! assert!(acc > 0.9, "accuracy {acc}");
 //! ```
 
+pub mod conv;
 pub mod gru;
 mod kernel;
+pub mod layer;
+pub mod lstm;
 pub mod net;
 mod params;
 pub mod windows;
 
 use serde::{Deserialize, Serialize};
 
-pub use params::{Grouping, GruParams};
+pub use params::{
+    Cnn1dParams, Grouping, GruParams, LstmParams, Padding, Pooling, SeqParams, Training,
+};
 
-use super::params::Params;
 use super::standardize::Standardizer;
-use super::{argmax_rows, check_data, check_width, ModelError, Progress, Step};
+use super::{argmax_rows, check_data, check_width, EarlyStopping, ModelError, Progress, Step};
 use crate::data::rng::FlowRng;
 use crate::data::sampling::stratified_validation;
 use crate::data::Matrix;
 use crate::features::CONTEXT;
+use conv::ConvLayer;
+use gru::GruLayer;
 use kernel::{adam, AdamStep};
+use layer::SeqLayer;
+use lstm::LstmLayer;
 use net::{Batch, Net, NetTrace};
 use windows::Windows;
 
 /// Windows scored per batch when predicting.
 const PREDICT_CHUNK: usize = 256;
 
-/// A fitted GRU over windows of flows.
+/// A fitted GRU over windows of flows (`gru`).
+pub type Gru = SeqModel<GruParams, GruLayer>;
+/// A fitted LSTM over windows of flows (`lstm`).
+pub type Lstm = SeqModel<LstmParams, LstmLayer>;
+/// A fitted 1D-CNN over windows of flows (`cnn1d`).
+pub type Cnn1d = SeqModel<Cnn1dParams, ConvLayer>;
+
+/// A fitted sequence model: parameters `P`, layers `L` (see [`Gru`], [`Lstm`], [`Cnn1d`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Gru {
+pub struct SeqModel<P, L> {
     /// The hyper-parameters it was fitted with.
-    pub params: GruParams,
+    pub params: P,
     /// Imputation and scaling of the pipeline's features (the context columns excluded).
     pub standardizer: Standardizer,
-    pub net: Net,
+    pub net: Net<L>,
     /// Training loss (mean class-weighted cross-entropy) after each epoch.
     pub loss_curve: Vec<f64>,
     /// Validation cross-entropy after each epoch (empty without a validation split).
@@ -84,19 +103,29 @@ pub struct Gru {
     pub best_epoch: Option<usize>,
 }
 
+/// What the prediction layers need of any sequence model, whatever its layers.
+pub trait Sequence {
+    /// How many rows of `x` there are, and how many have at least one earlier flow of their
+    /// group among them (see [`SeqModel::history`]).
+    fn history(&self, x: &Matrix) -> Result<(usize, usize), ModelError>;
+    /// The shared training settings (window, grouping, …).
+    fn training(&self) -> Training;
+}
+
+impl<P: SeqParams<Layer = L>, L: SeqLayer> Sequence for SeqModel<P, L> {
+    fn history(&self, x: &Matrix) -> Result<(usize, usize), ModelError> {
+        SeqModel::history(self, x)
+    }
+
+    fn training(&self) -> Training {
+        self.params.training()
+    }
+}
+
 /// Per-row inputs (`rows × (features + 1)`): the standardised features, then the time gap.
 fn inputs(st: &Standardizer, x: &Matrix, win: &Windows) -> Result<Vec<f32>, ModelError> {
-    let base = x.cols - CONTEXT;
-    let mut data = Vec::with_capacity(x.rows * base);
-    for r in 0..x.rows {
-        data.extend_from_slice(&x.row(r)[..base]);
-    }
-    let xs = st.transform(&Matrix {
-        rows: x.rows,
-        cols: base,
-        data,
-    })?;
-    let mut z = Vec::with_capacity(x.rows * (base + 1));
+    let xs = st.transform(&features_of(x))?;
+    let mut z = Vec::with_capacity(x.rows * (xs.cols + 1));
     for r in 0..x.rows {
         z.extend_from_slice(xs.row(r));
         z.push(win.gap[r]);
@@ -104,164 +133,209 @@ fn inputs(st: &Standardizer, x: &Matrix, win: &Windows) -> Result<Vec<f32>, Mode
     Ok(z)
 }
 
+/// The pipeline's features of `x`, without the context columns.
+fn features_of(x: &Matrix) -> Matrix {
+    let base = x.cols - CONTEXT;
+    let mut data = Vec::with_capacity(x.rows * base);
+    for r in 0..x.rows {
+        data.extend_from_slice(&x.row(r)[..base]);
+    }
+    Matrix {
+        rows: x.rows,
+        cols: base,
+        data,
+    }
+}
+
 /// The context columns are there (and at least one feature before them).
-fn check_context(x: &Matrix) -> Result<(), ModelError> {
+fn check_context(x: &Matrix, model: &'static str) -> Result<(), ModelError> {
     if x.cols <= CONTEXT {
-        return Err(ModelError::NoContext { model: "gru" });
+        return Err(ModelError::NoContext { model });
     }
     Ok(())
 }
 
-/// Adam's moments for every weight vector of a network.
-struct Moments(Vec<(Vec<f32>, Vec<f32>)>);
+/// The training windows: inputs, their windows and the rows that train and validate.
+struct Data<'a> {
+    z: Vec<f32>,
+    d: usize,
+    win: Windows,
+    y: &'a [u32],
+    train: Vec<usize>,
+    val: Vec<usize>,
+}
 
-impl Moments {
-    fn new(net: &mut Net) -> Moments {
-        Moments(
-            net.params_mut()
-                .iter()
-                .map(|p| (vec![0.0; p.len()], vec![0.0; p.len()]))
-                .collect(),
-        )
+/// One fit's optimiser state: Adam's moments per weight vector and its bias correction.
+struct Optimiser {
+    moments: Vec<(Vec<f32>, Vec<f32>)>,
+    learning_rate: f64,
+    b1t: f64,
+    b2t: f64,
+}
+
+impl Optimiser {
+    fn new<L: SeqLayer>(net: &mut Net<L>, learning_rate: f64) -> Optimiser {
+        let moments = net
+            .params_mut()
+            .iter()
+            .map(|p| (vec![0.0; p.len()], vec![0.0; p.len()]))
+            .collect();
+        Optimiser {
+            moments,
+            learning_rate,
+            b1t: 1.0,
+            b2t: 1.0,
+        }
+    }
+
+    /// One Adam step on every weight vector, the bias correction folded into the step size.
+    fn step<L: SeqLayer>(&mut self, net: &mut Net<L>, grads: &net::Grads<L>) {
+        self.b1t *= 0.9;
+        self.b2t *= 0.999;
+        let step = AdamStep {
+            beta1: 0.9,
+            beta2: 0.999,
+            epsilon: 1e-8,
+            step: (self.learning_rate * (1.0 - self.b2t).sqrt() / (1.0 - self.b1t)) as f32,
+        };
+        for ((w, g), (m, v)) in net
+            .params_mut()
+            .into_iter()
+            .zip(grads.slices())
+            .zip(self.moments.iter_mut())
+        {
+            adam(w, g, m, v, step);
+        }
     }
 }
 
-impl Gru {
+impl<P: SeqParams<Layer = L>, L: SeqLayer> SeqModel<P, L> {
     /// Fits the network; one [`Step`] per epoch.
     pub fn fit(
-        params: &GruParams,
+        params: &P,
         x: &Matrix,
         y: &[u32],
         n_classes: usize,
         progress: Progress,
     ) -> Result<Self, ModelError> {
-        let params = &params.check()?;
+        let checked = params.check()?;
+        let params: &P = &checked;
+        let tp = params.training();
         check_data(x, y, n_classes)?;
-        check_context(x)?;
-        let base = x.cols - CONTEXT;
-        let win = Windows::build(x, params.grouping.column(), params.window);
+        check_context(x, P::NAME)?;
+        let win = Windows::build(x, tp.grouping.column(), tp.window);
         let all: Vec<usize> = (0..x.rows).collect();
-        let base_x = Matrix {
-            rows: x.rows,
-            cols: base,
-            data: all
-                .iter()
-                .flat_map(|&r| &x.row(r)[..base])
-                .copied()
-                .collect(),
-        };
-        let standardizer = Standardizer::fit(&base_x, &all);
-        let z = inputs(&standardizer, x, &win)?;
-        let d = base + 1;
-        let (train, val) = if params.validation_fraction > 0.0 {
-            stratified_validation(
-                y,
-                params.validation_fraction,
-                &mut FlowRng::new(params.seed, 1),
-            )
+        let (train, val) = if tp.validation_fraction > 0.0 {
+            stratified_validation(y, tp.validation_fraction, &mut FlowRng::new(tp.seed, 1))
         } else {
             (all.clone(), Vec::new())
         };
-        let yt: Vec<u32> = train.iter().map(|&r| y[r]).collect();
-        let cw = params.class_weight.weights(&yt, n_classes);
-        let mut net = Net::init(
-            d,
-            params.hidden,
-            params.layers,
-            n_classes,
-            &mut FlowRng::new(params.seed, 0),
-        );
-        let mut model = Gru {
-            params: GruParams::clone(params),
+        // Scaled by the training rows only: the validation rows stay unseen until early stopping
+        // scores them (as the MLP does it).
+        let standardizer = Standardizer::fit(&features_of(x), &train);
+        let z = inputs(&standardizer, x, &win)?;
+        let d = x.cols - CONTEXT + 1;
+        let mut rng = FlowRng::new(tp.seed, 0);
+        let layers = params.layers(d, &mut rng);
+        let net = Net::init(layers, n_classes, &mut rng);
+        let mut model = SeqModel {
+            params: params.clone(),
             standardizer,
-            net: net.clone(),
+            net,
             loss_curve: Vec::new(),
             val_loss_curve: Vec::new(),
             epochs: 0,
             best_epoch: None,
         };
-        let mut moments = Moments::new(&mut net);
-        let mut order = train.clone();
-        let (mut shuffler, mut dropper) =
-            (FlowRng::new(params.seed, 2), FlowRng::new(params.seed, 3));
+        let data = Data {
+            z,
+            d,
+            win,
+            y,
+            train,
+            val,
+        };
+        model.train(&data, n_classes, progress)?;
+        Ok(model)
+    }
+
+    /// The epochs: a fresh shuffle of the training windows each, one Adam step per mini-batch,
+    /// the losses recorded, early stopping on the validation loss (else the training loss).
+    fn train(
+        &mut self,
+        data: &Data,
+        n_classes: usize,
+        progress: Progress,
+    ) -> Result<(), ModelError> {
+        let tp = self.params.training();
+        let readout = self.params.readout();
+        let yt: Vec<u32> = data.train.iter().map(|&r| data.y[r]).collect();
+        let cw = tp.class_weight.weights(&yt, n_classes);
+        let mut net = self.net.clone();
+        let mut opt = Optimiser::new(&mut net, tp.learning_rate);
+        let mut order = data.train.clone();
+        let (mut shuffler, mut dropper) = (FlowRng::new(tp.seed, 2), FlowRng::new(tp.seed, 3));
         let (mut batch, mut tr) = (Batch::default(), NetTrace::default());
-        let (mut best, mut bad, mut best_net) = (f64::INFINITY, 0usize, net.clone());
-        let (mut b1t, mut b2t) = (1.0f64, 1.0f64);
+        let mut stopping = EarlyStopping::new(1e-4, tp.patience);
+        let (mut best_net, mut diverged) = (net.clone(), false);
         let (mut by, mut bw) = (Vec::new(), Vec::new());
-        for epoch in 1..=params.max_epochs {
+        for epoch in 1..=tp.max_epochs {
             shuffler.shuffle(&mut order);
             let mut loss_sum = 0.0;
             // One Adam step per mini-batch of windows: gather, forward (with dropout), loss,
-            // backward through time, update every weight vector.
-            for rows in order.chunks(params.batch_size) {
-                batch.gather(&z, d, &win, rows);
+            // backward (through time), update every weight vector.
+            for rows in order.chunks(tp.batch_size) {
+                batch.gather(&data.z, data.d, &data.win, rows);
                 by.clear();
-                by.extend(rows.iter().map(|&r| y[r]));
+                by.extend(rows.iter().map(|&r| data.y[r]));
                 bw.clear();
                 bw.extend(by.iter().map(|&c| cw[c as usize] as f32));
-                net.forward(&batch, &mut tr, Some((params.dropout, &mut dropper)));
+                net.forward(&batch, &mut tr, readout, Some((tp.dropout, &mut dropper)));
                 loss_sum += Net::loss(&tr, n_classes, &by, &bw);
                 let mut grads = net.zero_grads();
                 net.backward(&batch, &tr, &by, &bw, &mut grads);
-                b1t *= 0.9;
-                b2t *= 0.999;
-                let step = AdamStep {
-                    beta1: 0.9,
-                    beta2: 0.999,
-                    epsilon: 1e-8,
-                    step: (params.learning_rate * (1.0 - b2t).sqrt() / (1.0 - b1t)) as f32,
-                };
-                for ((w, g), (m, v)) in net
-                    .params_mut()
-                    .into_iter()
-                    .zip(grads.slices())
-                    .zip(moments.0.iter_mut())
-                {
-                    adam(w, g, m, v, step);
-                }
+                opt.step(&mut net, &grads);
             }
-            let loss = loss_sum / train.len() as f64;
-            let val_loss = (!val.is_empty()).then(|| mean_loss(&net, &z, d, &win, &val, y));
+            let loss = loss_sum / data.train.len() as f64;
+            let val_loss = (!data.val.is_empty()).then(|| mean_loss(&net, data, readout));
             if !loss.is_finite() || val_loss.is_some_and(|v| !v.is_finite()) {
                 // Diverged (learning rate too high): stop with the best (or first) weights.
+                diverged = true;
                 break;
             }
-            model.loss_curve.push(loss);
-            model.epochs = epoch;
-            model.val_loss_curve.extend(val_loss);
-            let watched = val_loss.unwrap_or(loss);
-            if watched < best - 1e-4 {
-                (best, bad) = (watched, 0);
+            self.loss_curve.push(loss);
+            self.epochs = epoch;
+            self.val_loss_curve.extend(val_loss);
+            if stopping.improved(val_loss.unwrap_or(loss)) {
                 best_net.clone_from(&net);
-                model.best_epoch = val_loss.is_some().then_some(epoch);
-            } else {
-                bad += 1;
+                self.best_epoch = val_loss.is_some().then_some(epoch);
             }
             if !progress(Step {
                 done: epoch,
-                total: params.max_epochs,
+                total: tp.max_epochs,
                 loss: Some(loss),
                 val_loss,
             }) {
                 return Err(ModelError::Cancelled);
             }
-            if params.patience > 0 && bad >= params.patience {
+            if stopping.stop() {
                 break;
             }
         }
-        model.net = if model.best_epoch.is_some() || !best.is_finite() {
+        self.net = if self.best_epoch.is_some() || diverged {
             best_net
         } else {
             net
         };
-        Ok(model)
+        Ok(())
     }
 
     /// Class probabilities, `rows × n_classes` row-major: each row scored from its window
     /// among the rows of `x`.
     pub fn predict_proba(&self, x: &Matrix) -> Result<Vec<f32>, ModelError> {
         check_width(self.n_features(), x)?;
-        let win = Windows::build(x, self.params.grouping.column(), self.params.window);
+        let tp = self.params.training();
+        let win = Windows::build(x, tp.grouping.column(), tp.window);
         let z = inputs(&self.standardizer, x, &win)?;
         let d = self.standardizer.n_features() + 1;
         let all: Vec<usize> = (0..x.rows).collect();
@@ -269,7 +343,7 @@ impl Gru {
         let mut out = Vec::with_capacity(x.rows * self.n_classes());
         for rows in all.chunks(PREDICT_CHUNK) {
             batch.gather(&z, d, &win, rows);
-            out.extend(self.net.predict(&batch, &mut tr));
+            out.extend(self.net.predict(&batch, &mut tr, self.params.readout()));
         }
         Ok(out)
     }
@@ -279,7 +353,8 @@ impl Gru {
     /// for this model.
     pub fn history(&self, x: &Matrix) -> Result<(usize, usize), ModelError> {
         check_width(self.n_features(), x)?;
-        let win = Windows::build(x, self.params.grouping.column(), self.params.window);
+        let tp = self.params.training();
+        let win = Windows::build(x, tp.grouping.column(), tp.window);
         Ok((x.rows, win.with_history()))
     }
 
@@ -298,28 +373,27 @@ impl Gru {
     }
 
     /// Checks a decoded model before use: each layer reads the one below (the first the
-    /// features and the time gap), the head maps the last state to at least one class.
+    /// features and the time gap), the head maps the readout to at least one class.
     pub fn check(&self) -> Result<(), ModelError> {
-        const MODEL: &str = "GRU";
-        self.standardizer.check(MODEL)?;
+        self.standardizer.check(P::TITLE)?;
         let mut width = self.standardizer.n_features() + 1;
         for l in &self.net.layers {
-            if l.n_in != width || !l.shapes_ok() {
+            if l.n_in() != width || !l.shapes_ok() {
                 return Err(ModelError::Malformed {
-                    model: MODEL,
-                    what: "a layer's weights do not match its inputs and state size",
+                    model: P::TITLE,
+                    what: "a layer's weights do not match its inputs and output size",
                 });
             }
-            width = l.hidden;
+            width = l.n_out();
         }
         let k = self.net.head_b.len();
         if self.net.layers.is_empty()
             || k == 0
             || Some(self.net.head_w.len()) != width.checked_mul(k)
-            || !(1..=256).contains(&self.params.window)
+            || !(1..=256).contains(&self.params.training().window)
         {
             return Err(ModelError::Malformed {
-                model: MODEL,
+                model: P::TITLE,
                 what: "no layers, a window outside 1 ..= 256, or a head that does not match the last layer",
             });
         }
@@ -327,17 +401,17 @@ impl Gru {
     }
 }
 
-/// Mean (unweighted) cross-entropy of the windows ending at rows `rows`.
-fn mean_loss(net: &Net, z: &[f32], d: usize, win: &Windows, rows: &[usize], y: &[u32]) -> f64 {
+/// Mean (unweighted) cross-entropy of the validation windows.
+fn mean_loss<L: SeqLayer>(net: &Net<L>, data: &Data, readout: net::Readout) -> f64 {
     let (mut batch, mut tr) = (Batch::default(), NetTrace::default());
     let mut total = 0.0;
-    for chunk in rows.chunks(PREDICT_CHUNK) {
-        batch.gather(z, d, win, chunk);
-        net.forward(&batch, &mut tr, None);
-        let yc: Vec<u32> = chunk.iter().map(|&r| y[r]).collect();
+    for chunk in data.val.chunks(PREDICT_CHUNK) {
+        batch.gather(&data.z, data.d, &data.win, chunk);
+        net.forward(&batch, &mut tr, readout, None);
+        let yc: Vec<u32> = chunk.iter().map(|&r| data.y[r]).collect();
         total += Net::loss(&tr, net.n_classes(), &yc, &vec![1.0; chunk.len()]);
     }
-    total / rows.len().max(1) as f64
+    total / data.val.len().max(1) as f64
 }
 
 #[cfg(test)]

@@ -193,6 +193,8 @@ impl Explainer {
             }
             Model::Mlp(_) => return Err(ModelError::NotExplained { model: "MLP" }),
             Model::Gru(_) => return Err(ModelError::NotExplained { model: "GRU" }),
+            Model::Lstm(_) => return Err(ModelError::NotExplained { model: "LSTM" }),
+            Model::Cnn1d(_) => return Err(ModelError::NotExplained { model: "1D-CNN" }),
             Model::Nb(_) => {
                 return Err(ModelError::NotExplained {
                     model: "Gaussian naive Bayes",

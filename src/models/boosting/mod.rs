@@ -43,7 +43,7 @@ use serde::{Deserialize, Serialize};
 use super::params::{
     at_least, int, left_open, linear, log, open, optional_int, Param, Params, Search, SEED,
 };
-use super::tree::rows;
+use super::tree::{rows, ClassWeight};
 
 mod booster;
 mod grow;
@@ -85,6 +85,12 @@ pub struct GradientBoostingParams {
     pub validation_fraction: f64,
     /// Value bins per feature (`2 ..= 255`).
     pub max_bins: usize,
+    /// Per-class weights: `Balanced` multiplies each row's gradient and hessian (and its share
+    /// of the initial scores) by `n_rows / (n_classes_present * class_rows)`, as scikit-learn's
+    /// `sample_weight` from `class_weight="balanced"`. Absent from model files written before it
+    /// existed (read as `None`).
+    #[serde(default)]
+    pub class_weight: ClassWeight,
     /// Seed of the row/feature samples and the validation split.
     pub seed: u64,
 }
@@ -104,6 +110,7 @@ impl Default for GradientBoostingParams {
             early_stopping_rounds: None,
             validation_fraction: 0.1,
             max_bins: 255,
+            class_weight: ClassWeight::None,
             seed: 0,
         }
     }
@@ -178,6 +185,7 @@ impl Params for GradientBoostingParams {
             search: Search::Fixed,
         },
         rows::MAX_BINS,
+        rows::CLASS_WEIGHT,
         Param {
             name: "seed",
             range: SEED,

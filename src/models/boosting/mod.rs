@@ -43,7 +43,7 @@ use serde::{Deserialize, Serialize};
 use super::params::{
     at_least, int, left_open, linear, log, open, optional_int, Param, Params, Search, SEED,
 };
-use super::tree::{rows, ClassWeight};
+use super::tree::rows;
 
 mod booster;
 mod grow;
@@ -85,21 +85,8 @@ pub struct GradientBoostingParams {
     pub validation_fraction: f64,
     /// Value bins per feature (`2 ..= 255`).
     pub max_bins: usize,
-    /// Per-class weights: `Balanced` (the default) multiplies each row's gradient and hessian
-    /// (and its share of the initial scores) by `n_rows / (n_classes_present * class_rows)`, as
-    /// scikit-learn's `class_weight="balanced"`. Chosen by the by-capture score (`bash
-    /// bench/capture_seeds.sh`: macro-F1 0.281 → 0.309 over five samples, above the peer's 0.283
-    /// on every one; Benign F1 0.57 → 0.27, C&C 0.41 → 0.78). Absent from model files written
-    /// before it existed, which were trained unweighted: read as `None`.
-    #[serde(default = "unweighted")]
-    pub class_weight: ClassWeight,
     /// Seed of the row/feature samples and the validation split.
     pub seed: u64,
-}
-
-/// The class weights of a model file written before `class_weight` existed.
-fn unweighted() -> ClassWeight {
-    ClassWeight::None
 }
 
 impl Default for GradientBoostingParams {
@@ -117,7 +104,6 @@ impl Default for GradientBoostingParams {
             early_stopping_rounds: None,
             validation_fraction: 0.1,
             max_bins: 255,
-            class_weight: ClassWeight::Balanced,
             seed: 0,
         }
     }
@@ -192,7 +178,6 @@ impl Params for GradientBoostingParams {
             search: Search::Fixed,
         },
         rows::MAX_BINS,
-        rows::CLASS_WEIGHT,
         Param {
             name: "seed",
             range: SEED,

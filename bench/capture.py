@@ -50,11 +50,10 @@ SETTINGS = [
      ["--set", "colsample=0.5"]),
     ("rf min_samples_leaf=5 / gbdt min_samples_leaf=50", ["--set", "min_samples_leaf=5"],
      ["--set", "min_samples_leaf=50"]),
-    # rf only: gbdt has no class weights (a gbdt with them, measured at 32df1d7, scored like the
-    # weighted forest; adding the parameter changes the model file format, so it is not in).
-    ("class_weight=Balanced", ["--set", "class_weight=Balanced"], None),
-    # The forest's default before the class weights were chosen by capture (issue 15 part 3).
-    ("class_weight=None", ["--set", "class_weight=None"], None),
+    ("class_weight=Balanced", ["--set", "class_weight=Balanced"],
+     ["--set", "class_weight=Balanced"]),
+    # The default before the class weights were chosen by capture (issue 15 part 3).
+    ("class_weight=None", ["--set", "class_weight=None"], ["--set", "class_weight=None"]),
     # The peer's own settings: HistGradientBoosting stops early on 10 % of the rows (on by default
     # above 10,000 rows, 10 rounds without a better loss) and has no L2 penalty.
     ("gbdt early_stopping_rounds=10", None, ["--set", "early_stopping_rounds=10"]),

@@ -4,7 +4,11 @@ each setting of an ablation list, prints one table.
 
 Usage: capture.py FLOWLAB_BIN WORKDIR SHARED_DATA [FOLDS]
 Environment: CAPTURE_ROWS (8000: most rows kept per period, a uniform sample seeded by CAPTURE_SEED (1), the same for
-every model and setting), CAPTURE_SETTINGS (comma-separated setting names; all by default).
+every model and setting), CAPTURE_PEER_BALANCED (1: also the peer with class_weight="balanced"),
+CAPTURE_SETTINGS (comma-separated setting names; all by default),
+CAPTURE_EXTRA (more settings, as a JSON list of [name, rf arguments or null, gbdt arguments or
+null], e.g. '[["rf min_samples_leaf=3", ["--set", "min_samples_leaf=3"], null]]'; they run
+whatever CAPTURE_SETTINGS says).
 """
 
 import datetime
@@ -46,7 +50,10 @@ SETTINGS = [
      ["--set", "colsample=0.5"]),
     ("rf min_samples_leaf=5 / gbdt min_samples_leaf=50", ["--set", "min_samples_leaf=5"],
      ["--set", "min_samples_leaf=50"]),
-    ("class_weight=Balanced (rf only)", ["--set", "class_weight=Balanced"], None),
+    ("class_weight=Balanced", ["--set", "class_weight=Balanced"],
+     ["--set", "class_weight=Balanced"]),
+    # The default before the class weights were chosen by capture (issue 15 part 3).
+    ("class_weight=None", ["--set", "class_weight=None"], ["--set", "class_weight=None"]),
     # The peer's own settings: HistGradientBoosting stops early on 10 % of the rows (on by default
     # above 10,000 rows, 10 rounds without a better loss) and has no L2 penalty.
     ("gbdt early_stopping_rounds=10", None, ["--set", "early_stopping_rounds=10"]),
@@ -55,6 +62,10 @@ SETTINGS = [
     ("no engineered features + gbdt early stopping", ["--no-engineered"],
      ["--no-engineered", "--set", "early_stopping_rounds=10"]),
 ]
+
+
+SETTINGS += [tuple(s) for s in json.loads(os.environ.get("CAPTURE_EXTRA") or "[]")]
+EXTRA = {s[0] for s in json.loads(os.environ.get("CAPTURE_EXTRA") or "[]")}
 
 
 def zeek_rows(path):
@@ -169,7 +180,7 @@ def main():
         name = "defaults before (%s)" % os.environ.get("CAPTURE_BEFORE_REV", before)
         results.append(("flowlab %s" % model, name, flowlab(files, model, [], before)))
     for name, rf, gbdt in SETTINGS:
-        if name not in wanted:
+        if name not in wanted and name not in EXTRA:
             continue
         for model, extra in (("rf", rf), ("gbdt", gbdt)):
             if extra is not None:
@@ -180,14 +191,25 @@ def main():
     # Test rows equal to a training row of another capture (features and label): flowlab's group
     # split removed them until issue 15 (see SplitKind::drops_test_duplicates); the peer is
     # scored both ways to show what that did.
+    # The peer with class_weight="balanced" too (CAPTURE_PEER_BALANCED=1): the same weighting
+    # as flowlab's class_weight=Balanced, so a weighted flowlab is compared with a weighted peer.
+    balanced = os.environ.get("CAPTURE_PEER_BALANCED") == "1"
+    pred_bal = np.empty(len(y), dtype=object)
     dup = np.zeros(len(y), dtype=bool)
     for tr, te in GroupKFold(n_splits=FOLDS).split(x, y, g):
         pred[te] = HistGradientBoostingClassifier(random_state=1).fit(x[tr], y[tr]).predict(x[te])
+        if balanced:
+            pred_bal[te] = HistGradientBoostingClassifier(
+                random_state=1, class_weight="balanced").fit(x[tr], y[tr]).predict(x[te])
         seen = {(tuple(np.nan_to_num(x[r], nan=-1.0)), y[r]) for r in tr}
         dup[te] = [(tuple(np.nan_to_num(x[r], nan=-1.0)), y[r]) in seen for r in te]
-    for name, keep in (("default, simple features", np.ones(len(y), dtype=bool)),
-                       ("… test duplicates of training rows dropped", ~dup)):
-        yk, pk = y[keep], pred[keep].astype(str)
+    every = np.ones(len(y), dtype=bool)
+    peers = [("default, simple features", pred, every),
+             ("… test duplicates of training rows dropped", pred, ~dup)]
+    if balanced:
+        peers.append(("class_weight=balanced, simple features", pred_bal, every))
+    for name, got, keep in peers:
+        yk, pk = y[keep], got[keep].astype(str)
         per = f1_score(yk, pk, labels=classes, average=None, zero_division=0)
         present = sorted(set(yk) | set(pk))
         results.append(("peer: sklearn HistGradientBoosting", name, (

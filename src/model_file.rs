@@ -5,8 +5,11 @@
 //! models a [`crate::job::TrainedModel`] holding the fitted feature pipeline, label names and
 //! taxonomy, the model, training metadata and the user's label map. Bincode has no field names,
 //! so a field added to a model file goes last and reads as empty when an older file ends before
-//! it (the label map does; `tests/labels.rs` loads a model file written before it). Anything else — another file, a cut-off file, a
-//! newer format — is refused with a message that says which.
+//! it (the label map does; `tests/labels.rs` loads a model file written before it). A field
+//! added inside (gradient boosting's `class_weight`) takes a new format version: format 3 files
+//! hold it, format 2 files are read without it (`models::boosting::decoding_format_2`; the
+//! fuzz seed corpus and `tests/fixtures/models/` are format 2). Anything else — another file, a
+//! cut-off file, a newer format — is refused with a message that says which.
 //!
 //! ```
 //! use flowlab::model_file::{read, write, ModelFileError};
@@ -22,8 +25,11 @@ use thiserror::Error;
 
 /// First bytes of every model file.
 pub const MAGIC: [u8; 8] = *b"FLOWLAB\x1a";
-/// The format version this build writes (and the only one it reads).
-pub const VERSION: u32 = 2;
+/// The format version this build writes. It also reads [`FORMAT_2`].
+pub const VERSION: u32 = 3;
+/// The format before gradient boosting's `class_weight`: the same layout without that field
+/// (read as `None`, see `models::boosting::decoding_format_2`).
+pub const FORMAT_2: u32 = 2;
 const HEADER: usize = 8 + 4 + 8;
 /// Largest payload accepted (guards against allocating for a corrupt length).
 const LIMIT: usize = 1 << 31;
@@ -109,7 +115,7 @@ pub fn read<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ModelFileError> {
             .try_into()
             .map_err(|_| ModelFileError::NotAModel)?,
     );
-    if version != VERSION {
+    if version != VERSION && version != FORMAT_2 {
         return Err(ModelFileError::UnknownVersion {
             found: version,
             supported: VERSION,
@@ -127,7 +133,13 @@ pub fn read<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ModelFileError> {
             need,
         });
     }
-    let (value, used) = decode_bounded(&bytes[HEADER..need]).map_err(|e| match e {
+    let payload = &bytes[HEADER..need];
+    let decoded = if version == FORMAT_2 {
+        crate::models::boosting::decoding_format_2(|| decode_bounded(payload))
+    } else {
+        decode_bounded(payload)
+    };
+    let (value, used) = decoded.map_err(|e| match e {
         bincode::error::DecodeError::LimitExceeded => ModelFileError::Corrupt(format!(
             "a length in it claims more memory than its {len} bytes can hold"
         )),

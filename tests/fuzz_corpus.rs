@@ -75,3 +75,22 @@ fn the_seed_models_decode_and_predict() {
 fn harness_rows() -> &'static flowlab::ingest::Dataset {
     harness::rows()
 }
+
+#[test]
+fn a_format_2_gbdt_file_reads_unweighted_and_format_3_keeps_the_weights() {
+    // The seed gbdt.flowlab is format 2: written before gbdt had class_weight, so its
+    // parameters end without it, and it was trained unweighted.
+    let bytes = std::fs::read("fuzz/corpus/model_file/gbdt.flowlab").unwrap();
+    assert_eq!(u32::from_le_bytes(bytes[8..12].try_into().unwrap()), 2);
+    let mut m: flowlab::job::TrainedModel = flowlab::model_file::read(&bytes).unwrap();
+    let flowlab::models::ModelSpec::Gbdt(p) = &mut m.meta.request.spec else {
+        panic!("not a gbdt: {:?}", m.meta.request.spec)
+    };
+    assert_eq!(p.class_weight, flowlab::models::tree::ClassWeight::None);
+    // Written again it is format 3 and keeps what it holds.
+    p.class_weight = flowlab::models::tree::ClassWeight::Balanced;
+    let again = flowlab::model_file::write(&m).unwrap();
+    assert_eq!(u32::from_le_bytes(again[8..12].try_into().unwrap()), 3);
+    let back: flowlab::job::TrainedModel = flowlab::model_file::read(&again).unwrap();
+    assert_eq!(back, m);
+}

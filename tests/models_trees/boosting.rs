@@ -1,6 +1,8 @@
-//! Gradient boosting specifics: early stopping, two classes and a single class.
+//! Gradient boosting specifics: early stopping, two classes and a single class, class weights.
 
+use flowlab::data::Matrix;
 use flowlab::models::boosting::{GradientBoosting, GradientBoostingParams};
+use flowlab::models::tree::ClassWeight;
 use flowlab::models::{no_progress, Classifier, Step};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -55,4 +57,47 @@ fn binary_and_single_class_boosting() {
     let one =
         GradientBoosting::fit(&small_boost(), &x, &vec![0; 300], 1, &mut no_progress()).unwrap();
     assert_eq!(one.predict_proba(&x).unwrap(), vec![1.0; 300]);
+}
+
+#[test]
+fn boosting_class_weight_balanced_favours_the_rare_class() {
+    // 95 rows of class 0 and 5 of class 1 that overlap at value 9 (9 rows of class 0 there).
+    let data: Vec<f32> = (0..100)
+        .map(|i| if i < 95 { (i % 10) as f32 } else { 9.0 })
+        .collect();
+    let y: Vec<u32> = (0..100).map(|i| u32::from(i >= 95)).collect();
+    let x = Matrix {
+        rows: 100,
+        cols: 1,
+        data,
+    };
+    let probe = Matrix {
+        rows: 1,
+        cols: 1,
+        data: vec![9.0],
+    };
+    let p = GradientBoostingParams {
+        n_rounds: 300,
+        learning_rate: 0.3,
+        min_samples_leaf: 1,
+        l2: 0.0,
+        class_weight: ClassWeight::None,
+        ..Default::default()
+    };
+    // Unweighted, the leaf of value 9 converges to its class share: 5 / 14.
+    let plain = GradientBoosting::fit(&p, &x, &y, 2, &mut no_progress()).unwrap();
+    let p1 = plain.predict_proba(&probe).unwrap()[1] as f64;
+    assert!((p1 - 5.0 / 14.0).abs() < 0.01, "{p1}");
+    assert_eq!(plain.predict(&probe).unwrap(), vec![0]);
+    // Balanced: class 0 rows weigh 100 / (2 · 95), class 1 rows 100 / (2 · 5) = 10, so the
+    // leaf's weighted share of class 1 is 50 / (50 + 9 · 100 / 190).
+    let p = GradientBoostingParams {
+        class_weight: ClassWeight::Balanced,
+        ..p
+    };
+    let balanced = GradientBoosting::fit(&p, &x, &y, 2, &mut no_progress()).unwrap();
+    let p1 = balanced.predict_proba(&probe).unwrap()[1] as f64;
+    let want = 50.0 / (50.0 + 9.0 * 100.0 / 190.0);
+    assert!((p1 - want).abs() < 0.01, "{p1} vs {want}");
+    assert_eq!(balanced.predict(&probe).unwrap(), vec![1]);
 }

@@ -51,6 +51,8 @@ fn same_bits_natively_and_in_wasm() {
             min_samples_leaf: 3,
             seed: 3,
             l2: 0.0,
+            // The configuration these bits were pinned with (natively and in wasm).
+            class_weight: ClassWeight::None,
             ..Default::default()
         },
         &x,

@@ -8,6 +8,7 @@
 use flowlab::data::rng::FlowRng;
 use flowlab::data::Matrix;
 use flowlab::models::boosting::GradientBoostingParams;
+use flowlab::models::tree::ClassWeight;
 
 /// `n` rows of `d` noisy features; the class depends on features 0 and 1 (3 classes), some
 /// values missing.
@@ -57,12 +58,14 @@ fn proba_rows_sum_to_one(p: &[f32], k: usize) {
     }
 }
 
-/// Pinned by checksums: keeps the L2 penalty these were pinned with (0; the default is 1).
+/// Pinned by checksums: keeps the L2 penalty these were pinned with (0; the default is 1) and
+/// the unweighted classes (the default is `Balanced` since issue 15 part 3).
 fn small_boost() -> GradientBoostingParams {
     GradientBoostingParams {
         n_rounds: 20,
         min_samples_leaf: 5,
         l2: 0.0,
+        class_weight: ClassWeight::None,
         ..Default::default()
     }
 }

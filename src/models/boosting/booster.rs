@@ -95,6 +95,9 @@ pub(super) struct Booster<'a> {
     pub(super) unit_count: Vec<u32>,
     pub(super) n_train_units: usize,
     pub(super) n_val_rows: usize,
+    /// Weight of each class (`class_weight`, from the training rows; all 1 by default): it
+    /// multiplies a row's gradient, hessian and loss, and its count in the initial scores.
+    pub(super) class_w: Vec<f64>,
     // Per-tree work buffers.
     pub(super) items: Vec<Item>,
     pub(super) tmp: Vec<Item>,
@@ -165,6 +168,8 @@ impl<'a> Booster<'a> {
             }
         }
         let (csr_ptr, csr_idx) = sparse_codes(b, &offsets, &unit_row);
+        let train_y: Vec<u32> = train.iter().map(|&r| y[r as usize]).collect();
+        let class_w = p.class_weight.weights(&train_y, k);
         Booster {
             p,
             b,
@@ -179,6 +184,7 @@ impl<'a> Booster<'a> {
             unit_count,
             n_train_units,
             n_val_rows: val.len(),
+            class_w,
             items: Vec::new(),
             tmp: Vec::new(),
             pool: Vec::new(),
@@ -292,15 +298,17 @@ impl<'a> Booster<'a> {
     }
 
     /// Initial scores: log prior per class (softmax) or log odds of class 1 (logistic), from the
-    /// training rows' class shares (clamped away from 0 and 1).
+    /// training rows' class shares, each row counted with its class weight (clamped away from 0
+    /// and 1).
     fn initial_scores(&self) -> Vec<f64> {
         let (m, k) = (self.m, self.k);
-        let n_train = self.train.len() as f64;
-        let mut counts = vec![0usize; k];
+        let mut counts = vec![0f64; k];
         for u in 0..self.n_train_units {
-            counts[self.unit_label[u] as usize] += self.unit_count[u] as usize;
+            let c = self.unit_label[u] as usize;
+            counts[c] += self.unit_count[u] as f64 * self.class_w[c];
         }
-        let prior = |c: usize| (counts[c] as f64 / n_train).clamp(1e-12, 1.0 - 1e-12);
+        let total: f64 = counts.iter().sum();
+        let prior = |c: usize| (counts[c] / total).clamp(1e-12, 1.0 - 1e-12);
         match m {
             0 => Vec::new(),
             1 => vec![num::ln(prior(1) / prior(0))],
@@ -314,7 +322,9 @@ impl<'a> Booster<'a> {
     /// With probability `q` of a class and `t = [y == class]`, the multi-class log loss has
     /// gradient `q - t` and (diagonal) hessian `q (1 - q)` in that class's score; the logistic
     /// case (one output, class 1's score) has the same form. The hessian is floored at `1e-16`
-    /// so a confident unit still counts. Stored as `f32`, output-major (`grad[c * nt + u]`).
+    /// so a confident unit still counts. Both, and the loss, are multiplied by the weight `w` of
+    /// the unit's class (`class_weight`; 1 by default). Stored as `f32`, output-major
+    /// (`grad[c * nt + u]`).
     fn gradients(
         &self,
         scores: &[f64],
@@ -328,17 +338,18 @@ impl<'a> Booster<'a> {
         for u in 0..nt {
             let yu = self.unit_label[u] as usize;
             link(&scores[u * m..(u + 1) * m], &mut prob[..k]);
+            let w = self.class_w[yu];
             // Each unit stands for `unit_count` identical rows.
-            loss -= self.unit_count[u] as f64 * num::ln(prob[yu].max(1e-15));
+            loss -= w * self.unit_count[u] as f64 * num::ln(prob[yu].max(1e-15));
             if m == 1 {
                 let q = prob[1];
-                grad[u] = (q - f64::from(u8::from(yu == 1))) as f32;
-                hess[u] = (q * (1.0 - q)).max(1e-16) as f32;
+                grad[u] = (w * (q - f64::from(u8::from(yu == 1)))) as f32;
+                hess[u] = (w * (q * (1.0 - q)).max(1e-16)) as f32;
             } else {
                 for c in 0..m {
                     let q = prob[c];
-                    grad[c * nt + u] = (q - f64::from(u8::from(yu == c))) as f32;
-                    hess[c * nt + u] = (q * (1.0 - q)).max(1e-16) as f32;
+                    grad[c * nt + u] = (w * (q - f64::from(u8::from(yu == c)))) as f32;
+                    hess[c * nt + u] = (w * (q * (1.0 - q)).max(1e-16)) as f32;
                 }
             }
         }

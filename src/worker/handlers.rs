@@ -8,10 +8,11 @@ use super::protocol::{FromWorker, ModelInfo, ToWorker, TrainedResult};
 use super::web::{to_vec, WorkerState};
 use crate::ingest::export::write_csv;
 use crate::ingest::Dataset;
+use crate::job::Task;
 use crate::job::TrainedModel;
 use crate::job::{self, FitData, Prepared, TaskOutput};
 use crate::model_file;
-use crate::models::Step;
+use crate::models::{ModelSpec, Step};
 
 /// At most one progress message per this many milliseconds while fitting.
 const FIT_PROGRESS_EVERY_MS: f64 = 150.0;
@@ -53,6 +54,46 @@ impl WorkerState {
         let info = model_info(id, name, &model);
         self.models.borrow_mut().push((info.clone(), model));
         info
+    }
+
+    /// Pool worker: runs `task` of `spec` on the fit data in `bytes[0]`.
+    fn fit_task(&self, request: u32, task: &Task, spec: &ModelSpec, bytes: &[Uint8Array]) {
+        let started = self.now();
+        let fit = bytes
+            .first()
+            .ok_or_else(|| "a fit task came without its data".to_string())
+            .and_then(|b| model_file::read::<FitData>(&to_vec(b)).map_err(|e| e.to_string()));
+        let fd = match fit {
+            Ok(fd) => fd,
+            Err(e) => return self.fail(request, e),
+        };
+        let mut last = f64::NEG_INFINITY;
+        let mut progress = |step: Step| {
+            let now = self.now();
+            if now - last >= FIT_PROGRESS_EVERY_MS || step.done == step.total {
+                last = now;
+                self.post(&FromWorker::FitProgress {
+                    request,
+                    task: task.id,
+                    step,
+                });
+            }
+            true
+        };
+        let out = job::run_task(&fd, spec, task, &mut progress)
+            .map_err(|e| e.to_string())
+            .and_then(|o| model_file::write(&o).map_err(|e| e.to_string()));
+        match out {
+            Ok(out) => self.post_with(
+                &FromWorker::Fitted {
+                    request,
+                    task: task.id,
+                    ms: self.now() - started,
+                },
+                vec![out],
+            ),
+            Err(e) => self.fail(request, e),
+        }
     }
 
     /// Answers every message that does not read files.
@@ -107,46 +148,7 @@ impl WorkerState {
                 request,
                 task,
                 spec,
-            } => {
-                let started = self.now();
-                let fit = bytes
-                    .first()
-                    .ok_or_else(|| "a fit task came without its data".to_string())
-                    .and_then(|b| {
-                        model_file::read::<FitData>(&to_vec(b)).map_err(|e| e.to_string())
-                    });
-                let fd = match fit {
-                    Ok(fd) => fd,
-                    Err(e) => return self.fail(request, e),
-                };
-                let mut last = f64::NEG_INFINITY;
-                let mut progress = |step: Step| {
-                    let now = self.now();
-                    if now - last >= FIT_PROGRESS_EVERY_MS || step.done == step.total {
-                        last = now;
-                        self.post(&FromWorker::FitProgress {
-                            request,
-                            task: task.id,
-                            step,
-                        });
-                    }
-                    true
-                };
-                let out = job::run_task(&fd, &spec, &task, &mut progress)
-                    .map_err(|e| e.to_string())
-                    .and_then(|o| model_file::write(&o).map_err(|e| e.to_string()));
-                match out {
-                    Ok(out) => self.post_with(
-                        &FromWorker::Fitted {
-                            request,
-                            task: task.id,
-                            ms: self.now() - started,
-                        },
-                        vec![out],
-                    ),
-                    Err(e) => self.fail(request, e),
-                }
-            }
+            } => self.fit_task(request, &task, &spec, &bytes),
             ToWorker::Assemble {
                 request,
                 job,

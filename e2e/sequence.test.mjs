@@ -126,8 +126,8 @@ describe('sequence models', () => {
     const { path } = await downloadText(page, () => page.click(`${row} [data-testid="models-export"]`));
     // Predict the sample's files with it.
     await tab(page, 'predict');
-    const value = await page.$$eval('[data-testid="predict-model"] option', (os) => os.find((o) => o.textContent.includes('e2e lstm'))?.value);
-    assert.ok(value, 'the saved LSTM is offered in Predict');
+    const value = await page.$$eval('[data-testid="predict-model"] option', (os) => os.find((o) => o.textContent.includes('LSTM'))?.value);
+    assert.ok(value, `the LSTM is offered in Predict: ${await page.$$eval('[data-testid="predict-model"] option', (os) => os.map((o) => o.textContent))}`);
     await page.selectOption('[data-testid="predict-model"]', value);
     await page.setInputFiles('[data-testid="predict-file"]', SAMPLE);
     await page.waitForSelector(`[data-testid="predict-summary"][data-rows="${SAMPLE_ROWS}"]`, { timeout: TIMEOUT });

@@ -3,14 +3,12 @@
 //! one training loop reads of them ([`SeqParams`], [`Training`]).
 
 mod cnn;
-mod gru;
-mod lstm;
+mod recurrent;
 
 use serde::{Deserialize, Serialize};
 
 pub use cnn::{Cnn1dParams, Padding, Pooling};
-pub use gru::GruParams;
-pub use lstm::LstmParams;
+pub use recurrent::{GruParams, LstmParams};
 
 use super::layer::SeqLayer;
 use super::net::Readout;
